@@ -1,0 +1,73 @@
+"""Entente: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.cli import register_commands
+from app.core.sqlite import install_sqlite_pragmas
+from app.extensions import db, migrate
+from app.settings import PROJECT_ROOT, Settings, load_settings
+from app.web.errors import register_error_handlers
+from app.web.views import bp as web_bp
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app from settings (default: config files plus ENTENTE_* environment)."""
+    settings = settings or load_settings()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+        instance_path=settings.instance_path,
+    )
+    app.config.from_mapping(_flask_config(settings))
+    app.extensions["entente.settings"] = settings
+    Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    if settings.sqlalchemy_url.startswith("sqlite"):
+        engine_options = {"connect_args": {"timeout": 30}}
+    return {
+        "SECRET_KEY": settings.secret_key,
+        "SQLALCHEMY_DATABASE_URI": settings.sqlalchemy_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "SQLALCHEMY_ECHO": settings.sql_echo,
+        "MAX_CONTENT_LENGTH": settings.max_content_length,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
+        "REMEMBER_COOKIE_SECURE": settings.session_cookie_secure,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_lifetime_hours),
+        "TESTING": settings.env == "testing",
+    }
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(web_bp)
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    register_commands(app)

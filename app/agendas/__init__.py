@@ -1,0 +1,1 @@
+"""Agenda items of a meeting (numbered tree), their versions and exported documents."""

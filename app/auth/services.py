@@ -1,0 +1,199 @@
+"""Users, roles, passwords (argon2) and API tokens (hashed, constant-time compared)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.auth.models import ApiToken, Role, User
+from app.core import clock, security, validation
+from app.core.errors import DuplicateError, NotFound, ValidationError
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+# Verifying against this keeps failed logins for unknown users as slow as for known ones.
+_DUMMY_HASH = _hasher.hash("entente-dummy-password")
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.email)).all()
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}")
+    return user
+
+
+def get_user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user with e-mail {email!r}", field="email")
+    return user
+
+
+def create_user(
+    session: Session,
+    actor: User | None,
+    email: str,
+    role: Role | str,
+    *,
+    password: str | None = None,
+    name: str = "",
+) -> User:
+    address = validation.email(email)
+    if session.scalar(select(User.id).where(User.email == address)):
+        raise DuplicateError(f"A user with e-mail {address} already exists", field="email")
+    user = User(
+        email=address,
+        name=validation.text(name, "name", max_length=200, required=False),
+        role=validation.choice(Role, role, "role"),
+        session_nonce=secrets.token_hex(16),
+        password_hash=_hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.created",
+        "user",
+        user.id,
+        f"User {address} created",
+        {"email": address, "role": user.role},
+    )
+    return user
+
+
+def set_password(session: Session, actor: User | None, user_id: int, password: str) -> None:
+    user = get_user(session, user_id)
+    user.password_hash = _hash_password(password)
+    user.session_nonce = secrets.token_hex(16)  # other sessions end
+    session.flush()
+    audit.record(
+        session, actor, "user.password_set", "user", user.id, f"Password set for {user.email}"
+    )
+
+
+def set_role(session: Session, actor: User | None, user_id: int, role: Role | str) -> User:
+    user = get_user(session, user_id)
+    new_role = validation.choice(Role, role, "role")
+    if new_role != user.role:
+        changes = {"role": [user.role.value, new_role.value]}
+        user.role = new_role
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "user.role_changed",
+            "user",
+            user.id,
+            f"{user.email} is now {new_role}",
+            changes,
+        )
+    return user
+
+
+def set_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
+    user = get_user(session, user_id)
+    if actor is not None and actor.id == user.id and not active:
+        raise ValidationError("You cannot disable your own account", field="is_active")
+    user.is_active = active
+    user.session_nonce = secrets.token_hex(16)
+    session.flush()
+    action = "user.enabled" if active else "user.disabled"
+    audit.record(session, actor, action, "user", user.id, f"{user.email} {action.split('.')[1]}")
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same cost whether or not they exist)."""
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active or not user.password_hash:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = clock.now()
+    return user
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """Resolve a Flask-Login id "<user id>:<nonce>"; a changed nonce ends the session."""
+    user_id, _, nonce = (session_id or "").partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.is_active or not secrets.compare_digest(user.session_nonce, nonce):
+        return None
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    user.session_nonce = secrets.token_hex(16)
+    session.flush()
+
+
+def issue_api_token(session: Session, actor: User | None, user_id: int, label: str = "") -> str:
+    """Create a token and return it in clear text, once; only its hash is kept."""
+    user = get_user(session, user_id)
+    token = security.new_token()
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=security.hash_token(token),
+            label=validation.text(label, "label", max_length=100, required=False),
+        )
+    )
+    session.flush()
+    audit.record(
+        session, actor, "token.issued", "user", user.id, f"API token issued for {user.email}"
+    )
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    if not token:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.hash_token(token)))
+    if (
+        row is None
+        or row.revoked_at is not None
+        or not security.token_matches(token, row.token_hash)
+    ):
+        return None
+    if not row.user.is_active:
+        return None
+    row.last_used_at = clock.now()
+    return row.user
+
+
+def revoke_api_tokens(session: Session, actor: User | None, user_id: int) -> int:
+    user = get_user(session, user_id)
+    count = 0
+    for row in user.tokens:
+        if row.revoked_at is None:
+            row.revoked_at = clock.now()
+            count += 1
+    session.flush()
+    audit.record(session, actor, "token.revoked", "user", user.id, f"{count} API token(s) revoked")
+    return count
+
+
+def _hash_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"Password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
+    return _hasher.hash(password)

@@ -1,0 +1,145 @@
+"""Command line: `flask seed-demo`, `flask users ...`, `flask consultations ...`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.auth import services as auth
+from app.auth.models import Role
+from app.consultations import services as planning
+from app.core import clock
+from app.core.errors import EntenteError
+from app.demo import seed_demo, seed_synthetic
+from app.extensions import db, db_session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+users_cli = AppGroup("users", help="Manage users and API tokens.")
+consultations_cli = AppGroup(
+    "consultations", help="Semi-annual planning of the strategic consultations."
+)
+
+
+def in_transaction(func: F) -> F:
+    """Run a command as one unit of work; a service error becomes a clear CLI message."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = func(*args, **kwargs)
+            db.session.commit()
+            return result
+        except EntenteError as error:
+            db.session.rollback()
+            where = f" ({error.field})" if error.field else ""
+            raise click.ClickException(f"{error.message}{where}") from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.VIEWER.value,
+    show_default=True,
+)
+@click.option("--password", help="Omit to be prompted (hidden input).")
+@click.option("--name", default="")
+@in_transaction
+def create_user_command(email: str, role: str, password: str | None, name: str) -> None:
+    """Create a user who signs in with EMAIL."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = auth.create_user(db_session(), None, email, role, password=password, name=name)
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="cli")
+@in_transaction
+def token_command(email: str, label: str) -> None:
+    """Issue a new API token for EMAIL; the token is the last line printed."""
+    user = auth.get_user_by_email(db_session(), email)
+    token = auth.issue_api_token(db_session(), None, user.id, label)
+    click.echo(
+        f"API token for {user.email} (shown once; send it as 'Authorization: Bearer <token>'):"
+    )
+    click.echo(token)
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """List users with their role and status."""
+    for user in auth.list_users(db_session()):
+        click.echo(
+            f"{user.email:40} {user.role.value:7} {'active' if user.is_active else 'disabled'}"
+        )
+
+
+@click.command("seed-demo")
+@click.option(
+    "--meetings",
+    "synthetic",
+    type=click.IntRange(min=0, max=1_000_000),
+    default=0,
+    help="Also add this many synthetic meetings (for benchmarks).",
+)
+@click.option(
+    "--admin-password",
+    envvar="ENTENTE_DEMO_PASSWORD",
+    default="entente-demo-admin",
+    show_default=True,
+)
+@in_transaction
+def seed_demo_command(synthetic: int, admin_password: str) -> None:
+    """Load realistic demo data (idempotent) and print the demo sign-in."""
+    started = time.perf_counter()
+    summary = seed_demo(db_session(), today=clock.now().date(), admin_password=admin_password)
+    db.session.commit()
+    click.echo(summary)
+    if synthetic:
+        count = seed_synthetic(db_session(), synthetic)
+        click.echo(f"Added {count} synthetic meetings")
+    click.echo(f"Seeded in {time.perf_counter() - started:.1f} s")
+    click.echo(f"Demo sign-in: admin@entente.example / {admin_password}")
+
+
+@consultations_cli.command("plan")
+@click.option("--series", default="strategic-consultations", show_default=True)
+@click.option(
+    "--from", "first", default=None, help="First half-year, e.g. 2026-H1 (default: last year H1)."
+)
+@click.option("--to", "last", default=None, help="Last half-year (default: two years ahead).")
+@click.option("--apply", is_flag=True, help="Create tentative meetings for the proposals.")
+@in_transaction
+def plan_command(series: str, first: str | None, last: str | None, apply: bool) -> None:
+    """Show each half-year's consultation, the gaps, and proposals."""
+    today = clock.now().date()
+    start = planning.HalfYear.parse(first) if first else planning.HalfYear(today.year - 1, 1)
+    end = planning.HalfYear.parse(last) if last else planning.HalfYear(today.year + 2, 2)
+    plans = planning.plan_series(db_session(), series, start, end, today)
+    for plan in plans:
+        detail = ", ".join(f"{planning.local_day(m):%d %b %Y} {m.host_city}" for m in plan.meetings)
+        if plan.proposal:
+            detail = f"proposed {plan.proposal.start:%a %d %b %Y} in {plan.proposal.host_city}"
+        flag = "  ⚑ moved out of its half-year" if plan.flagged else ""
+        click.echo(f"{plan.half.label}  {plan.state.value:9}  {detail}{flag}")
+    if apply:
+        created = planning.schedule_proposals(db_session(), None, series, plans)
+        click.echo(f"Scheduled {len(created)} tentative consultation(s)")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(consultations_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Semi-annual planning of the strategic consultations."""

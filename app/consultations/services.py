@@ -1,0 +1,228 @@
+"""Which half-years have a consultation, which are missing or overdue, and proposals to fill them.
+
+The partnership commits to consultations every six months: one in H1 (January–June) and one in
+H2 (July–December), hosts alternating London / Brussels.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import ValidationError
+from app.core.timezones import utc_to_local
+from app.meetings import catalogue
+from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
+from app.meetings.services import MeetingInput, create_meeting, half_of
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+HOST_ZONES = {"London": "Europe/London", "Brussels": "Europe/Brussels"}
+HOST_VENUES = {"London": "Lancaster House", "Brussels": "EEAS Headquarters"}
+ACTIVE = (MeetingStatus.TENTATIVE, MeetingStatus.CONFIRMED)
+LEAD_TIME = timedelta(days=28)  # proposals leave at least four weeks to prepare
+
+
+class HalfState(enum.StrEnum):
+    HELD = "held"  # past, a consultation took place
+    SCHEDULED = "scheduled"  # current or future, one is planned
+    MISSING = "missing"  # current or future, none planned yet: see the proposal
+    OVERDUE = "overdue"  # ended with none held
+
+
+@dataclass(frozen=True, order=True)
+class HalfYear:
+    year: int
+    half: int  # 1 or 2
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-H{self.half}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1 if self.half == 1 else 7, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+    def next(self) -> HalfYear:
+        return HalfYear(self.year, 2) if self.half == 1 else HalfYear(self.year + 1, 1)
+
+    @classmethod
+    def of(cls, day: date) -> HalfYear:
+        return cls(day.year, 1 if day.month <= 6 else 2)
+
+    @classmethod
+    def parse(cls, label: str) -> HalfYear:
+        year, _, half = label.partition("-H")
+        if not (year.isdigit() and half in {"1", "2"}):
+            raise ValidationError("A half-year looks like 2026-H1", field="half")
+        return cls(int(year), int(half))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    half: HalfYear
+    host_city: str
+    timezone: str
+    venue: str
+    start: datetime  # naive local time in `timezone`
+    end: datetime
+
+
+@dataclass
+class HalfYearPlan:
+    half: HalfYear
+    state: HalfState
+    meetings: list[Meeting] = field(default_factory=list)
+    proposal: Proposal | None = None
+    # Meetings planned for this half that were moved into another one.
+    moved_out: list[Meeting] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.moved_out) or any(
+            m.planned_half not in (None, self.half.label) for m in self.meetings
+        )
+
+
+def halves_between(first: HalfYear, last: HalfYear) -> list[HalfYear]:
+    halves, current = [], first
+    while current <= last:
+        halves.append(current)
+        current = current.next()
+    return halves
+
+
+def plan_series(
+    session: Session, series_id: int | str, first: HalfYear, last: HalfYear, today: date
+) -> list[HalfYearPlan]:
+    """The state of every half-year from `first` to `last`, with proposals for missing ones."""
+    series = catalogue.get_series(session, series_id)
+    if series.cadence_months != 6:
+        raise ValidationError(f"{series.name} is not a six-monthly series", field="series")
+    if last < first:
+        raise ValidationError("The last half-year must not come before the first", field="last")
+    if len(halves_between(first, last)) > 60:
+        raise ValidationError("Plan at most thirty years at a time", field="last")
+    active = [m for m in series.meetings if m.status in ACTIVE]
+    by_half: dict[str, list[Meeting]] = {}
+    for meeting in active:
+        by_half.setdefault(half_of(meeting.start_utc, meeting.timezone), []).append(meeting)
+    hosts = series.hosts or list(HOST_ZONES)
+    last_host = _last_host_before(active, first)
+    plans = []
+    for half in halves_between(first, last):
+        meetings = by_half.get(half.label, [])
+        moved_out = [m for m in active if m.planned_half == half.label and m not in meetings]
+        state = _state(half, meetings, today)
+        proposal = None
+        if meetings:
+            last_host = meetings[-1].host_city or last_host
+        elif state is HalfState.MISSING:
+            host = _next_host(hosts, last_host)
+            proposal = _propose(half, host, today, series)
+            last_host = host
+        plans.append(HalfYearPlan(half, state, meetings, proposal, moved_out))
+    return plans
+
+
+def schedule_proposals(
+    session: Session,
+    actor: User | None,
+    series_id: int | str,
+    plans: Sequence[HalfYearPlan],
+    topics: Sequence[str] = (),
+) -> list[Meeting]:
+    """Create a tentative consultation for every proposal in `plans`."""
+    series = catalogue.get_series(session, series_id)
+    created = []
+    for plan in plans:
+        if plan.proposal is None:
+            continue
+        proposal = plan.proposal
+        result = create_meeting(
+            session,
+            actor,
+            MeetingInput(
+                title=f"{series.name} — {proposal.host_city}, {plan.half.label}",
+                kind=series.kind_id,
+                start=proposal.start,
+                end=proposal.end,
+                timezone=proposal.timezone,
+                venue=proposal.venue,
+                host_city=proposal.host_city,
+                status=MeetingStatus.TENTATIVE,
+                topics=topics,
+                series=series.id,
+                planned_half=plan.half.label,
+            ),
+        )
+        created.append(result.meeting)
+    return created
+
+
+def overdue_halves(plans: Sequence[HalfYearPlan]) -> list[HalfYear]:
+    return [plan.half for plan in plans if plan.state is HalfState.OVERDUE]
+
+
+def _state(half: HalfYear, meetings: list[Meeting], today: date) -> HalfState:
+    ended = half.last_day < today
+    if meetings:
+        return HalfState.HELD if ended else HalfState.SCHEDULED
+    return HalfState.OVERDUE if ended else HalfState.MISSING
+
+
+def _last_host_before(meetings: Sequence[Meeting], half: HalfYear) -> str | None:
+    earlier = [m for m in meetings if half_of(m.start_utc, m.timezone) < half.label and m.host_city]
+    return max(earlier, key=lambda m: m.start_utc).host_city if earlier else None
+
+
+def _next_host(hosts: Sequence[str], last_host: str | None) -> str:
+    if last_host is None or last_host not in hosts:
+        return hosts[0]
+    return hosts[(list(hosts).index(last_host) + 1) % len(hosts)]
+
+
+def _propose(half: HalfYear, host: str, today: date, series: MeetingSeries) -> Proposal | None:
+    earliest = max(half.first_day, today + LEAD_TIME)
+    day = _preferred_day(half, earliest)
+    if day is None:
+        return None
+    start = datetime.combine(day, time(10, 0))
+    minutes = series.kind.default_duration_minutes
+    return Proposal(
+        half=half,
+        host_city=host,
+        timezone=HOST_ZONES.get(host, "Europe/Brussels"),
+        venue=HOST_VENUES.get(host, ""),
+        start=start,
+        end=start + timedelta(minutes=minutes),
+    )
+
+
+def _preferred_day(half: HalfYear, earliest: date) -> date | None:
+    """The third Tuesday of the half's third month (March / September) or the first Tuesday
+    after `earliest` when that is too soon; None when no Tuesday is left in the half."""
+    month = 3 if half.half == 1 else 9
+    target = _nth_weekday(half.year, month, weekday=1, n=3)
+    if target < earliest:
+        target = earliest + timedelta(days=(1 - earliest.weekday()) % 7)
+    return target if target <= half.last_day else None
+
+
+def _nth_weekday(year: int, month: int, *, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def local_day(meeting: Meeting) -> date:
+    return utc_to_local(meeting.start_utc, meeting.timezone).date()

@@ -1,0 +1,1 @@
+"""Shared kernel: database base, types, errors, clock and security helpers. Knows no domain."""

@@ -1,0 +1,1 @@
+"""Calendar subscriptions: private token feeds and the public feed."""

@@ -1,0 +1,1 @@
+"""Invitations to meetings (mostly EU → UK), their replies and deadlines."""

@@ -1,0 +1,321 @@
+"""Issuing invitations, recording replies, withdrawing them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.agendas.models import AgendaItem
+from app.audit import services as audit
+from app.core import clock, validation
+from app.core.errors import (
+    DuplicateError,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationError,
+)
+from app.invitations.models import (
+    INVITATION_TRANSITIONS,
+    Invitation,
+    InvitationScope,
+    InvitationStatus,
+)
+from app.meetings.models import Meeting, MeetingStatus, meeting_topics
+from app.meetings.services import get_meeting
+from app.people.services import get_organisation, get_person
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+@dataclass
+class InvitationInput:
+    meeting_id: int
+    inviter_id: int
+    invitee_id: int
+    invitee_person_id: int | None = None
+    scope: InvitationScope | str = InvitationScope.WHOLE
+    agenda_item_ids: Sequence[int] = field(default_factory=list)
+    reply_deadline: datetime | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class InvitationFilter:
+    meeting_id: int | None = None
+    invitee_id: int | None = None
+    status: InvitationStatus | None = None
+    topic_id: int | None = None
+    open_only: bool = False
+
+
+def get_invitation(session: Session, invitation_id: int) -> Invitation:
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound(f"No invitation with id {invitation_id}", field="invitation")
+    return invitation
+
+
+def list_invitations(
+    session: Session, filters: InvitationFilter = InvitationFilter()
+) -> Sequence[Invitation]:
+    query = select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+    if filters.meeting_id is not None:
+        query = query.where(Invitation.meeting_id == filters.meeting_id)
+    if filters.invitee_id is not None:
+        query = query.where(Invitation.invitee_id == filters.invitee_id)
+    if filters.status is not None:
+        query = query.where(Invitation.status == filters.status)
+    if filters.open_only:
+        query = query.where(
+            Invitation.status.in_([InvitationStatus.INVITED, InvitationStatus.TENTATIVE])
+        )
+    if filters.topic_id is not None:
+        query = query.where(
+            Invitation.meeting_id.in_(
+                select(meeting_topics.c.meeting_id).where(
+                    meeting_topics.c.topic_id == filters.topic_id
+                )
+            )
+        )
+    return session.scalars(query.order_by(Invitation.reply_deadline, Invitation.id)).all()
+
+
+def issue_invitation(session: Session, actor: User | None, data: InvitationInput) -> Invitation:
+    meeting = get_meeting(session, data.meeting_id)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise InvalidTransition("Cannot invite anyone to a cancelled meeting", field="meeting_id")
+    inviter = get_organisation(session, data.inviter_id)
+    invitee = get_organisation(session, data.invitee_id)
+    if inviter.id == invitee.id:
+        raise ValidationError("An organisation cannot invite itself", field="invitee_id")
+    if _open_invitation_exists(session, meeting.id, invitee.id):
+        raise DuplicateError(
+            f"{invitee.name} already has an open invitation to this meeting", field="invitee_id"
+        )
+    person_id = _person_of(session, data.invitee_person_id, invitee.id, "invitee_person_id")
+    scope = validation.choice(InvitationScope, data.scope, "scope")
+    items = _agenda_items(session, meeting.id, scope, data.agenda_item_ids)
+    deadline = _deadline(data.reply_deadline, meeting.start_utc)
+    invitation = Invitation(
+        meeting_id=meeting.id,
+        inviter_id=inviter.id,
+        invitee_id=invitee.id,
+        invitee_person_id=person_id,
+        scope=scope,
+        reply_deadline=deadline,
+        message=validation.text(data.message, "message", max_length=5000, required=False),
+        agenda_items=items,
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    session.add(invitation)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "invitation.issued",
+        "invitation",
+        invitation.id,
+        f"{inviter.code} invited {invitee.code} to “{meeting.title}”",
+        {
+            "meeting_id": meeting.id,
+            "inviter_id": inviter.id,
+            "invitee_id": invitee.id,
+            "invitee_person_id": person_id,
+            "scope": scope,
+            "reply_deadline": deadline,
+            "agenda_item_ids": [item.id for item in items],
+        },
+    )
+    return invitation
+
+
+def reply_to_invitation(
+    session: Session,
+    actor: User | None,
+    invitation_id: int,
+    status: InvitationStatus | str,
+    *,
+    representative_id: int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Invitation:
+    """Record the invitee's answer: accepted (with who represents), declined or tentative."""
+    invitation = _for_change(session, invitation_id, expected_version)
+    new_status = validation.choice(InvitationStatus, status, "status")
+    if new_status in {InvitationStatus.INVITED, InvitationStatus.WITHDRAWN}:
+        raise ValidationError("A reply is accepted, declined or tentative", field="status")
+    if invitation.meeting.status is MeetingStatus.CANCELLED:
+        raise InvalidTransition(
+            "The meeting was cancelled; no reply can be recorded", field="status"
+        )
+    _check_transition(invitation.status, new_status)
+    representative = _person_of(
+        session, representative_id, invitation.invitee_id, "representative_id"
+    )
+    changes = {
+        "status": [invitation.status.value, new_status.value],
+        "representative_id": [invitation.representative_id, representative],
+    }
+    invitation.status = new_status
+    invitation.representative_id = (
+        representative if new_status is not InvitationStatus.DECLINED else None
+    )
+    invitation.reply_note = validation.text(note, "note", max_length=2000, required=False)
+    invitation.replied_at = clock.now()
+    invitation.updated_at = clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        f"invitation.{new_status.value}",
+        "invitation",
+        invitation.id,
+        f"{invitation.invitee.code} {new_status.value} “{invitation.meeting.title}”",
+        changes,
+    )
+    return invitation
+
+
+def withdraw_invitation(
+    session: Session,
+    actor: User | None,
+    invitation_id: int,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Invitation:
+    invitation = _for_change(session, invitation_id, expected_version)
+    _check_transition(invitation.status, InvitationStatus.WITHDRAWN)
+    changes = {"status": [invitation.status.value, InvitationStatus.WITHDRAWN.value]}
+    invitation.status = InvitationStatus.WITHDRAWN
+    invitation.updated_at = clock.now()
+    session.flush()
+    summary = f"Invitation of {invitation.invitee.code} withdrawn"
+    if reason:
+        summary += f": {validation.text(reason, 'reason', max_length=300)}"
+    audit.record(
+        session, actor, "invitation.withdrawn", "invitation", invitation.id, summary, changes
+    )
+    return invitation
+
+
+def set_reply_deadline(
+    session: Session,
+    actor: User | None,
+    invitation_id: int,
+    deadline: datetime | None,
+    *,
+    expected_version: int | None = None,
+) -> Invitation:
+    invitation = _for_change(session, invitation_id, expected_version)
+    if not invitation.status.is_open:
+        raise InvalidTransition(
+            "Only an unanswered invitation has a reply deadline", field="reply_deadline"
+        )
+    new_deadline = _deadline(deadline, invitation.meeting.start_utc)
+    changes = {"reply_deadline": [invitation.reply_deadline, new_deadline]}
+    invitation.reply_deadline = new_deadline
+    invitation.updated_at = clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "invitation.deadline_set",
+        "invitation",
+        invitation.id,
+        "Reply deadline changed",
+        changes,
+    )
+    return invitation
+
+
+def _for_change(session: Session, invitation_id: int, expected_version: int | None) -> Invitation:
+    invitation = get_invitation(session, invitation_id)
+    if expected_version is not None and expected_version != invitation.version:
+        raise StaleVersion("This invitation was changed by someone else; reload it and try again")
+    return invitation
+
+
+def _check_transition(old: InvitationStatus, new: InvitationStatus) -> None:
+    if new not in INVITATION_TRANSITIONS[old]:
+        raise InvalidTransition(
+            f"An invitation that is {old.value} cannot become {new.value}", field="status"
+        )
+
+
+def _open_invitation_exists(session: Session, meeting_id: int, invitee_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Invitation.id).where(
+                Invitation.meeting_id == meeting_id,
+                Invitation.invitee_id == invitee_id,
+                Invitation.status.in_(
+                    [
+                        InvitationStatus.INVITED,
+                        InvitationStatus.TENTATIVE,
+                        InvitationStatus.ACCEPTED,
+                    ]
+                ),
+            )
+        )
+        is not None
+    )
+
+
+def _person_of(
+    session: Session, person_id: int | None, organisation_id: int, field_name: str
+) -> int | None:
+    """A person who may speak for the invited organisation: anyone on its side."""
+    if person_id is None:
+        return None
+    try:
+        person = get_person(session, person_id)
+    except NotFound as exc:
+        raise ValidationError(exc.message, field=field_name) from exc
+    organisation = get_organisation(session, organisation_id)
+    if person.organisation.side is not organisation.side:
+        raise ValidationError(
+            f"{person.display_name} is not on the {organisation.side.label} side", field=field_name
+        )
+    return person.id
+
+
+def _agenda_items(
+    session: Session, meeting_id: int, scope: InvitationScope, item_ids: Sequence[int]
+) -> list[AgendaItem]:
+    if scope is not InvitationScope.ITEMS:
+        if item_ids:
+            raise ValidationError(
+                "Agenda items are listed only when the scope is 'items'", field="agenda_item_ids"
+            )
+        return []
+    if not item_ids:
+        raise ValidationError(
+            "List the agenda items the invitation covers", field="agenda_item_ids"
+        )
+    items = list(session.scalars(select(AgendaItem).where(AgendaItem.id.in_(item_ids))))
+    if len(items) != len(set(item_ids)) or any(item.meeting_id != meeting_id for item in items):
+        raise ValidationError(
+            "Every listed agenda item must belong to this meeting", field="agenda_item_ids"
+        )
+    return items
+
+
+def _deadline(deadline: datetime | None, meeting_start: datetime) -> datetime | None:
+    if deadline is None:
+        return None
+    if deadline.tzinfo is None:
+        raise ValidationError("Reply deadline needs a time zone", field="reply_deadline")
+    if deadline >= meeting_start:
+        raise ValidationError(
+            "The reply deadline must be before the meeting starts", field="reply_deadline"
+        )
+    return deadline

@@ -1,0 +1,1 @@
+"""Meetings, their kinds and series, delegations and the secretariat's unavailable dates."""

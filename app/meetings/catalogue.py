@@ -1,0 +1,163 @@
+"""Meeting kinds, series and the secretariat's unavailable dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.core import validation
+from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.meetings.models import MeetingKind, MeetingSeries, UnavailableDate
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+# slug, name, is the EU's internal meeting, default length in minutes
+DEFAULT_KINDS = (
+    ("strategic-consultation", "Strategic consultation", False, 240),
+    ("policy-dialogue", "Foreign and security policy dialogue", False, 180),
+    ("summit", "UK–EU summit", False, 360),
+    ("european-council", "European Council", True, 480),
+    ("foreign-affairs-council", "Foreign Affairs Council", True, 420),
+    ("informal-ministerial", "Informal ministerial (Gymnich)", True, 360),
+    ("political-security-committee", "Political and Security Committee", True, 180),
+    ("crisis-management-exercise", "Crisis-management exercise", True, 480),
+    ("csdp-planning", "CSDP mission / operation planning", True, 180),
+    ("working-group", "Thematic working group", False, 120),
+)
+
+
+def ensure_default_kinds(session: Session) -> None:
+    existing = set(session.scalars(select(MeetingKind.slug)))
+    for slug, name, internal, minutes in DEFAULT_KINDS:
+        if slug not in existing:
+            session.add(
+                MeetingKind(
+                    slug=slug, name=name, is_eu_internal=internal, default_duration_minutes=minutes
+                )
+            )
+    session.flush()
+
+
+def list_kinds(session: Session) -> Sequence[MeetingKind]:
+    return session.scalars(select(MeetingKind).order_by(MeetingKind.name)).all()
+
+
+def get_kind(session: Session, kind: int | str) -> MeetingKind:
+    query = select(MeetingKind).where(
+        MeetingKind.id == kind if isinstance(kind, int) else MeetingKind.slug == kind
+    )
+    found = session.scalar(query)
+    if found is None:
+        raise NotFound(f"No meeting kind {kind!r}", field="kind")
+    return found
+
+
+def list_series(session: Session) -> Sequence[MeetingSeries]:
+    return session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)).all()
+
+
+def get_series(session: Session, series: int | str) -> MeetingSeries:
+    query = select(MeetingSeries).where(
+        MeetingSeries.id == series if isinstance(series, int) else MeetingSeries.slug == series
+    )
+    found = session.scalar(query)
+    if found is None:
+        raise NotFound(f"No meeting series {series!r}", field="series")
+    return found
+
+
+def create_series(
+    session: Session,
+    actor: User | None,
+    slug: str,
+    name: str,
+    kind: int | str,
+    *,
+    cadence_months: int | None = None,
+    host_rotation: Sequence[str] = (),
+    starts_on: date | None = None,
+) -> MeetingSeries:
+    slug = validation.slug(slug)
+    if session.scalar(select(MeetingSeries.id).where(MeetingSeries.slug == slug)):
+        raise DuplicateError(f"A series with slug {slug!r} already exists", field="slug")
+    if cadence_months is not None and cadence_months not in (1, 2, 3, 4, 6, 12):
+        raise ValidationError("Cadence must be 1, 2, 3, 4, 6 or 12 months", field="cadence_months")
+    hosts = [validation.text(city, "host_rotation", max_length=60) for city in host_rotation]
+    if any("," in city for city in hosts):
+        raise ValidationError("A host city must not contain a comma", field="host_rotation")
+    series = MeetingSeries(
+        slug=slug,
+        name=validation.text(name, "name", max_length=200),
+        kind_id=get_kind(session, kind).id,
+        cadence_months=cadence_months,
+        host_rotation=",".join(hosts),
+        starts_on=starts_on,
+    )
+    session.add(series)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "series.created",
+        "series",
+        series.id,
+        f"Series {series.name} created",
+        {"slug": slug, "cadence_months": cadence_months, "host_rotation": series.host_rotation},
+    )
+    return series
+
+
+def list_unavailable_dates(
+    session: Session, start: date | None = None, end: date | None = None
+) -> Sequence[UnavailableDate]:
+    query = select(UnavailableDate).order_by(UnavailableDate.day)
+    if start is not None:
+        query = query.where(UnavailableDate.day >= start)
+    if end is not None:
+        query = query.where(UnavailableDate.day <= end)
+    return session.scalars(query).all()
+
+
+def mark_unavailable(
+    session: Session, actor: User | None, day: date, reason: str = ""
+) -> UnavailableDate:
+    if session.scalar(select(UnavailableDate.id).where(UnavailableDate.day == day)):
+        raise DuplicateError(f"{day:%d %B %Y} is already marked unavailable", field="day")
+    row = UnavailableDate(
+        day=day, reason=validation.text(reason, "reason", max_length=200, required=False)
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "unavailable.added",
+        "unavailable_date",
+        row.id,
+        f"{day} marked unavailable",
+        {"day": day, "reason": row.reason},
+    )
+    return row
+
+
+def clear_unavailable(session: Session, actor: User | None, day: date) -> None:
+    row = session.scalar(select(UnavailableDate).where(UnavailableDate.day == day))
+    if row is None:
+        raise NotFound(f"{day} is not marked unavailable", field="day")
+    audit.record(
+        session,
+        actor,
+        "unavailable.removed",
+        "unavailable_date",
+        row.id,
+        f"{day} available again",
+        {"day": day},
+    )
+    session.delete(row)
+    session.flush()

@@ -1,0 +1,79 @@
+"""Clashes a meeting would cause: people double-booked, or dates the secretariat cannot do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.timezones import local_dates, utc_to_local
+from app.meetings.models import Meeting, MeetingStatus, Participant, UnavailableDate
+from app.people.models import Person
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a user must see and confirm, but that does not stop the change."""
+
+    code: Literal["person_double_booked", "unavailable_date", "outside_planned_half"]
+    message: str
+    other_meeting_id: int | None = None
+    person_id: int | None = None
+
+
+def find_conflicts(session: Session, meeting: Meeting) -> list[Warning]:
+    if meeting.status is MeetingStatus.CANCELLED:
+        return []
+    return _double_bookings(session, meeting) + _unavailable_days(session, meeting)
+
+
+def _double_bookings(session: Session, meeting: Meeting) -> list[Warning]:
+    person_ids = [p.person_id for p in meeting.participants]
+    if not person_ids:
+        return []
+    rows = session.execute(
+        select(Person, Meeting)
+        .join(Participant, Participant.person_id == Person.id)
+        .join(Meeting, Meeting.id == Participant.meeting_id)
+        .where(
+            Participant.person_id.in_(person_ids),
+            Meeting.id != meeting.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.start_utc < meeting.end_utc,
+            Meeting.end_utc > meeting.start_utc,
+        )
+        .order_by(Meeting.start_utc)
+    ).all()
+    return [
+        Warning(
+            code="person_double_booked",
+            message=(
+                f"{person.display_name} is also in “{other.title}” "
+                f"({_span(other.start_utc, other.end_utc, other.timezone)})"
+            ),
+            other_meeting_id=other.id,
+            person_id=person.id,
+        )
+        for person, other in rows
+    ]
+
+
+def _unavailable_days(session: Session, meeting: Meeting) -> list[Warning]:
+    days = local_dates(meeting.start_utc, meeting.end_utc, meeting.timezone)
+    rows = session.scalars(select(UnavailableDate).where(UnavailableDate.day.in_(days))).all()
+    return [
+        Warning(
+            code="unavailable_date",
+            message=f"{row.day:%A %d %B %Y} is marked unavailable"
+            + (f": {row.reason}" if row.reason else ""),
+        )
+        for row in rows
+    ]
+
+
+def _span(start: datetime, end: datetime, zone_name: str) -> str:
+    local_start, local_end = utc_to_local(start, zone_name), utc_to_local(end, zone_name)
+    return f"{local_start:%d %b %Y %H:%M}–{local_end:%H:%M} {zone_name}"

@@ -1,0 +1,412 @@
+"""Creating, editing, moving and cancelling meetings."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.core import clock, validation
+from app.core.errors import InvalidTransition, NotFound, StaleVersion, ValidationError
+from app.core.timezones import local_to_utc, utc_to_local, zone
+from app.invitations.models import Invitation, InvitationStatus
+from app.meetings import catalogue
+from app.meetings.conflicts import Warning, find_conflicts
+from app.meetings.models import (
+    MEETING_TRANSITIONS,
+    Access,
+    Marking,
+    Meeting,
+    MeetingStatus,
+)
+from app.people.services import get_organisation, get_person
+from app.topics.models import TopicArea
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+# Fields whose change a subscribed calendar would show: each change raises SEQUENCE.
+CALENDAR_FIELDS = frozenset(
+    {
+        "title",
+        "start_utc",
+        "end_utc",
+        "timezone",
+        "venue",
+        "host_city",
+        "status",
+        "description",
+        "access",
+        "topics",
+    }
+)
+MAX_MEETING_LENGTH = timedelta(days=14)
+
+
+@dataclass
+class MeetingInput:
+    """What a user gives for a meeting. Naive start/end are wall-clock times in `timezone`."""
+
+    title: str
+    kind: int | str
+    start: datetime
+    end: datetime
+    timezone: str
+    venue: str = ""
+    host_city: str = ""
+    status: MeetingStatus | str = MeetingStatus.TENTATIVE
+    marking: Marking | str = Marking.OFFICIAL
+    access: Access | str = Access.INTERNAL
+    topics: Sequence[str] = ()
+    series: int | str | None = None
+    planned_half: str | None = None
+    description: str = ""
+    language: str = "en"
+    chair_id: int | None = None
+    host_organisation_id: int | None = None
+
+
+@dataclass
+class MeetingResult:
+    meeting: Meeting
+    warnings: list[Warning] = field(default_factory=list)
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
+    return meeting
+
+
+def get_meeting_by_uid(session: Session, uid: str) -> Meeting:
+    meeting = session.scalar(select(Meeting).where(Meeting.uid == uid))
+    if meeting is None:
+        raise NotFound(f"No meeting with UID {uid!r}", field="meeting")
+    return meeting
+
+
+def input_from(meeting: Meeting) -> MeetingInput:
+    """The current state of a meeting as an input, to edit a few fields and save."""
+    return MeetingInput(
+        title=meeting.title,
+        kind=meeting.kind_id,
+        start=utc_to_local(meeting.start_utc, meeting.timezone).replace(tzinfo=None),
+        end=utc_to_local(meeting.end_utc, meeting.timezone).replace(tzinfo=None),
+        timezone=meeting.timezone,
+        venue=meeting.venue,
+        host_city=meeting.host_city,
+        status=meeting.status,
+        marking=meeting.marking,
+        access=meeting.access,
+        topics=[topic.slug for topic in meeting.topics],
+        series=meeting.series_id,
+        planned_half=meeting.planned_half,
+        description=meeting.description,
+        language=meeting.language,
+        chair_id=meeting.chair_id,
+        host_organisation_id=meeting.host_organisation_id,
+    )
+
+
+def create_meeting(session: Session, actor: User | None, data: MeetingInput) -> MeetingResult:
+    values = _clean(session, data)
+    if values["status"] is MeetingStatus.CANCELLED:
+        raise ValidationError("A new meeting cannot start as cancelled", field="status")
+    now = clock.now()
+    meeting = Meeting(created_at=now, updated_at=now, sequence=0)
+    _apply(meeting, values)
+    session.add(meeting)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.created",
+        "meeting",
+        meeting.id,
+        f"Meeting “{meeting.title}” created",
+        _snapshot(meeting),
+    )
+    return MeetingResult(meeting, find_conflicts(session, meeting) + _half_warnings(meeting))
+
+
+def update_meeting(
+    session: Session,
+    actor: User | None,
+    meeting_id: int,
+    data: MeetingInput,
+    *,
+    expected_version: int | None = None,
+) -> MeetingResult:
+    """Save an edited meeting; status changes go through the allowed transitions."""
+    meeting = _editable(session, meeting_id, expected_version)
+    values = _clean(session, data)
+    if values["status"] != meeting.status:
+        _check_transition(meeting.status, values["status"])
+    before = _snapshot(meeting)
+    old_start = meeting.start_utc
+    _apply(meeting, values)
+    after = _snapshot(meeting)
+    changes = audit.diff(before, after)
+    if not changes:
+        return MeetingResult(meeting, [])
+    _touch(meeting, changes)
+    session.flush()
+    if meeting.start_utc != old_start:
+        _shift_deadlines(session, meeting, meeting.start_utc - old_start)
+    action = (
+        "meeting.moved"
+        if {"start_utc", "end_utc", "timezone"} & changes.keys()
+        else "meeting.updated"
+    )
+    audit.record(
+        session,
+        actor,
+        action,
+        "meeting",
+        meeting.id,
+        f"Meeting “{meeting.title}” {action.split('.')[1]}",
+        changes,
+    )
+    return MeetingResult(meeting, find_conflicts(session, meeting) + _half_warnings(meeting))
+
+
+def move_meeting(
+    session: Session,
+    actor: User | None,
+    meeting_id: int,
+    start: datetime,
+    end: datetime,
+    timezone: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> MeetingResult:
+    meeting = get_meeting(session, meeting_id)
+    data = dataclasses.replace(
+        input_from(meeting), start=start, end=end, timezone=timezone or meeting.timezone
+    )
+    return update_meeting(session, actor, meeting_id, data, expected_version=expected_version)
+
+
+def change_status(
+    session: Session,
+    actor: User | None,
+    meeting_id: int,
+    status: MeetingStatus | str,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Meeting:
+    meeting = _editable(session, meeting_id, expected_version)
+    new_status = validation.choice(MeetingStatus, status, "status")
+    _check_transition(meeting.status, new_status)
+    old = meeting.status
+    meeting.status = new_status
+    changes: dict[str, Any] = {"status": [old.value, new_status.value]}
+    _touch(meeting, changes)
+    session.flush()
+    summary = f"Meeting “{meeting.title}” {new_status.value}"
+    if reason:
+        summary += f": {validation.text(reason, 'reason', max_length=300)}"
+    audit.record(
+        session, actor, f"meeting.{new_status.value}", "meeting", meeting.id, summary, changes
+    )
+    return meeting
+
+
+def cancel_meeting(
+    session: Session,
+    actor: User | None,
+    meeting_id: int,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Meeting:
+    return change_status(
+        session,
+        actor,
+        meeting_id,
+        MeetingStatus.CANCELLED,
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def conflicts_for(session: Session, meeting_id: int) -> list[Warning]:
+    meeting = get_meeting(session, meeting_id)
+    return find_conflicts(session, meeting) + _half_warnings(meeting)
+
+
+def half_of(moment: datetime, zone_name: str) -> str:
+    local = utc_to_local(moment, zone_name)
+    return f"{local.year}-H{1 if local.month <= 6 else 2}"
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _editable(session: Session, meeting_id: int, expected_version: int | None) -> Meeting:
+    meeting = get_meeting(session, meeting_id)
+    if expected_version is not None and expected_version != meeting.version:
+        raise StaleVersion(
+            f"“{meeting.title}” was changed by someone else (version {meeting.version}, "
+            f"yours {expected_version}); reload it and make your change again"
+        )
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise InvalidTransition("A cancelled meeting cannot be changed", field="status")
+    return meeting
+
+
+def _check_transition(old: MeetingStatus, new: MeetingStatus) -> None:
+    if new not in MEETING_TRANSITIONS[old]:
+        raise InvalidTransition(f"A {old.value} meeting cannot become {new.value}", field="status")
+
+
+def _clean(session: Session, data: MeetingInput) -> dict[str, Any]:
+    zone(data.timezone)
+    if not isinstance(data.start, datetime):
+        raise ValidationError("Start must be a date and time", field="start")
+    if not isinstance(data.end, datetime):
+        raise ValidationError("End must be a date and time", field="end")
+    start = local_to_utc(data.start, data.timezone, field="start")
+    end = local_to_utc(data.end, data.timezone, field="end")
+    if end <= start:
+        raise ValidationError("The meeting must end after it starts", field="end")
+    if end - start > MAX_MEETING_LENGTH:
+        raise ValidationError("A meeting cannot last more than 14 days", field="end")
+    planned_half = (data.planned_half or "").strip() or None
+    if planned_half is not None and not _is_half(planned_half):
+        raise ValidationError(
+            "Planned half-year looks like 2026-H1 or 2026-H2", field="planned_half"
+        )
+    language = (data.language or "en").strip().lower()
+    if language not in {"en", "fr"}:
+        raise ValidationError("Language must be en or fr", field="language")
+    return {
+        "title": validation.text(data.title, "title", max_length=300),
+        "kind_id": catalogue.get_kind(session, data.kind).id,
+        "start_utc": start,
+        "end_utc": end,
+        "timezone": data.timezone,
+        "venue": validation.text(data.venue, "venue", max_length=300, required=False),
+        "host_city": validation.text(data.host_city, "host_city", max_length=120, required=False),
+        "status": validation.choice(MeetingStatus, data.status, "status"),
+        "marking": validation.choice(Marking, data.marking, "marking"),
+        "access": validation.choice(Access, data.access, "access"),
+        "topics": _topics(session, data.topics),
+        "series_id": catalogue.get_series(session, data.series).id
+        if data.series not in (None, "")
+        else None,
+        "planned_half": planned_half,
+        "description": validation.text(
+            data.description, "description", max_length=10000, required=False
+        ),
+        "language": language,
+        "chair_id": _person_id(session, data.chair_id, "chair_id"),
+        "host_organisation_id": _organisation_id(session, data.host_organisation_id),
+    }
+
+
+def _topics(session: Session, slugs: Sequence[str]) -> list[TopicArea]:
+    wanted = list(dict.fromkeys(slug.strip() for slug in slugs if slug and slug.strip()))
+    if not wanted:
+        return []
+    found = {
+        t.slug: t for t in session.scalars(select(TopicArea).where(TopicArea.slug.in_(wanted)))
+    }
+    missing = [slug for slug in wanted if slug not in found]
+    if missing:
+        raise ValidationError(f"Unknown topic area(s): {', '.join(missing)}", field="topics")
+    return [found[slug] for slug in wanted]
+
+
+def _person_id(session: Session, person_id: int | None, field_name: str) -> int | None:
+    if person_id is None:
+        return None
+    try:
+        return get_person(session, person_id).id
+    except NotFound as exc:
+        raise ValidationError(exc.message, field=field_name) from exc
+
+
+def _organisation_id(session: Session, organisation_id: int | None) -> int | None:
+    if organisation_id is None:
+        return None
+    try:
+        return get_organisation(session, organisation_id).id
+    except NotFound as exc:
+        raise ValidationError(exc.message, field="host_organisation_id") from exc
+
+
+def _apply(meeting: Meeting, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(meeting, name, value)
+
+
+def _snapshot(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "title": meeting.title,
+        "kind_id": meeting.kind_id,
+        "start_utc": meeting.start_utc,
+        "end_utc": meeting.end_utc,
+        "timezone": meeting.timezone,
+        "venue": meeting.venue,
+        "host_city": meeting.host_city,
+        "status": meeting.status,
+        "marking": meeting.marking,
+        "access": meeting.access,
+        "topics": sorted(topic.slug for topic in meeting.topics),
+        "series_id": meeting.series_id,
+        "planned_half": meeting.planned_half,
+        "description": meeting.description,
+        "language": meeting.language,
+        "chair_id": meeting.chair_id,
+        "host_organisation_id": meeting.host_organisation_id,
+    }
+
+
+def _touch(meeting: Meeting, changes: dict[str, Any]) -> None:
+    meeting.updated_at = clock.now()
+    if CALENDAR_FIELDS & changes.keys():
+        meeting.sequence += 1
+
+
+def _shift_deadlines(session: Session, meeting: Meeting, delta: timedelta) -> None:
+    """Reply deadlines are relative to the meeting: when it moves, open deadlines move too."""
+    open_invitations = session.scalars(
+        select(Invitation).where(
+            Invitation.meeting_id == meeting.id,
+            Invitation.status.in_([InvitationStatus.INVITED, InvitationStatus.TENTATIVE]),
+            Invitation.reply_deadline.is_not(None),
+        )
+    )
+    for invitation in open_invitations:
+        assert invitation.reply_deadline is not None
+        invitation.reply_deadline += delta
+    session.flush()
+
+
+def _half_warnings(meeting: Meeting) -> list[Warning]:
+    if not meeting.planned_half or meeting.is_cancelled:
+        return []
+    actual = half_of(meeting.start_utc, meeting.timezone)
+    if actual == meeting.planned_half:
+        return []
+    return [
+        Warning(
+            code="outside_planned_half",
+            message=f"Planned for {meeting.planned_half} but now falls in {actual}",
+            other_meeting_id=None,
+        )
+    ]
+
+
+def _is_half(value: str) -> bool:
+    year, sep, half = value.partition("-")
+    return bool(sep) and year.isdigit() and len(year) == 4 and half in {"H1", "H2"}

@@ -1,0 +1,29 @@
+"""Imports every domain's models so that the metadata is complete (migrations, tests)."""
+
+from app.agendas.models import AgendaItem
+from app.audit.models import AuditEntry
+from app.auth.models import ApiToken, User
+from app.core.db import Base
+from app.feeds.models import FeedSubscription
+from app.invitations.models import Invitation
+from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
+from app.people.models import Organisation, Person
+from app.topics.models import TopicArea
+
+__all__ = [
+    "AgendaItem",
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "FeedSubscription",
+    "Invitation",
+    "Meeting",
+    "MeetingKind",
+    "MeetingSeries",
+    "Organisation",
+    "Participant",
+    "Person",
+    "TopicArea",
+    "UnavailableDate",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Organisations (UK, EU and their bodies) and the people who represent them."""

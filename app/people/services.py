@@ -1,0 +1,125 @@
+"""Organisations and people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.core import validation
+from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.people.models import Organisation, Person, Side
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+def list_organisations(session: Session) -> Sequence[Organisation]:
+    return session.scalars(
+        select(Organisation).order_by(Organisation.side, Organisation.name)
+    ).all()
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(f"No organisation with id {organisation_id}", field="organisation")
+    return organisation
+
+
+def get_organisation_by_code(session: Session, code: str) -> Organisation:
+    organisation = session.scalar(select(Organisation).where(Organisation.code == code.upper()))
+    if organisation is None:
+        raise NotFound(f"No organisation with code {code!r}", field="organisation")
+    return organisation
+
+
+def create_organisation(
+    session: Session,
+    actor: User | None,
+    code: str,
+    name: str,
+    side: Side | str,
+    parent_id: int | None = None,
+) -> Organisation:
+    code = validation.text(code, "code", max_length=32).upper()
+    if not code.replace("-", "").replace("_", "").isalnum():
+        raise ValidationError("Code may hold letters, digits, - and _ only", field="code")
+    if session.scalar(select(Organisation.id).where(Organisation.code == code)):
+        raise DuplicateError(f"An organisation with code {code!r} already exists", field="code")
+    if parent_id is not None:
+        get_organisation(session, parent_id)
+    organisation = Organisation(
+        code=code,
+        name=validation.text(name, "name", max_length=200),
+        side=validation.choice(Side, side, "side"),
+        parent_id=parent_id,
+    )
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "organisation.created",
+        "organisation",
+        organisation.id,
+        f"Organisation {organisation.name} added",
+        {"code": code, "name": organisation.name, "side": organisation.side},
+    )
+    return organisation
+
+
+def list_people(session: Session, organisation_id: int | None = None) -> Sequence[Person]:
+    query = select(Person).order_by(Person.full_name)
+    if organisation_id is not None:
+        query = query.where(Person.organisation_id == organisation_id)
+    return session.scalars(query).all()
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No person with id {person_id}", field="person")
+    return person
+
+
+def create_person(
+    session: Session,
+    actor: User | None,
+    full_name: str,
+    organisation_id: int,
+    *,
+    honorific: str = "",
+    position: str = "",
+    email: str | None = None,
+) -> Person:
+    get_organisation(session, organisation_id)
+    address = validation.email(email) if email else None
+    if address and session.scalar(select(Person.id).where(Person.email == address)):
+        raise DuplicateError(f"Someone already has the address {address}", field="email")
+    person = Person(
+        full_name=validation.text(full_name, "full_name", max_length=200),
+        honorific=validation.text(honorific, "honorific", max_length=60, required=False),
+        position=validation.text(position, "position", max_length=200, required=False),
+        email=address,
+        organisation_id=organisation_id,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "person.created",
+        "person",
+        person.id,
+        f"{person.display_name} added",
+        {
+            "full_name": person.full_name,
+            "organisation_id": organisation_id,
+            "position": person.position,
+        },
+    )
+    return person

@@ -1,0 +1,165 @@
+"""Typed, frozen settings: config/default.toml, then config/<env>.toml, then ENTENTE_* env."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_ROOT / "config"
+ENV_PREFIX = "ENTENTE_"
+
+
+class SettingsError(RuntimeError):
+    """The configuration is incomplete or invalid; the app must not start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = ""
+    database_url: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    display_timezone: str = "Europe/London"
+    sql_echo: bool = False
+    session_cookie_secure: bool = False
+    session_lifetime_hours: int = 12
+    max_content_length: int = 2 * 1024 * 1024
+    login_rate_limit: str = "10 per minute"
+    feed_refresh_minutes: int = 60
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    mail_sender: str = "Entente Secretariat <secretariat@entente.example>"
+    reminder_lead_days: tuple[int, ...] = (7, 2)
+    agenda_due_working_days: int = 10
+    cadence_alert_days: int = 60
+    instance_path: str = str(PROJECT_ROOT / "instance")
+
+    def __repr__(self) -> str:  # never print secrets
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        shown["secret_key"] = "***" if self.secret_key else ""
+        shown["database_url"] = _redact_url(self.database_url)
+        return f"Settings({shown})"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return _normalise_url(self.database_url)
+        return f"sqlite:///{Path(self.instance_path) / 'entente.sqlite3'}"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, config_dir: Path = CONFIG_DIR, **overrides: Any
+) -> Settings:
+    """Build settings from the TOML files and the environment; validate them."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = _read_toml(config_dir / "default.toml")
+    env_name = environ.get(f"{ENV_PREFIX}ENV") or overrides.get("env") or values.get("env")
+    env_name = str(env_name or "development")
+    values.update(_read_toml(config_dir / f"{env_name}.toml"))
+    values["env"] = env_name
+    if env_name == "production":  # secrets only from the environment
+        values["secret_key"] = ""
+        values["database_url"] = ""
+    values.update(_from_environ(environ))
+    values.update(overrides)
+    settings = _coerce(values)
+    _validate(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    names = {f.name for f in fields(Settings)}
+    found = {}
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX) :].lower()
+            if name in names:
+                found[name] = value
+    return found
+
+
+def _coerce(values: Mapping[str, Any]) -> Settings:
+    hints = get_type_hints(Settings)
+    known = {f.name for f in fields(Settings)}
+    unknown = set(values) - known
+    if unknown:
+        raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    typed: dict[str, Any] = {}
+    for name, raw in values.items():
+        typed[name] = _coerce_one(name, hints[name], raw)
+    return Settings(**typed)
+
+
+def _coerce_one(name: str, hint: Any, raw: Any) -> Any:
+    try:
+        if hint is bool:
+            if isinstance(raw, bool):
+                return raw
+            lowered = str(raw).strip().lower()
+            if lowered not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(raw)
+            return lowered in {"1", "true", "yes", "on"}
+        if hint is int:
+            return int(raw)
+        if hint == tuple[int, ...]:
+            items = json.loads(raw) if isinstance(raw, str) else raw
+            return tuple(int(item) for item in items)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name!r} has an invalid value") from exc
+
+
+def _validate(settings: Settings) -> None:
+    if settings.is_production:
+        missing = [
+            f"{ENV_PREFIX}{name.upper()}"
+            for name in ("secret_key", "database_url")
+            if not getattr(settings, name)
+        ]
+        if missing:
+            raise SettingsError(f"production needs {' and '.join(missing)} in the environment")
+        if len(settings.secret_key) < 32:
+            raise SettingsError("ENTENTE_SECRET_KEY must be at least 32 characters in production")
+    elif not settings.secret_key:
+        raise SettingsError("secret_key is empty; set ENTENTE_SECRET_KEY")
+
+
+def _normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _redact_url(url: str) -> str:
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

@@ -1,0 +1,1 @@
+"""Topic areas of common interest (Russia, Western Balkans, East Asia, ...)."""

@@ -1,0 +1,120 @@
+"""Topic areas: create, rename, retire."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.core import validation
+from app.core.errors import DuplicateError, NotFound
+from app.topics.models import TopicArea
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+DEFAULT_TOPICS = (
+    ("russia", "Russia"),
+    ("western-balkans", "Western Balkans"),
+    ("east-asia", "East Asia"),
+)
+
+
+def list_topics(session: Session, *, include_inactive: bool = False) -> Sequence[TopicArea]:
+    query = select(TopicArea).order_by(TopicArea.name)
+    if not include_inactive:
+        query = query.where(TopicArea.is_active.is_(True))
+    return session.scalars(query).all()
+
+
+def get_topic(session: Session, topic_id: int) -> TopicArea:
+    topic = session.get(TopicArea, topic_id)
+    if topic is None:
+        raise NotFound(f"No topic area with id {topic_id}")
+    return topic
+
+
+def get_topic_by_slug(session: Session, slug: str) -> TopicArea:
+    topic = session.scalar(select(TopicArea).where(TopicArea.slug == slug))
+    if topic is None:
+        raise NotFound(f"No topic area {slug!r}", field="topic")
+    return topic
+
+
+def create_topic(
+    session: Session, actor: User | None, slug: str, name: str, description: str = ""
+) -> TopicArea:
+    slug = validation.slug(slug)
+    name = validation.text(name, "name", max_length=120)
+    _ensure_unique(session, slug, name)
+    topic = TopicArea(
+        slug=slug,
+        name=name,
+        description=validation.text(description, "description", max_length=2000, required=False),
+    )
+    session.add(topic)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "topic.created",
+        "topic",
+        topic.id,
+        f"Topic area {name} added",
+        {"slug": slug, "name": name},
+    )
+    return topic
+
+
+def update_topic(
+    session: Session,
+    actor: User | None,
+    topic_id: int,
+    *,
+    name: str,
+    description: str = "",
+    is_active: bool = True,
+) -> TopicArea:
+    topic = get_topic(session, topic_id)
+    name = validation.text(name, "name", max_length=120)
+    _ensure_unique(session, None, name, exclude_id=topic.id)
+    before = {"name": topic.name, "description": topic.description, "is_active": topic.is_active}
+    topic.name = name
+    topic.description = validation.text(description, "description", max_length=2000, required=False)
+    topic.is_active = is_active
+    changes = audit.diff(
+        before, {"name": name, "description": topic.description, "is_active": is_active}
+    )
+    if changes:
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "topic.updated",
+            "topic",
+            topic.id,
+            f"Topic area {name} updated",
+            changes,
+        )
+    return topic
+
+
+def ensure_default_topics(session: Session, actor: User | None = None) -> None:
+    for slug, name in DEFAULT_TOPICS:
+        if session.scalar(select(TopicArea.id).where(TopicArea.slug == slug)) is None:
+            create_topic(session, actor, slug, name)
+
+
+def _ensure_unique(
+    session: Session, slug: str | None, name: str, exclude_id: int | None = None
+) -> None:
+    if slug is not None and session.scalar(select(TopicArea.id).where(TopicArea.slug == slug)):
+        raise DuplicateError(f"A topic area with slug {slug!r} already exists", field="slug")
+    query = select(TopicArea.id).where(TopicArea.name == name)
+    if exclude_id is not None:
+        query = query.where(TopicArea.id != exclude_id)
+    if session.scalar(query):
+        raise DuplicateError(f"A topic area named {name!r} already exists", field="name")

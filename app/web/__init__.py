@@ -1,0 +1,1 @@
+"""Cross-cutting web pieces: health check, home page, error handlers."""

@@ -1,0 +1,79 @@
+"""Fixtures: one migrated database per run, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.extensions import db
+from app.settings import Settings, load_settings
+from tests import factories
+from tests.databases import backend_name, fresh_database
+
+
+def make_settings(database_url: str, instance: Path, **overrides: object) -> Settings:
+    return load_settings(
+        environ={},
+        env="testing",
+        database_url=database_url,
+        instance_path=str(instance),
+        **overrides,
+    )
+
+
+def pytest_report_header() -> str:
+    return f"entente database backend: {backend_name()}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    application = create_app(make_settings(database_url, tmp_path_factory.mktemp("instance")))
+    with application.app_context():
+        upgrade()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """The database session every service and request in this test uses; rolled back after."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield db.session()
+    finally:
+        db.session.remove()
+        db.session.session_factory.configure(bind=None)
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app: Flask, session: Session) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(session: Session) -> factories.Factory:
+    return factories.Factory(session)
