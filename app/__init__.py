@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Flask
 
+from app.auth.views import bp as auth_bp
+from app.auth.web import init_login
 from app.cli import register_commands
 from app.core.sqlite import install_sqlite_pragmas
-from app.extensions import db, migrate
+from app.extensions import csrf, db, migrate
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
 from app.web.views import bp as web_bp
@@ -60,12 +62,15 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    init_login(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine)
 
 
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
     register_error_handlers(app)
 
 
