@@ -13,7 +13,7 @@ from app.auth.views import bp as auth_bp
 from app.auth.web import init_login
 from app.cli import register_commands
 from app.core.sqlite import install_sqlite_pragmas
-from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, limiter, migrate
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
 from app.web.views import bp as web_bp
@@ -56,6 +56,8 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": settings.session_cookie_secure,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_lifetime_hours),
         "TESTING": settings.env == "testing",
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
 
 
@@ -63,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     init_login(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine)

@@ -32,6 +32,7 @@ class Settings:
     session_lifetime_hours: int = 12
     max_content_length: int = 2 * 1024 * 1024
     login_rate_limit: str = "10 per minute"
+    ratelimit_storage_uri: str = "memory://"
     feed_refresh_minutes: int = 60
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
