@@ -50,16 +50,24 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """The database session every service and request in this test uses; rolled back after."""
-    connection = db.engine.connect()
+    """The database session every service, request and command in this test uses.
+
+    Everything runs inside one outer transaction that is rolled back afterwards; commits made
+    by views and commands only release SAVEPOINTs. Flask-SQLAlchemy picks the bind from
+    `db.engines`, so the test connection stands in for the engine there.
+    """
+    engines = db.engines
+    engine = engines[None]
+    connection = engine.connect()
     outer = connection.begin()
     db.session.remove()
-    db.session.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    engines[None] = connection  # type: ignore[index]
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
     try:
         yield db.session()
     finally:
         db.session.remove()
-        db.session.session_factory.configure(bind=None)
+        engines[None] = engine  # type: ignore[index]
         outer.rollback()
         connection.close()
 

@@ -98,10 +98,9 @@ class Factory:
 
     def invitation(self, meeting: Meeting | None = None, **overrides: Any) -> Invitation:
         meeting = meeting or self.meeting()
-        values: dict[str, Any] = {
-            "meeting_id": meeting.id,
-            "inviter_id": self.organisation(Side.EU).id,
-            "invitee_id": self.organisation(Side.UK).id,
-        }
-        values.update(overrides)
+        values: dict[str, Any] = {"meeting_id": meeting.id, **overrides}
+        if "inviter_id" not in values:
+            values["inviter_id"] = self.organisation(Side.EU).id
+        if "invitee_id" not in values:
+            values["invitee_id"] = self.organisation(Side.UK).id
         return issue_invitation(self.session, None, InvitationInput(**values))

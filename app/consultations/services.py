@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import ValidationError
@@ -113,7 +114,13 @@ def plan_series(
         raise ValidationError("The last half-year must not come before the first", field="last")
     if len(halves_between(first, last)) > 60:
         raise ValidationError("Plan at most thirty years at a time", field="last")
-    active = [m for m in series.meetings if m.status in ACTIVE]
+    active = list(
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.series_id == series.id, Meeting.status.in_(ACTIVE))
+            .order_by(Meeting.start_utc)
+        )
+    )
     by_half: dict[str, list[Meeting]] = {}
     for meeting in active:
         by_half.setdefault(half_of(meeting.start_utc, meeting.timezone), []).append(meeting)
