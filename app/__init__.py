@@ -16,6 +16,7 @@ from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import csrf, db, limiter, migrate
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
+from app.web.templating import init_templates
 from app.web.views import bp as web_bp
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     register_error_handlers(app)
+    init_templates(app)
 
 
 def _register_cli(app: Flask) -> None:

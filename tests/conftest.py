@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy.orm import Session
@@ -72,8 +73,19 @@ def session(app: Flask) -> Iterator[Session]:
         connection.close()
 
 
+class _FreshGlobalsClient(FlaskClient):
+    """Requests here reuse the run's app context (so they share the test's db session); clear
+    `g` before each one, as a real request would start with it empty (Flask-Login caches the
+    user there and Flask-WTF the CSRF token)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask, session: Session) -> FlaskClient:
+    app.test_client_class = _FreshGlobalsClient
     return app.test_client()
 
 

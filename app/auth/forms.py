@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    # No format check here: a wrong address simply fails to sign in, with the same message as a
+    # wrong password (and internal domains such as .test or .internal must work).
+    email = EmailField(
+        "E-mail address",
+        validators=[DataRequired("Enter your e-mail address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password"), Length(max=1000)]
+    )

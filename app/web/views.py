@@ -5,9 +5,13 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.auth.models import Role
+from app.auth.web import role_required
 from app.extensions import db
+from app.web.nav import nav_link
 
 bp = Blueprint("web", __name__)
+nav_link(bp, "web.home", "Dashboard", Role.VIEWER, order=10)
 
 
 @bp.get("/healthz")
@@ -24,5 +28,6 @@ def healthz() -> ResponseReturnValue:
 
 
 @bp.get("/")
+@role_required(Role.VIEWER)
 def home() -> ResponseReturnValue:
     return render_template("home.html")

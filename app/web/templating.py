@@ -1,0 +1,75 @@
+"""Template globals and filters shared by every page: navigation, time display, pagination."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+
+from app.auth.web import current_actor
+from app.core.timezones import known_zones, utc_to_local
+from app.web.nav import visible_links
+
+
+def viewer_timezone() -> str:
+    """The signed-in user's zone, or the service's display zone."""
+    user = current_actor()
+    if user is not None and user.timezone and user.timezone in known_zones():
+        return user.timezone
+    return str(current_app.extensions["entente.settings"].display_timezone)
+
+
+def format_local(moment: datetime | None, zone_name: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A UTC moment as wall-clock time in `zone_name`, with the zone's abbreviation."""
+    if moment is None:
+        return ""
+    local = utc_to_local(moment, zone_name)
+    return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def format_time_range(start: datetime, end: datetime, zone_name: str) -> str:
+    """'Tue 03 Mar 2026, 10:00–13:00 GMT' (dates repeated only when the meeting spans days)."""
+    first = utc_to_local(start, zone_name)
+    last = utc_to_local(end, zone_name)
+    if first.date() == last.date():
+        return f"{first:%a %d %b %Y, %H:%M}–{last:%H:%M} {last.tzname()}"
+    return f"{first:%a %d %b %Y, %H:%M} – {last:%a %d %b %Y, %H:%M} {last.tzname()}"
+
+
+def viewer_time_range(start: datetime, end: datetime, zone_name: str) -> str:
+    """The same range in the viewer's zone, or '' when it reads the same as the meeting's."""
+    mine = viewer_timezone()
+    if mine == zone_name:
+        return ""
+    theirs, ours = utc_to_local(start, zone_name), utc_to_local(start, mine)
+    if theirs.utcoffset() == ours.utcoffset() and theirs.tzname() == ours.tzname():
+        return ""
+    return format_time_range(start, end, mine)
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query arguments replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}" if query else request.path
+
+
+def init_templates(app: Flask) -> None:
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "nav_links": lambda: visible_links(app, current_actor()),
+            "viewer_timezone": viewer_timezone,
+            "url_with": url_with,
+        }
+
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["time_range"] = format_time_range
+    app.jinja_env.filters["viewer_time_range"] = viewer_time_range
