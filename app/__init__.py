@@ -7,8 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from apiflask import APIFlask
 from flask import Flask
 
+from app.api import register_api
 from app.auth.views import bp as auth_bp
 from app.auth.web import init_login
 from app.cli import register_commands
@@ -16,7 +18,9 @@ from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import csrf, db, limiter, migrate
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
+from app.web.security import install_security
 from app.web.templating import init_templates
+from app.web.transactions import install_write_intent
 from app.web.views import bp as web_bp
 
 log = logging.getLogger(__name__)
@@ -25,8 +29,14 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app from settings (default: config files plus ENTENTE_* environment)."""
     settings = settings or load_settings()
-    app = Flask(
+    # APIFlask is a Flask subclass; it builds /api/v1/openapi.json from the API's schemas.
+    app = APIFlask(
         __name__,
+        title="Entente API",
+        version="1",
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,
+        json_errors=False,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder="static",
         instance_path=settings.instance_path,
@@ -36,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
+    install_security(app, settings)
+    install_write_intent(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -75,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    register_api(app)
     register_error_handlers(app)
     init_templates(app)
 

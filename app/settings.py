@@ -32,6 +32,10 @@ class Settings:
     session_lifetime_hours: int = 12
     max_content_length: int = 2 * 1024 * 1024
     login_rate_limit: str = "10 per minute"
+    # API sign-in (e-mail and password for a token) and token issue, per address.
+    api_sign_in_rate_limit: str = "10 per minute"
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust none).
+    proxy_count: int = 0
     ratelimit_storage_uri: str = "memory://"
     feed_refresh_minutes: int = 60
     smtp_host: str = "127.0.0.1"

@@ -1,0 +1,228 @@
+"""What every API resource shares: the error body, ETag / If-Match, pagination, blueprints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from apiflask import APIBlueprint, HTTPError, Schema
+from apiflask.fields import Date, DateTime, Integer, List, Nested, String
+from apiflask.validators import Range
+from flask import Flask, Response, request
+from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError as MarshmallowValidationError
+
+from app.core.errors import StaleVersion
+from app.extensions import csrf, db
+
+API_PREFIX = "/api/v1"
+MAX_PER_PAGE = 200
+
+# The body of every error under /api: a stable code, a message, the offending field or null.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "field": {"type": ["string", "null"]},
+    },
+    "required": ["code", "message", "field"],
+}
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "request_entity_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    429: "too_many_requests",
+}
+
+
+def api_blueprint(name: str, import_name: str, prefix: str, tag: str) -> APIBlueprint:
+    bp = APIBlueprint(name, import_name, url_prefix=f"{API_PREFIX}{prefix}", tag=tag)
+    csrf.exempt(bp)  # bearer tokens only, never cookies: nothing for CSRF to ride on
+    bp.url_value_preprocessor(check_path_ids)
+
+    @bp.errorhandler(StaleVersion)
+    def _stale(error: StaleVersion) -> ResponseReturnValue:
+        db.session.rollback()
+        return error_body("precondition_failed", error.message, None), 412
+
+    return bp
+
+
+def error_body(code: str, message: str, field: str | None) -> dict[str, Any]:
+    return {"code": code, "message": message, "field": field}
+
+
+def process_http_error(error: HTTPError) -> ResponseReturnValue:
+    """APIFlask's errors (schema validation, abort) in the house shape."""
+    if error.status_code == 422 and isinstance(error.detail, dict) and error.detail:
+        field, message = _first_problem(error.detail)
+        body = error_body("validation_error", message, field)
+    else:
+        code = STATUS_CODES.get(error.status_code, "error")
+        body = error_body(code, error.message or code.replace("_", " "), None)
+    return body, error.status_code, error.headers
+
+
+def _first_problem(detail: dict[str, Any]) -> tuple[str | None, str]:
+    """The first offending field of a marshmallow error tree ({location: {field: [msgs]}})."""
+    node: Any = detail
+    path: list[str] = []
+    while isinstance(node, dict) and node:
+        key = sorted(node, key=str)[0]
+        node = node[key]
+        path.append(str(key))
+    if path and path[0] in {"json", "query", "headers", "path", "view_args", "form"}:
+        path = path[1:]
+    message = node[0] if isinstance(node, list) and node else str(node)
+    field = ".".join(path) or None
+    if field in {"_schema", "_root"}:
+        field = None
+    return field, f"{field}: {message}" if field else str(message)
+
+
+def install_error_processor(app: Flask) -> None:
+    app.config["HTTP_ERROR_SCHEMA"] = ERROR_SCHEMA
+    app.config["VALIDATION_ERROR_SCHEMA"] = ERROR_SCHEMA
+    app.error_processor(process_http_error)  # type: ignore[attr-defined]
+    app.spec_processor(bound_path_ids)  # type: ignore[attr-defined]
+
+
+# --- versions: ETag on reads, If-Match on writes -------------------------------------------
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def with_etag(payload: Any, version: int, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return payload, status, {"ETag": etag(version)}
+
+
+def if_match_version(current: int, *, required: bool = True) -> int | None:
+    """The version the client last saw, from If-Match; 428 when required and missing,
+    412 when it names another version. `If-Match: *` means "whatever is current"."""
+    header = request.headers.get("If-Match")
+    if not header:
+        if required:
+            raise HTTPError(
+                428, "Send If-Match with the ETag you last read, so no edit is overwritten"
+            )
+        return None
+    if request.if_match.star_tag:
+        return current
+    for tag in request.if_match.as_set():
+        if tag == str(current):
+            return current
+    raise HTTPError(412, "Someone else changed this record first; read it again and retry")
+
+
+class IfMatchHeader(Schema):
+    """Documents If-Match; `if_match_version` reads it (RFC 9110 list syntax)."""
+
+    if_match = String(
+        data_key="If-Match", metadata={"description": 'The ETag last read, e.g. "3" (or *)'}
+    )
+
+
+VERSIONED_RESPONSES = {
+    412: "The If-Match version is no longer current",
+    428: "If-Match is required",
+}
+
+
+# --- pagination ----------------------------------------------------------------------------
+
+
+class PageQuery(Schema):
+    page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
+    per_page = Integer(load_default=50, validate=Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_of(schema: type[Schema]) -> type[Schema]:
+    """A page of `schema` items with the totals a client needs to fetch the next page."""
+    # A subclass, so that the spec does not meet `schema` both nested and on its own.
+    item = type(f"{schema.__name__}Item", (schema,), {})
+    fields = {
+        "items": List(Nested(item), required=True),
+        "page": Integer(required=True),
+        "per_page": Integer(required=True),
+        "total": Integer(required=True),
+    }
+    return type(f"{schema.__name__.removesuffix('Out')}Page", (Schema,), fields)
+
+
+def page_payload(items: Any, total: int, query: dict[str, Any]) -> dict[str, Any]:
+    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+
+
+def no_content() -> Response:
+    return Response(status=204)
+
+
+# --- fields that keep bad input at the door (never a 500 from the database) ---------------
+
+MAX_ID = 2**31 - 1
+
+
+def _no_unencodable(value: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogates (not encodable as UTF-8)."""
+    return "\x00" not in value and not any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+
+
+class Text(String):
+    """A string the database can store."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _no_unencodable(text):
+            raise MarshmallowValidationError("Text must not contain NUL or unpaired surrogates")
+        return text
+
+
+def Id(**kwargs: Any) -> Integer:
+    """A database id: a positive integer that fits the column."""
+    return Integer(validate=Range(min=1, max=MAX_ID), **kwargs)
+
+
+class Moment(DateTime):
+    """An ISO 8601 date-time in a range the calendar can hold (years 1900 to 2200)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not 1900 <= moment.year <= 2200:
+            raise MarshmallowValidationError("Use a date between the years 1900 and 2200")
+        return moment
+
+
+class Day(Date):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not 1900 <= day.year <= 2200:
+            raise MarshmallowValidationError("Use a date between the years 1900 and 2200")
+        return day
+
+
+def check_path_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Ids in the path beyond what a column holds are simply not found."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise HTTPError(404, "Not found")
+
+
+def bound_path_ids(spec: dict[str, Any]) -> dict[str, Any]:
+    """Document the same bounds for integer path parameters."""
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
+                    parameter["schema"].update({"minimum": 1, "maximum": MAX_ID})
+    return spec

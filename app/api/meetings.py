@@ -1,0 +1,229 @@
+"""Meetings: list with filters and pages, read (with ETag), create, edit with If-Match, cancel."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Integer, List, Method, Nested, Pluck
+from apiflask.validators import Length, OneOf
+
+from app.api.auth import current_api_user, requires
+from app.api.common import (
+    VERSIONED_RESPONSES,
+    Day,
+    Id,
+    IfMatchHeader,
+    Moment,
+    PageQuery,
+    Text,
+    api_blueprint,
+    if_match_version,
+    page_of,
+    page_payload,
+    with_etag,
+)
+from app.auth.models import Role
+from app.core.timezones import utc_to_local
+from app.extensions import db, db_session
+from app.meetings import listing
+from app.meetings import services as meetings
+from app.meetings.models import Access, Marking, Meeting, MeetingStatus
+
+bp = api_blueprint("api_meetings", __name__, "/meetings", "Meetings")
+blueprints = (bp,)
+STATUSES = [status.value for status in MeetingStatus]
+MARKINGS = [marking.value for marking in Marking]
+ACCESSES = [access.value for access in Access]
+LOCAL_TIME = {"type": "string", "format": "date-time", "description": "In the meeting's zone"}
+
+
+class TopicRef(Schema):
+    slug = Text(required=True)
+
+
+class MeetingOut(Schema):
+    id = Integer(required=True)
+    uid = Text(required=True)
+    title = Text(required=True)
+    kind = Text(required=True, attribute="kind.slug")
+    kind_id = Integer(required=True)
+    status = Text(required=True, validate=OneOf(STATUSES))
+    start = Method("_start", required=True, metadata=LOCAL_TIME)
+    end = Method("_end", required=True, metadata=LOCAL_TIME)
+    start_utc = Moment(required=True)
+    end_utc = Moment(required=True)
+    timezone = Text(required=True)
+    venue = Text(required=True)
+    host_city = Text(required=True)
+    host_organisation_id = Integer(required=True, allow_none=True)
+    chair_id = Integer(required=True, allow_none=True)
+    marking = Text(required=True, validate=OneOf(MARKINGS))
+    access = Text(required=True, validate=OneOf(ACCESSES))
+    language = Text(required=True)
+    description = Text(required=True)
+    planned_half = Text(required=True, allow_none=True)
+    topics = Pluck(TopicRef, "slug", many=True, required=True)
+    series_id = Integer(required=True, allow_none=True)
+    sequence = Integer(required=True)
+    version = Integer(required=True)
+    created_at = Moment(required=True)
+    updated_at = Moment(required=True)
+
+    def _start(self, meeting: Meeting) -> str:
+        return utc_to_local(meeting.start_utc, meeting.timezone).isoformat()
+
+    def _end(self, meeting: Meeting) -> str:
+        return utc_to_local(meeting.end_utc, meeting.timezone).isoformat()
+
+
+class WarningOut(Schema):
+    code = Text(required=True)
+    message = Text(required=True)
+    other_meeting_id = Integer(required=True, allow_none=True)
+    person_id = Integer(required=True, allow_none=True)
+
+
+class MeetingSaved(MeetingOut):
+    warnings = List(Nested(WarningOut), required=True)
+
+
+MeetingPage = page_of(MeetingOut)
+
+
+class MeetingQuery(PageQuery):
+    topic = Text(validate=Length(max=64), metadata={"description": "Topic area slug"})
+    kind = Text(validate=Length(max=64), metadata={"description": "Meeting kind slug"})
+    organisation = Id(metadata={"description": "Hosts, has a delegate, invites or is invited"})
+    status = Text(validate=OneOf(STATUSES))
+    start = Day(metadata={"description": "Meetings ending on or after this day (UTC)"})
+    end = Day(metadata={"description": "Meetings starting on or before this day (UTC)"})
+
+
+class MeetingFields(Schema):
+    """Fields of a meeting a client sets; naive start/end are wall-clock times in `timezone`."""
+
+    title = Text(validate=Length(min=1, max=300))
+    kind = Text(validate=Length(min=1, max=64), metadata={"description": "Meeting kind slug"})
+    start = Moment()
+    end = Moment()
+    timezone = Text(validate=Length(min=1, max=64), metadata={"example": "Europe/London"})
+    venue = Text(validate=Length(max=300))
+    host_city = Text(validate=Length(max=120))
+    status = Text(validate=OneOf(STATUSES))
+    marking = Text(validate=OneOf(MARKINGS))
+    access = Text(validate=OneOf(ACCESSES))
+    topics = List(Text(validate=Length(max=64)), validate=Length(max=50))
+    series = Id(allow_none=True)
+    planned_half = Text(allow_none=True, validate=Length(max=7))
+    description = Text(validate=Length(max=10000))
+    language = Text(validate=OneOf(["en", "fr"]))
+    chair_id = Id(allow_none=True)
+    host_organisation_id = Id(allow_none=True)
+
+
+class MeetingIn(MeetingFields):
+    title = Text(required=True, validate=Length(min=1, max=300))
+    kind = Text(required=True, validate=Length(min=1, max=64))
+    start = Moment(required=True)
+    end = Moment(required=True)
+    timezone = Text(required=True, validate=Length(min=1, max=64))
+
+
+class CancelIn(Schema):
+    reason = Text(load_default="", validate=Length(max=300))
+
+
+@bp.get("")
+@requires(bp, Role.VIEWER)
+@bp.input(MeetingQuery, location="query")
+@bp.output(MeetingPage)
+def list_meetings(query_data: dict[str, Any]) -> Any:
+    """List meetings in start order, filtered, a page at a time."""
+    filters = listing.MeetingFilter(
+        topic=query_data.get("topic"),
+        kind=query_data.get("kind"),
+        organisation_id=query_data.get("organisation"),
+        status=MeetingStatus(query_data["status"]) if query_data.get("status") else None,
+        start=query_data.get("start"),
+        end=query_data.get("end"),
+    )
+    per_page = query_data["per_page"]
+    rows, total = listing.list_meetings(
+        db_session(), filters, limit=per_page, offset=(query_data["page"] - 1) * per_page
+    )
+    return page_payload(rows, total, query_data)
+
+
+@bp.get("/<int:meeting_id>")
+@requires(bp, Role.VIEWER)
+@bp.output(MeetingOut, headers={"ETag": Text(metadata={"description": "The version"})})
+def get_meeting(meeting_id: int) -> Any:
+    """One meeting; its ETag is the version to send back in If-Match."""
+    meeting = meetings.get_meeting(db_session(), meeting_id)
+    return with_etag(meeting, meeting.version)
+
+
+@bp.post("")
+@requires(bp, Role.EDITOR)
+@bp.input(MeetingIn, location="json")
+@bp.output(MeetingSaved, status_code=201)
+def create_meeting(json_data: dict[str, Any]) -> Any:
+    """Plan a meeting; the answer lists conflicts (double bookings, unavailable days)."""
+    result = meetings.create_meeting(
+        db_session(), current_api_user(), meetings.MeetingInput(**json_data)
+    )
+    db.session.commit()
+    return with_etag(_saved(result), result.meeting.version, 201)
+
+
+@bp.patch("/<int:meeting_id>")
+@requires(bp, Role.EDITOR)
+@bp.input(IfMatchHeader, location="headers", arg_name="headers")
+@bp.input(MeetingFields, location="json")
+@bp.output(MeetingSaved)
+@bp.doc(responses=VERSIONED_RESPONSES)
+def update_meeting(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
+    """Change some fields of a meeting (If-Match required); moving it moves open deadlines."""
+    session = db_session()
+    meeting = meetings.get_meeting(session, meeting_id)
+    version = if_match_version(meeting.version)
+    data = dataclasses.replace(meetings.input_from(meeting), **json_data)
+    result = meetings.update_meeting(
+        session, current_api_user(), meeting_id, data, expected_version=version
+    )
+    db.session.commit()
+    return with_etag(_saved(result), result.meeting.version)
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@requires(bp, Role.EDITOR)
+@bp.input(IfMatchHeader, location="headers", arg_name="headers")
+@bp.input(CancelIn, location="json")
+@bp.output(MeetingOut)
+@bp.doc(responses=VERSIONED_RESPONSES)
+def cancel_meeting(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
+    """Cancel a meeting (If-Match required); it stays, marked cancelled, in calendars."""
+    session = db_session()
+    version = if_match_version(meetings.get_meeting(session, meeting_id).version)
+    meeting = meetings.cancel_meeting(
+        session, current_api_user(), meeting_id, expected_version=version, **json_data
+    )
+    db.session.commit()
+    return with_etag(meeting, meeting.version)
+
+
+class _Saved:
+    """A saved meeting with the warnings its change raised, as MeetingSaved reads it."""
+
+    def __init__(self, result: meetings.MeetingResult) -> None:
+        self._meeting = result.meeting
+        self.warnings = result.warnings
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._meeting, name)
+
+
+def _saved(result: meetings.MeetingResult) -> _Saved:
+    return _Saved(result)

@@ -1,0 +1,70 @@
+"""Security headers on every response, proxy awareness, and Vary: Cookie on session pages.
+
+The Content-Security-Policy allows scripts, styles, images and fonts from this origin only:
+no inline scripts or `style=""` attributes (templates use files in app/static/), no framing.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, abort, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.settings import Settings
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HSTS = "max-age=31536000; includeSubDomains"
+STATIC_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def install_security(app: Flask, settings: Settings) -> None:
+    if settings.proxy_count > 0:
+        # Trust exactly this many proxies for the client address, scheme and host; without a
+        # proxy, a forged X-Forwarded-For must not dodge rate limits or fake HTTPS.
+        count = settings.proxy_count
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+    app.before_request(_refuse_oversized_body)
+    app.after_request(_add_headers)
+
+
+def _refuse_oversized_body() -> None:
+    """413 before anything else (authentication, parsing) when the declared body is too big;
+    bodies without a length are cut off by MAX_CONTENT_LENGTH as they are read."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
+def _add_headers(response: Response) -> Response:
+    for name, value in STATIC_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith("/api/"):
+        # Bearer-token answers never depend on cookies; keep them out of shared caches.
+        response.headers.setdefault("Cache-Control", "private, no-cache")
+    elif response.mimetype == "text/html":
+        # Pages differ by the signed-in user (the session cookie).
+        response.vary.add("Cookie")
+    return response

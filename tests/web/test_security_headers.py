@@ -1,0 +1,59 @@
+"""Security headers, HSTS behind TLS, Vary: Cookie, request size limits."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app import create_app
+from tests.conftest import make_settings
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/login", "/healthz", "/api/v1/openapi.json", "/api/v1/meetings", "/nope"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert "style-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in response.headers  # plain HTTP
+
+
+def test_html_pages_vary_on_cookie_and_api_answers_are_private(client):
+    assert "Cookie" in client.get("/login").headers.get("Vary", "")
+    api = client.get("/api/v1/meetings")
+    assert api.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_hsts_only_over_https(client):
+    secure = client.get("/healthz", base_url="https://entente.test")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_forwarded_proto_is_trusted_only_with_a_configured_proxy(app: Flask, tmp_path):
+    forged = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in forged.headers
+    behind_proxy = create_app(
+        make_settings(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, proxy_count=1)
+    )
+    proxied = behind_proxy.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in proxied.headers
+    with behind_proxy.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+def test_oversized_api_body_is_413_json(client, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/api/v1/topics",
+        data=b"{" + b" " * (limit + 10) + b"}",
+        headers={"Content-Type": "application/json", "Authorization": "Bearer x"},
+    )
+    assert response.status_code == 413
+    assert response.get_json()["code"] == "request_entity_too_large"
+    assert set(response.get_json()) == {"code", "message", "field"}
