@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.api import meetings, people, topics
+from app.api import (
+    agendas,
+    audit,
+    consultations,
+    delegations,
+    invitations,
+    meetings,
+    people,
+    topics,
+    users,
+)
 from app.api.common import install_error_processor
 
 
 def register_api(app: Flask) -> None:
     install_error_processor(app)
-    for module in (topics, people, meetings):
+    modules = (topics, people, meetings, delegations, agendas, invitations, consultations)
+    for module in (*modules, audit, users):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)

@@ -6,10 +6,12 @@ which is why the API can be exempt from CSRF.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from apiflask import APIBlueprint, HTTPError, HTTPTokenAuth
+from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import services as auth
@@ -17,6 +19,7 @@ from app.auth.models import Role, User
 from app.extensions import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 # Documented on every operation, so that clients (and schemathesis) know every answer.
 READ_RESPONSES = {
     400: "Malformed request",
@@ -41,7 +44,10 @@ token_auth = HTTPTokenAuth(
 def _verify(token: str) -> User | None:
     session = db_session()
     user = auth.user_for_token(session, token)
-    if user is not None and session.dirty:
+    if user is None:
+        # Never the token itself: logs are read by more people than hold tokens.
+        log.warning("API token refused (client %s)", request.remote_addr)
+    elif session.dirty:
         # The token's last use is recorded (at most once a minute) in its own short
         # transaction, so that a read request does not hold a write lock.
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from apiflask import APIBlueprint, HTTPError, Schema
@@ -107,22 +107,27 @@ def with_etag(payload: Any, version: int, status: int = 200) -> tuple[Any, int, 
     return payload, status, {"ETag": etag(version)}
 
 
-def if_match_version(current: int, *, required: bool = True) -> int | None:
-    """The version the client last saw, from If-Match; 428 when required and missing,
-    412 when it names another version. `If-Match: *` means "whatever is current"."""
-    header = request.headers.get("If-Match")
-    if not header:
+def check_if_match(current: str, *, required: bool) -> None:
+    """Compare If-Match with the current (unquoted) ETag: 428 when required and missing, 412
+    when it names another state. `If-Match: *` means "whatever is current"."""
+    if not request.headers.get("If-Match"):
         if required:
             raise HTTPError(
                 428, "Send If-Match with the ETag you last read, so no edit is overwritten"
             )
+        return
+    if request.if_match.star_tag or current in request.if_match.as_set():
+        return
+    raise HTTPError(412, "Someone else changed this first; read it again and retry")
+
+
+def if_match_version(current: int, *, required: bool = True) -> int | None:
+    """The version the client last saw (for the service's expected_version), from If-Match;
+    None when If-Match is optional and absent."""
+    if not required and not request.headers.get("If-Match"):
         return None
-    if request.if_match.star_tag:
-        return current
-    for tag in request.if_match.as_set():
-        if tag == str(current):
-            return current
-    raise HTTPError(412, "Someone else changed this record first; read it again and retry")
+    check_if_match(str(current), required=required)
+    return current
 
 
 class IfMatchHeader(Schema):
@@ -164,6 +169,17 @@ def page_payload(items: Any, total: int, query: dict[str, Any]) -> dict[str, Any
     return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
 
 
+class WithWarnings:
+    """A saved object with the warnings its change raised, for an output schema to read."""
+
+    def __init__(self, saved: Any, warnings: list[Any]) -> None:
+        self._saved = saved
+        self.warnings = warnings
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._saved, name)
+
+
 def no_content() -> Response:
     return Response(status=204)
 
@@ -201,6 +217,14 @@ class Moment(DateTime):
         if not 1900 <= moment.year <= 2200:
             raise MarshmallowValidationError("Use a date between the years 1900 and 2200")
         return moment
+
+
+class UtcMoment(Moment):
+    """A date-time where one without a UTC offset is read as UTC (for filters)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Day(Date):

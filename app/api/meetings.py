@@ -18,6 +18,7 @@ from app.api.common import (
     Moment,
     PageQuery,
     Text,
+    WithWarnings,
     api_blueprint,
     if_match_version,
     page_of,
@@ -214,16 +215,5 @@ def cancel_meeting(meeting_id: int, json_data: dict[str, Any], headers: Any) -> 
     return with_etag(meeting, meeting.version)
 
 
-class _Saved:
-    """A saved meeting with the warnings its change raised, as MeetingSaved reads it."""
-
-    def __init__(self, result: meetings.MeetingResult) -> None:
-        self._meeting = result.meeting
-        self.warnings = result.warnings
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._meeting, name)
-
-
-def _saved(result: meetings.MeetingResult) -> _Saved:
-    return _Saved(result)
+def _saved(result: meetings.MeetingResult) -> WithWarnings:
+    return WithWarnings(result.meeting, result.warnings)

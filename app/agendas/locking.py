@@ -1,0 +1,19 @@
+"""One agenda edit at a time per meeting, so a version check cannot race another edit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.errors import NotFound
+from app.meetings.models import Meeting
+from app.meetings.services import get_meeting
+
+
+def lock_agenda(session: Session, meeting_id: int) -> Meeting:
+    """Lock the meeting's row until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL;
+    SQLite write transactions already run one at a time, see app/core/sqlite.py)."""
+    locked = session.scalar(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+    if locked is None:
+        raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
+    return get_meeting(session, meeting_id)

@@ -1,0 +1,210 @@
+"""A meeting's agenda items: numbered reading order with start times; add, edit, move, remove.
+
+The agenda's ETag is a digest of its items: an edit sent with If-Match is refused (412) when
+anyone changed the agenda since it was read. Edits of one meeting's agenda take its row lock
+first, so the check and the change are one step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Integer, List, Method, Nested
+from apiflask.validators import Length, OneOf, Range
+
+from app.agendas import services as agendas
+from app.agendas.locking import lock_agenda
+from app.agendas.models import AgendaItem, ItemVisibility, Purpose
+from app.api.auth import current_api_user, requires
+from app.api.common import (
+    VERSIONED_RESPONSES,
+    Id,
+    IfMatchHeader,
+    Text,
+    api_blueprint,
+    check_if_match,
+    no_content,
+)
+from app.auth.models import Role
+from app.extensions import db, db_session
+from app.meetings.services import get_meeting
+
+bp = api_blueprint("api_agendas", __name__, "/meetings", "Agendas")
+items_bp = api_blueprint("api_agenda_items", __name__, "/agenda-items", "Agendas")
+blueprints = (bp, items_bp)
+PURPOSES = [purpose.value for purpose in Purpose]
+VISIBILITIES = [visibility.value for visibility in ItemVisibility]
+OPTIONAL_IF_MATCH = {412: "If-Match was sent and the agenda changed since"}
+
+
+class AgendaItemOut(Schema):
+    id = Integer(required=True)
+    meeting_id = Integer(required=True)
+    parent_id = Integer(required=True, allow_none=True)
+    position = Integer(required=True)
+    title = Text(required=True)
+    purpose = Text(required=True, allow_none=True, validate=OneOf(PURPOSES))
+    lead_person_id = Integer(required=True, allow_none=True)
+    lead_text = Text(required=True)
+    duration_minutes = Integer(required=True, allow_none=True)
+    visibility = Text(required=True, validate=OneOf(VISIBILITIES))
+    topic_id = Integer(required=True, allow_none=True)
+    notes = Text(required=True)
+
+
+class NumberedItemOut(AgendaItemOut):
+    number = Text(required=True)
+    depth = Integer(required=True)
+    starts_at = Method(
+        "_starts_at",
+        required=True,
+        metadata={"type": ["string", "null"], "format": "date-time"},
+    )
+
+    def _starts_at(self, numbered: Any) -> str | None:
+        return numbered.starts_at.isoformat() if numbered.starts_at else None
+
+
+class AgendaOut(Schema):
+    meeting_id = Integer(required=True)
+    items = List(Nested(NumberedItemOut), required=True)
+
+
+class ItemFields(Schema):
+    title = Text(validate=Length(min=1, max=500))
+    purpose = Text(allow_none=True, validate=OneOf(PURPOSES))
+    lead_person_id = Id(allow_none=True)
+    lead_text = Text(validate=Length(max=200))
+    duration_minutes = Integer(allow_none=True, validate=Range(min=0, max=1440))
+    visibility = Text(validate=OneOf(VISIBILITIES))
+    topic_id = Id(allow_none=True)
+    notes = Text(validate=Length(max=5000))
+
+
+class ItemIn(ItemFields):
+    title = Text(required=True, validate=Length(min=1, max=500))
+    parent_id = Id(load_default=None, allow_none=True)
+
+
+class MoveIn(Schema):
+    position = Integer(required=True, validate=Range(min=1, max=1000))
+    parent_id = Id(load_default=None, allow_none=True)
+
+
+class _Numbered:
+    """A numbered item read like its item, for NumberedItemOut."""
+
+    def __init__(self, numbered: agendas.NumberedItem) -> None:
+        self.number = numbered.number
+        self.depth = numbered.depth
+        self.starts_at = numbered.starts_at
+        self._item = numbered.item
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._item, name)
+
+
+def agenda_etag(items: list[AgendaItem] | Any) -> str:
+    fields = list(AgendaItemOut().fields)
+    state = [{name: _plain(getattr(item, name)) for name in fields} for item in items]
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:20]
+    return f'"{digest}"'
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _locked_check(meeting_id: int, *, required: bool) -> None:
+    """Lock the agenda, then compare If-Match with its current ETag."""
+    session = db_session()
+    lock_agenda(session, meeting_id)
+    check_if_match(agenda_etag(agendas.items_of(session, meeting_id)).strip('"'), required=required)
+
+
+def _with_agenda_etag(payload: Any, meeting_id: int, status: int = 200) -> Any:
+    return payload, status, {"ETag": agenda_etag(agendas.items_of(db_session(), meeting_id))}
+
+
+@bp.get("/<int:meeting_id>/agenda")
+@requires(bp, Role.VIEWER)
+@bp.output(AgendaOut, headers={"ETag": Text(metadata={"description": "The agenda's state"})})
+def get_agenda(meeting_id: int) -> Any:
+    """The agenda in reading order, numbered 1, 2, 2.1, with approximate local start times."""
+    session = db_session()
+    meeting = get_meeting(session, meeting_id)
+    items = agendas.items_of(session, meeting_id)
+    numbered = [_Numbered(entry) for entry in agendas.numbered(meeting, items)]
+    return {"meeting_id": meeting.id, "items": numbered}, 200, {"ETag": agenda_etag(items)}
+
+
+@bp.post("/<int:meeting_id>/agenda/items")
+@requires(bp, Role.EDITOR)
+@bp.input(IfMatchHeader, location="headers", arg_name="headers")
+@bp.input(ItemIn, location="json")
+@bp.output(AgendaItemOut, status_code=201)
+@bp.doc(responses=OPTIONAL_IF_MATCH)
+def add_item(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
+    """Add an item at the end of the agenda or under `parent_id` (If-Match honoured)."""
+    _locked_check(meeting_id, required=False)
+    values = dict(json_data)
+    parent_id = values.pop("parent_id")
+    item = agendas.add_item(
+        db_session(),
+        current_api_user(),
+        meeting_id,
+        agendas.AgendaItemInput(**values),
+        parent_id=parent_id,
+    )
+    db.session.commit()
+    return _with_agenda_etag(item, meeting_id, 201)
+
+
+@items_bp.patch("/<int:item_id>")
+@requires(items_bp, Role.EDITOR)
+@items_bp.input(IfMatchHeader, location="headers", arg_name="headers")
+@items_bp.input(ItemFields, location="json")
+@items_bp.output(AgendaItemOut)
+@items_bp.doc(responses=VERSIONED_RESPONSES)
+def update_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
+    """Change some fields of an item (If-Match with the agenda's ETag required)."""
+    session = db_session()
+    item = agendas.get_item(session, item_id)
+    _locked_check(item.meeting_id, required=True)
+    current = {name: getattr(item, name) for name in ItemFields().fields}
+    data = agendas.AgendaItemInput(**{**current, **json_data})
+    item = agendas.update_item(session, current_api_user(), item_id, data)
+    db.session.commit()
+    return _with_agenda_etag(item, item.meeting_id)
+
+
+@items_bp.post("/<int:item_id>/move")
+@requires(items_bp, Role.EDITOR)
+@items_bp.input(IfMatchHeader, location="headers", arg_name="headers")
+@items_bp.input(MoveIn, location="json")
+@items_bp.output(AgendaItemOut)
+@items_bp.doc(responses=OPTIONAL_IF_MATCH)
+def move_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
+    """Put an item at `position` (1-based) under `parent_id` (If-Match honoured)."""
+    session = db_session()
+    _locked_check(agendas.get_item(session, item_id).meeting_id, required=False)
+    item = agendas.move_item(session, current_api_user(), item_id, **json_data)
+    db.session.commit()
+    return _with_agenda_etag(item, item.meeting_id)
+
+
+@items_bp.delete("/<int:item_id>")
+@requires(items_bp, Role.EDITOR)
+@items_bp.input(IfMatchHeader, location="headers", arg_name="headers")
+@items_bp.output({}, status_code=204)
+@items_bp.doc(responses=OPTIONAL_IF_MATCH)
+def remove_item(item_id: int, headers: Any) -> Any:
+    """Remove an item and its sub-items (If-Match honoured); the rest are renumbered."""
+    session = db_session()
+    _locked_check(agendas.get_item(session, item_id).meeting_id, required=False)
+    agendas.remove_item(session, current_api_user(), item_id)
+    db.session.commit()
+    return no_content()

@@ -1,0 +1,106 @@
+"""Semi-annual consultation planning: each half-year's state, gaps, and proposals to fill them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Boolean, List, Method, Nested
+from apiflask.validators import Length, OneOf, Regexp
+
+from app.api.auth import current_api_user, requires
+from app.api.common import Text, api_blueprint
+from app.api.meetings import MeetingOut
+from app.auth.models import Role
+from app.consultations import services as planning
+from app.core import clock
+from app.extensions import db, db_session
+
+bp = api_blueprint("api_consultations", __name__, "/consultations", "Consultations")
+blueprints = (bp,)
+HALF = Regexp(r"^\d{4}-H[12]$", error="A half-year looks like 2026-H1")
+STATES = [state.value for state in planning.HalfState]
+IDS = {"type": "array", "items": {"type": "integer"}}
+LOCAL_TIME = {"type": "string", "format": "date-time", "description": "In `timezone`"}
+
+
+class ProposalOut(Schema):
+    host_city = Text(required=True)
+    timezone = Text(required=True)
+    venue = Text(required=True)
+    start = Method("_start", required=True, metadata=LOCAL_TIME)
+    end = Method("_end", required=True, metadata=LOCAL_TIME)
+
+    def _start(self, proposal: planning.Proposal) -> str:
+        return proposal.start.isoformat()
+
+    def _end(self, proposal: planning.Proposal) -> str:
+        return proposal.end.isoformat()
+
+
+class HalfYearOut(Schema):
+    half = Text(required=True, attribute="half.label")
+    state = Text(required=True, validate=OneOf(STATES))
+    meeting_ids = Method(
+        "_meeting_ids", required=True, metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    moved_out_ids = Method(
+        "_moved_out", required=True, metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    flagged = Boolean(required=True)
+    proposal = Nested(ProposalOut, required=True, allow_none=True)
+
+    def _meeting_ids(self, plan: planning.HalfYearPlan) -> list[int]:
+        return [meeting.id for meeting in plan.meetings]
+
+    def _moved_out(self, plan: planning.HalfYearPlan) -> list[int]:
+        return [meeting.id for meeting in plan.moved_out]
+
+
+class PlanQuery(Schema):
+    series = Text(load_default="strategic-consultations", validate=Length(min=1, max=64))
+    first = Text(data_key="from", validate=HALF, metadata={"description": "Default: last year H1"})
+    last = Text(data_key="to", validate=HALF, metadata={"description": "Default: two years on"})
+
+
+class ScheduleIn(Schema):
+    series = Text(load_default="strategic-consultations", validate=Length(min=1, max=64))
+    first = Text(data_key="from", validate=HALF)
+    last = Text(data_key="to", validate=HALF)
+    topics = List(Text(validate=Length(max=64)), load_default=list, validate=Length(max=50))
+
+
+def _plans(values: dict[str, Any]) -> list[planning.HalfYearPlan]:
+    today = clock.now().date()
+    first = values.get("first")
+    last = values.get("last")
+    return planning.plan_series(
+        db_session(),
+        values["series"],
+        planning.HalfYear.parse(first) if first else planning.HalfYear(today.year - 1, 1),
+        planning.HalfYear.parse(last) if last else planning.HalfYear(today.year + 2, 2),
+        today,
+    )
+
+
+@bp.get("/plan")
+@requires(bp, Role.VIEWER)
+@bp.input(PlanQuery, location="query")
+@bp.output(HalfYearOut(many=True))
+def plan(query_data: dict[str, Any]) -> Any:
+    """Each half-year's consultation: held, scheduled, missing (with a proposal) or overdue."""
+    return _plans(query_data)
+
+
+@bp.post("/schedule")
+@requires(bp, Role.EDITOR)
+@bp.input(ScheduleIn, location="json")
+@bp.output(MeetingOut(many=True), status_code=201)
+def schedule(json_data: dict[str, Any]) -> Any:
+    """Create a tentative consultation for every missing half-year in the range."""
+    plans = _plans(json_data)
+    created = planning.schedule_proposals(
+        db_session(), current_api_user(), json_data["series"], plans, json_data["topics"]
+    )
+    db.session.commit()
+    return created

@@ -1,0 +1,101 @@
+"""Users and tokens over the API: admin only, sign-in rate-limited, secrets never logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from app.extensions import limiter
+from tests.factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_only_admins_manage_users(admin, editor, anonymous):
+    assert editor.get("/users").status_code == 403
+    assert anonymous.get("/users").status_code == 401
+    created = admin.post("/users", json={"email": "New@Entente.test", "role": "editor"})
+    assert created.status_code == 201, created.get_json()
+    user = created.get_json()
+    assert user["email"] == "new@entente.test"
+    assert "password" not in user
+    demoted = admin.patch(f"/users/{user['id']}", json={"role": "viewer", "is_active": False})
+    assert demoted.get_json()["role"] == "viewer"
+    assert demoted.get_json()["is_active"] is False
+
+
+def test_issued_token_works_until_revoked(admin, make, client):
+    user = make.user("viewer")
+    issued = admin.post(f"/users/{user.id}/tokens", json={"label": "integration"})
+    assert issued.status_code == 201
+    token = issued.get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/topics", headers=headers).status_code == 200
+    assert admin.delete(f"/users/{user.id}/tokens").get_json() == {"revoked": 1}
+    assert client.get("/api/v1/topics", headers=headers).status_code == 401
+
+
+def test_sign_in_for_a_token_and_wrong_password(make, client):
+    user = make.user("editor")
+    good = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    assert good.status_code == 201
+    token = good.get_json()["token"]
+    assert len(token) >= 43
+    assert (
+        client.get("/api/v1/meetings", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+    wrong = client.post("/api/v1/tokens", json={"email": user.email, "password": "wrong-one-x"})
+    assert wrong.status_code == 401
+    assert wrong.get_json()["code"] == "unauthorized"
+
+
+def test_token_endpoint_is_rate_limited(make, client, app):
+    user = make.user("viewer")
+    limit = int(app.extensions["entente.settings"].api_sign_in_rate_limit.split()[0])
+    answers = [
+        client.post("/api/v1/tokens", json={"email": user.email, "password": "guess-guess"})
+        for _ in range(limit + 2)
+    ]
+    assert [a.status_code for a in answers[:limit]] == [401] * limit
+    assert answers[-1].status_code == 429
+    assert answers[-1].get_json()["code"] == "too_many_requests"
+    assert "Retry-After" in answers[-1].headers
+    # Even the right password waits now.
+    right = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    assert right.status_code == 429
+
+
+@pytest.fixture
+def verbose_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Everything at DEBUG, SQL statements with their parameters included (set up before the
+    database connection, which reads the SQL log level when it opens)."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    return caplog
+
+
+def test_tokens_and_passwords_never_reach_the_logs(verbose_logs, make, client):
+    caplog = verbose_logs
+    user = make.user("admin")
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    token = response.get_json()["token"]
+    client.get("/api/v1/users", headers={"Authorization": f"Bearer {token}"})
+    client.get("/api/v1/users", headers={"Authorization": f"Bearer {token}x"})
+    client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD + "!"})
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    logged = "\n".join(
+        [record.getMessage() for record in caplog.records]
+        + [repr(record.args) for record in caplog.records]
+    )
+    assert any("api_tokens" in message for message in logged.splitlines()), "SQL not logged"
+    assert any("refused" in record.getMessage() for record in caplog.records)
+    assert token not in logged
+    assert PASSWORD not in logged
