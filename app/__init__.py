@@ -16,6 +16,7 @@ from app.auth.web import init_login
 from app.cli import register_commands
 from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import csrf, db, limiter, migrate
+from app.scheduling.cli import scheduler_cli
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
 from app.web.security import install_security
@@ -94,3 +95,4 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     register_commands(app)
+    app.cli.add_command(scheduler_cli)

@@ -7,7 +7,9 @@ from app.core.db import Base
 from app.feeds.models import FeedSubscription
 from app.invitations.models import Invitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
+from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
+from app.scheduling.models import SchedulerLease
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -20,9 +22,13 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "MeetingSeries",
+    "NotifiedChange",
     "Organisation",
+    "OutboxMessage",
     "Participant",
     "Person",
+    "SchedulerLease",
+    "SentLog",
     "TopicArea",
     "UnavailableDate",
     "User",

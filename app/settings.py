@@ -44,6 +44,7 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = False
     mail_sender: str = "Entente Secretariat <secretariat@entente.example>"
+    secretariat_email: str = ""  # alerts (late agendas, cadence); empty: mail_sender's address
     reminder_lead_days: tuple[int, ...] = (7, 2)
     agenda_due_working_days: int = 10
     cadence_alert_days: int = 60

@@ -1,7 +1,11 @@
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "scheduler": {"last_seen": None, "alive": False},
+    }
 
 
 def test_rollback_between_tests_part_one(make, session):

@@ -7,7 +7,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.models import Role
 from app.auth.web import role_required
+from app.core import clock
 from app.extensions import db
+from app.scheduling.services import heartbeat
 from app.web.nav import nav_link
 
 bp = Blueprint("web", __name__)
@@ -16,15 +18,19 @@ nav_link(bp, "web.home", "Dashboard", Role.VIEWER, order=10)
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """Liveness and database reachability, for load balancers and the quick start."""
+    """Liveness and database reachability, for load balancers and the quick start; the
+    scheduler's heartbeat is reported but does not make the web app unhealthy."""
+    scheduler = {"last_seen": None, "alive": False}
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
+        scheduler = heartbeat(db.session(), clock.now())
     except SQLAlchemyError:
         db.session.rollback()
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    body = {"status": "ok" if status == 200 else "degraded", "database": database}
+    return jsonify(**body, scheduler=scheduler), status
 
 
 @bp.get("/")

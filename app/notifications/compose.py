@@ -1,0 +1,81 @@
+"""Drafts for one recipient: the body from a template, the iTIP part for meeting messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.headerregistry import Address
+from typing import Any
+
+from app.meetings.models import Meeting
+from app.notifications import itip
+from app.notifications.addresses import clean_address, mailbox, one_line, parse_mailbox
+from app.notifications.models import NotificationKind
+from app.notifications.outbox import Draft
+from app.notifications.rendering import meeting_url, render, when, where
+from app.people.models import Person
+from app.settings import Settings
+
+
+def recipient_of(person: Person | None) -> Address | None:
+    """A person's mailbox, or None when they have no usable address."""
+    if person is None or clean_address(person.email) is None:
+        return None
+    assert person.email is not None
+    return mailbox(person.display_name, person.email)
+
+
+def secretariat(settings: Settings) -> Address:
+    sender = parse_mailbox(settings.mail_sender)
+    if settings.secretariat_email:
+        return mailbox("Secretariat", settings.secretariat_email)
+    return sender
+
+
+def meeting_draft(
+    *,
+    key: str,
+    kind: NotificationKind,
+    meeting: Meeting,
+    to: Address,
+    template: str,
+    subject: str,
+    settings: Settings,
+    now: datetime,
+    method: str | None = None,
+    rsvp: bool = False,
+    **context: Any,
+) -> Draft:
+    url = meeting_url(settings.base_url, meeting)
+    rendered = render(
+        template,
+        subject=subject,
+        meeting=meeting,
+        when=when(meeting),
+        where=where(meeting),
+        url=url,
+        name=to.display_name or to.addr_spec,
+        **context,
+    )
+    calendar = ""
+    if method is not None:
+        calendar = itip.meeting_itip(
+            meeting,
+            method=method,
+            organizer=parse_mailbox(settings.mail_sender),
+            attendee=to,
+            rsvp=rsvp,
+            now=now,
+            url=url,
+        )
+    return Draft(
+        key=key,
+        kind=kind,
+        recipient=to.addr_spec,
+        recipient_name=to.display_name,
+        subject=one_line(subject, max_length=300),
+        body_text=rendered.text,
+        body_html=rendered.html,
+        calendar=calendar,
+        calendar_method=method or "",
+        meeting_id=meeting.id,
+    )

@@ -1,0 +1,104 @@
+"""iTIP (RFC 5546) objects for e-mail: REQUEST to add or move an entry, CANCEL to remove it.
+
+The UID is the meeting's own (the same as in the calendar feeds) and SEQUENCE is the meeting's,
+which meetings.services raises on every change a calendar shows, so a client replaces the entry
+it already has instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email.headerregistry import Address
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+from app.meetings.models import Meeting, MeetingStatus
+from app.notifications.addresses import one_line
+
+PRODID = "-//Entente//UK-EU partnership secretariat//EN"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def meeting_itip(
+    meeting: Meeting,
+    *,
+    method: str,
+    organizer: Address,
+    attendee: Address,
+    rsvp: bool,
+    now: datetime,
+    url: str,
+) -> str:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    zone = ZoneInfo(meeting.timezone)
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", now)
+    event.add("dtstart", _wall_clock(meeting.start_utc, zone))
+    event.add("dtend", _wall_clock(meeting.end_utc, zone))
+    title = one_line(meeting.title, max_length=300)
+    if meeting.status is MeetingStatus.POSTPONED:
+        title = f"Postponed: {title}"
+    event.add("summary", title)
+    location = ", ".join(part for part in (meeting.venue, meeting.host_city) if part)
+    if location:
+        event.add("location", one_line(location, max_length=400))
+    event.add("status", _status(meeting, method))
+    event.add("url", url)
+    event.add("organizer", _address(organizer, {}))
+    event.add(
+        "attendee",
+        _address(
+            attendee,
+            {
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": "NEEDS-ACTION",
+                "RSVP": "TRUE" if rsvp else "FALSE",
+            },
+        ),
+    )
+    calendar.add_component(_vtimezone(meeting))
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def _vtimezone(meeting: Meeting) -> Timezone:
+    """The zone's transitions around the meeting, as explicit dates: readers (vobject, older
+    Outlook) misread the long 1970–2038 default with its historical rules."""
+    start, end = meeting.start_utc.year, meeting.end_utc.year
+    return Timezone.from_tzinfo(
+        ZoneInfo(meeting.timezone),
+        tzid=meeting.timezone,
+        first_date=date(start - 1, 1, 1),
+        last_date=date(end + 2, 1, 1),
+    )
+
+
+def _wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Local time with its TZID, except in the repeated hour when the clocks go back, which
+    readers resolve differently: there the unambiguous UTC form is written."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return moment.astimezone(UTC)
+    return local
+
+
+def _status(meeting: Meeting, method: str) -> str:
+    if method == CANCEL or meeting.status is MeetingStatus.CANCELLED:
+        return "CANCELLED"
+    return "CONFIRMED" if meeting.status is MeetingStatus.CONFIRMED else "TENTATIVE"
+
+
+def _address(address: Address, params: dict[str, str]) -> vCalAddress:
+    value = vCalAddress(f"mailto:{address.addr_spec}")
+    if address.display_name:
+        value.params["CN"] = vText(one_line(address.display_name))
+    for name, param in params.items():
+        value.params[name] = vText(param)
+    return value

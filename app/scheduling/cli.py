@@ -1,0 +1,98 @@
+"""`flask scheduler run | status | run-job | retry`."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.core import clock
+from app.core.errors import EntenteError
+from app.extensions import db, db_session
+from app.notifications import outbox
+from app.scheduling import services
+from app.scheduling.jobs import JOBS, JOBS_BY_ID
+from app.scheduling.runner import SchedulerRunner
+
+scheduler_cli = AppGroup("scheduler", help="The scheduler process: reminders and e-mail.")
+
+
+@scheduler_cli.command("run")
+@click.option("--renew-seconds", type=click.IntRange(1, 300), default=15, show_default=True)
+@click.option("--lease-seconds", type=click.IntRange(5, 3600), default=60, show_default=True)
+def run_command(renew_seconds: int, lease_seconds: int) -> None:
+    """Run the scheduler until SIGINT or SIGTERM (one process; a second one stands by)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    runner = SchedulerRunner(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        lease_seconds=lease_seconds,
+        renew_seconds=renew_seconds,
+    )
+    click.echo(f"Scheduler {runner.holder}: {len(JOBS)} jobs; Ctrl-C to stop")
+    runner.run_forever(stop)
+
+
+@scheduler_cli.command("status")
+def status_command() -> None:
+    """Jobs and their next run, the lease holder, the outbox and what failed."""
+    settings = current_app.extensions["entente.settings"]
+    now = clock.now()
+    report = services.status(db_session(), settings, now)
+    if report.lease is None:
+        click.echo("Scheduler: never started")
+    else:
+        state = "alive" if report.alive else "NOT RUNNING"
+        click.echo(
+            f"Scheduler: {state}; lease held by {report.lease.holder}, "
+            f"last seen {report.lease.renewed_at:%Y-%m-%d %H:%M:%S} UTC"
+        )
+    click.echo("\nJobs:")
+    for job in report.jobs:
+        when = f"{job.next_run:%Y-%m-%d %H:%M:%S} UTC" if job.next_run else "not scheduled yet"
+        click.echo(f"  {job.id:20} next {when:24} {job.schedule}")
+    counts = ", ".join(f"{name} {count}" for name, count in report.outbox_counts.items())
+    click.echo(f"\nOutbox: {counts}")
+    for row in report.queued:
+        click.echo(
+            f"  #{row.id} {row.status.value:8} to {row.recipient} at "
+            f"{row.next_attempt_at:%Y-%m-%d %H:%M} (attempt {row.attempts}): {row.subject}"
+        )
+    click.echo("\nNeeds attention:" if report.attention else "\nNeeds attention: nothing")
+    for row in report.attention:
+        click.echo(f"  #{row.id} {row.status.value} to {row.recipient}: {row.last_error}")
+
+
+@scheduler_cli.command("run-job")
+@click.argument("job_id", type=click.Choice(sorted(JOBS_BY_ID)))
+def run_job_command(job_id: str) -> None:
+    """Run one job now, in this process (safe beside a running scheduler: keys guard sends)."""
+    settings = current_app.extensions["entente.settings"]
+    count = JOBS_BY_ID[job_id].task(db_session(), settings, clock.now(), "cli")
+    db.session.commit()
+    click.echo(f"{job_id}: {count}")
+
+
+@scheduler_cli.command("retry")
+@click.argument("outbox_id", type=int)
+def retry_command(outbox_id: int) -> None:
+    """Queue a failed or uncertain e-mail again (a person's decision: it may have gone out)."""
+    try:
+        row = outbox.requeue(db_session(), None, outbox_id, clock.now())
+        db.session.commit()
+    except EntenteError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    click.echo(f"Queued #{row.id} to {row.recipient} again")

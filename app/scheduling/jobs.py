@@ -1,0 +1,88 @@
+"""The scheduled jobs: each an idempotent sweep in its domain's tasks.py.
+
+Every job is coalesced (a scheduler that was down runs it once on restart, not once per missed
+run) and has a misfire grace time (how late a run may still start; later, it waits for its
+next regular time). Sweeps lose nothing when a run is skipped: the next one finds the same
+"due and not yet done" rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session
+
+from app.invitations.tasks import send_invitations, send_reply_reminders
+from app.notifications.tasks import deliver_outbox
+from app.settings import Settings
+
+# Interval jobs count from a fixed origin so that their trigger (and so the stored next run
+# time) is the same in every process and after every restart.
+ORIGIN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Task(Protocol):
+    def __call__(self, session: Session, settings: Settings, now: datetime, holder: str) -> int:
+        """Do what is due at `now`; return how many messages were queued or sent."""
+        ...
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    task: Task
+    description: str
+    every: timedelta | None = None
+    # CronTrigger fields, read in settings.display_timezone (the secretariat's working day).
+    cron: dict[str, str] = field(default_factory=dict)
+    misfire_grace: timedelta = timedelta(hours=2)
+
+    def trigger(self, settings: Settings) -> BaseTrigger:
+        if self.every is not None:
+            return IntervalTrigger(
+                seconds=int(self.every.total_seconds()), start_date=ORIGIN, timezone=UTC
+            )
+        return CronTrigger(timezone=settings.display_timezone, **self.cron)
+
+    def schedule(self, settings: Settings) -> str:
+        if self.every is not None:
+            return f"every {_duration(self.every)}"
+        fields = " ".join(f"{name}={value}" for name, value in self.cron.items())
+        return f"cron {fields} ({settings.display_timezone})"
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        "deliver-outbox",
+        deliver_outbox,
+        "Send queued e-mails; retry SMTP 4xx and connection errors with back-off",
+        every=timedelta(seconds=30),
+    ),
+    JobSpec(
+        "invitation-emails",
+        send_invitations,
+        "E-mail new invitations to the invited person, with a calendar REQUEST",
+        every=timedelta(minutes=1),
+    ),
+    JobSpec(
+        "reply-reminders",
+        send_reply_reminders,
+        "Remind invitees who have not answered, reminder_lead_days before the deadline",
+        every=timedelta(minutes=10),
+    ),
+)
+JOBS_BY_ID = {spec.id: spec for spec in JOBS}
+
+
+def _duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
