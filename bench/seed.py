@@ -1,6 +1,6 @@
 """Time `flask seed-demo --meetings N` on a fresh database and print the figure.
 
-    .venv/bin/python bench/seed.py [--meetings 10000] [--database-url URL]
+.venv/bin/python bench/seed.py [--meetings 10000] [--database-url URL]
 """
 
 from __future__ import annotations
