@@ -17,6 +17,9 @@ from app.cli import register_commands
 from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import csrf, db, limiter, migrate
 from app.scheduling.cli import scheduler_cli
+from app.feeds import invalidation as feed_invalidation
+from app.feeds.cli import feeds_cli
+from app.feeds.views import bp as feeds_bp
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
 from app.web.security import install_security
@@ -81,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
+    feed_invalidation.install()
     with app.app_context():
         install_sqlite_pragmas(db.engine)
 
@@ -88,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(feeds_bp)
     register_api(app)
     register_error_handlers(app)
     init_templates(app)
@@ -96,3 +101,4 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     register_commands(app)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(feeds_cli)

@@ -4,7 +4,7 @@ from app.agendas.models import AgendaItem
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, User
 from app.core.db import Base
-from app.feeds.models import FeedSubscription
+from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.invitations.models import Invitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
@@ -17,6 +17,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "FeedEventCache",
+    "FeedEventVersion",
     "FeedSubscription",
     "Invitation",
     "Meeting",

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -35,3 +35,38 @@ class FeedSubscription(Base):
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class FeedEventCache(Base):
+    """One meeting's serialised VEVENT, as a subscriber sees it (full, or a busy block).
+
+    A feed request joins these bytes; a row is rebuilt only when its fingerprint no longer
+    matches the meeting (its `version`, the dependency version below, the format, base URL).
+    """
+
+    __tablename__ = "feed_event_cache"
+    __table_args__ = (CheckConstraint("variant IN ('full', 'busy')", name="variant"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    variant: Mapped[str] = mapped_column(String(8), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(100))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FeedEventVersion(Base):
+    """Changes a meeting's row does not show: its agenda, a topic renamed, a delegate renamed.
+
+    Bumped in the same transaction as the change (see app.feeds.invalidation); the counter
+    only rises, so it feeds both the cache fingerprint and the calendar SEQUENCE.
+    """
+
+    __tablename__ = "feed_event_versions"
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,145 @@
+"""RFC 5545 / RFC 7986 calendar text: one VEVENT per meeting, VTIMEZONEs, the calendar frame.
+
+Pure functions over plain data, so the same bytes come out for the same meeting state: the
+feed cache (app.feeds.cache) stores what `event_bytes` returns and a request only joins it.
+icalendar does the escaping and the folding (75 octets, never inside a UTF-8 character);
+`clean_text` first removes what TEXT may not carry at all (control characters, lone
+surrogates), so user text can never end a line early or smuggle in a property.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vText
+
+from app.meetings.models import MeetingStatus
+
+PRODID = "-//Entente//UK-EU partnership secretariat//EN"
+RESTRICTED_TITLE = "Details restricted"
+# Bump when the bytes of an event change for the same meeting state (rebuilds every cache row).
+FORMAT_VERSION = 1
+CRLF = b"\r\n"
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+# C0 controls except TAB and LF, DEL, C1 controls, lone surrogates, and the Unicode line and
+# paragraph separators (some parsers end a line there).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_STATUS = {
+    MeetingStatus.TENTATIVE: "TENTATIVE",
+    MeetingStatus.CONFIRMED: "CONFIRMED",
+    MeetingStatus.POSTPONED: "TENTATIVE",
+    MeetingStatus.CANCELLED: "CANCELLED",
+}
+# Outlook ignores STATUS, so the title says it too.
+_TITLE_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
+
+
+@dataclass(frozen=True)
+class EventData:
+    """What a subscriber's calendar shows of one meeting."""
+
+    uid: str
+    sequence: int
+    changed_at: datetime  # aware; DTSTAMP and LAST-MODIFIED (stable bytes, not "now")
+    start: datetime  # aware
+    end: datetime  # aware
+    timezone: str  # IANA name; DTSTART/DTEND carry it as TZID
+    status: MeetingStatus
+    title: str = ""
+    location: str = ""
+    description: str = ""
+    topics: tuple[str, ...] = ()
+    delegation: tuple[str, ...] = ()  # one line per side
+    agenda: tuple[str, ...] = ()  # top-level items, numbered
+    url: str = ""
+    restricted: bool = False  # busy time only: no title, topics, place or description
+
+
+def clean_text(value: str) -> str:
+    """User text made safe for a TEXT value: newlines normalised, controls removed."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", value)
+
+
+def summary_of(data: EventData) -> str:
+    title = RESTRICTED_TITLE if data.restricted else clean_text(data.title).strip()
+    return _TITLE_PREFIX.get(data.status, "") + (title or "Meeting")
+
+
+def description_of(data: EventData) -> str:
+    parts: list[str] = []
+    if data.description.strip():
+        parts.append(data.description.strip())
+    if data.topics:
+        parts.append("Topics: " + ", ".join(data.topics))
+    parts.extend(data.delegation)
+    if data.agenda:
+        parts.append("Agenda:\n" + "\n".join(data.agenda))
+    if data.url:
+        parts.append(f"Meeting page: {data.url}")
+    return clean_text("\n\n".join(parts))
+
+
+def event_bytes(data: EventData) -> bytes:
+    """One VEVENT, CRLF-terminated and folded, ready to be joined into a calendar."""
+    zone = ZoneInfo(data.timezone)
+    event = Event()
+    event.add("uid", clean_text(data.uid))
+    event.add("dtstamp", _utc(data.changed_at))
+    event.add("last-modified", _utc(data.changed_at))
+    event.add("sequence", data.sequence)
+    event.add("dtstart", data.start.astimezone(zone))
+    event.add("dtend", data.end.astimezone(zone))
+    event.add("summary", summary_of(data))
+    event.add("status", _STATUS[data.status])
+    event.add("transp", "OPAQUE")
+    if data.restricted:
+        event.add("class", "CONFIDENTIAL")
+    else:
+        if data.location.strip():
+            event.add("location", clean_text(data.location).strip())
+        description = description_of(data)
+        if description:
+            event.add("description", description)
+        if data.topics:
+            event.add("categories", [clean_text(topic) for topic in data.topics])
+        if data.url:
+            event.add("url", data.url)
+    return event.to_ical()
+
+
+def calendar_head(name: str, refresh_minutes: int) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's own properties (RFC 5545 and RFC 7986)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", vText(clean_text(name)))
+    calendar.add("x-wr-calname", vText(clean_text(name)))
+    minutes = max(refresh_minutes, 1)
+    calendar.add("refresh-interval", timedelta(minutes=minutes), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", f"PT{minutes}M")
+    text = calendar.to_ical()
+    assert text.endswith(END_CALENDAR)
+    return text[: -len(END_CALENDAR)]
+
+
+@lru_cache(maxsize=256)
+def vtimezone_bytes(zone_name: str, first_year: int, last_year: int) -> bytes:
+    """A VTIMEZONE for `zone_name` covering the given years (every transition as an RDATE)."""
+    component = Timezone.from_tzinfo(
+        ZoneInfo(zone_name),
+        tzid=zone_name,
+        first_date=date(first_year, 1, 1),
+        last_date=date(last_year + 1, 1, 1),
+    )
+    return component.to_ical()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)

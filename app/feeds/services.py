@@ -1,0 +1,226 @@
+"""Calendar subscriptions: create, list, revoke, rotate, and find one by its token.
+
+The token is the only credential a calendar server can present, so it carries 256 random
+bits, is shown once, and only its SHA-256 hash is stored. A lookup goes by the hash (an
+index probe that reveals nothing about the token) and is confirmed in constant time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.auth.models import Role, User
+from app.core import clock, validation
+from app.core.errors import NotFound, PermissionDenied, ValidationError
+from app.core.security import hash_token, new_token, token_matches
+from app.feeds.cache import FeedPlan, plan_feed
+from app.feeds.models import FeedScope, FeedSubscription
+from app.feeds.selection import Audience, Selection
+from app.meetings.models import MeetingKind
+from app.people.models import Organisation, Person
+from app.topics.models import TopicArea
+
+# A fetch is recorded at most this often per subscription, so polling never means a write.
+FETCH_RECORD_INTERVAL = timedelta(minutes=5)
+SCOPE_HELP = "all, topic:SLUG, organisation:CODE, person:ID or kind:SLUG"
+
+
+def parse_scope(text: str) -> tuple[FeedScope, str]:
+    """'topic:russia' → (FeedScope.TOPIC, 'russia'); 'all' → (FeedScope.ALL, '')."""
+    kind, _, ref = (text or "").strip().partition(":")
+    try:
+        scope = FeedScope(kind.strip().lower())
+    except ValueError:
+        raise ValidationError(f"Scope must be one of: {SCOPE_HELP}", field="scope") from None
+    return scope, ref.strip()
+
+
+def describe_scope(session: Session, scope: FeedScope, scope_ref: str) -> str:
+    """A reader's name for a scope: 'All meetings', 'Topic: Russia', ..."""
+    if scope is FeedScope.ALL:
+        return "All meetings"
+    if scope is FeedScope.TOPIC:
+        name = session.scalar(select(TopicArea.name).where(TopicArea.slug == scope_ref))
+        return f"Topic: {name or scope_ref}"
+    if scope is FeedScope.ORGANISATION:
+        name = session.scalar(select(Organisation.name).where(Organisation.code == scope_ref))
+        return f"Organisation: {name or scope_ref}"
+    if scope is FeedScope.PERSON:
+        person = session.get(Person, int(scope_ref)) if scope_ref.isdigit() else None
+        return f"Person: {person.display_name if person else scope_ref}"
+    name = session.scalar(select(MeetingKind.name).where(MeetingKind.slug == scope_ref))
+    return f"Kind: {name or scope_ref}"
+
+
+def create_subscription(
+    session: Session,
+    actor: User | None,
+    scope: FeedScope | str,
+    scope_ref: str = "",
+    label: str = "",
+    *,
+    user: User | None = None,
+) -> tuple[FeedSubscription, str]:
+    """A new private feed for `user` (default: the actor); returns it and its token, once."""
+    owner = user or actor
+    if owner is None:
+        raise ValidationError("A subscription belongs to a user", field="user")
+    if actor is not None and actor.id != owner.id and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied("Only an administrator may subscribe someone else")
+    feed_scope = validation.choice(FeedScope, scope, "scope")
+    ref = _checked_ref(session, feed_scope, scope_ref)
+    token = new_token()
+    subscription = FeedSubscription(
+        user_id=owner.id,
+        scope=feed_scope,
+        scope_ref=ref,
+        label=validation.text(label, "label", max_length=200, required=False),
+        token_hash=hash_token(token),
+        created_at=clock.now(),
+    )
+    session.add(subscription)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "feed.created",
+        "feed_subscription",
+        subscription.id,
+        f"Calendar subscription for {owner.email} ({feed_scope.value}{':' + ref if ref else ''})",
+        {"user_id": owner.id, "scope": feed_scope, "scope_ref": ref},
+    )
+    return subscription, token
+
+
+def list_subscriptions(session: Session, user: User) -> Sequence[FeedSubscription]:
+    """The user's subscriptions that still work, newest first."""
+    return session.scalars(
+        select(FeedSubscription)
+        .where(FeedSubscription.user_id == user.id, FeedSubscription.revoked_at.is_(None))
+        .order_by(FeedSubscription.created_at.desc(), FeedSubscription.id.desc())
+    ).all()
+
+
+def revoke_subscription(session: Session, actor: User | None, subscription_id: int) -> None:
+    """The URL stops working at once (404)."""
+    subscription = _owned(session, actor, subscription_id)
+    subscription.revoked_at = clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "feed.revoked",
+        "feed_subscription",
+        subscription.id,
+        "Calendar subscription revoked",
+    )
+
+
+def rotate_subscription(session: Session, actor: User | None, subscription_id: int) -> str:
+    """A new token for the same subscription; the old URL stops working. Returns the token."""
+    subscription = _owned(session, actor, subscription_id)
+    token = new_token()
+    subscription.token_hash = hash_token(token)
+    subscription.last_fetched_at = None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "feed.rotated",
+        "feed_subscription",
+        subscription.id,
+        "Calendar subscription given a new address",
+    )
+    return token
+
+
+def subscription_for_token(session: Session, token: str) -> FeedSubscription:
+    """The live subscription behind a token; NotFound for unknown, revoked or disabled."""
+    candidate = None
+    if 20 <= len(token) <= 100:
+        candidate = session.scalar(
+            select(FeedSubscription).where(FeedSubscription.token_hash == hash_token(token))
+        )
+    if (
+        candidate is None
+        or not token_matches(token, candidate.token_hash)
+        or candidate.revoked_at is not None
+        or not candidate.user.is_active
+    ):
+        raise NotFound("No such calendar feed", field="token")
+    return candidate
+
+
+def record_fetch(session: Session, subscription: FeedSubscription) -> None:
+    """Note that a calendar fetched the feed; at most one write per interval."""
+    now = clock.now()
+    last = subscription.last_fetched_at
+    if last is None or now - last >= FETCH_RECORD_INTERVAL:
+        subscription.last_fetched_at = now
+        session.flush()
+
+
+def _owned(session: Session, actor: User | None, subscription_id: int) -> FeedSubscription:
+    subscription = session.get(FeedSubscription, subscription_id)
+    if subscription is None or subscription.revoked_at is not None:
+        raise NotFound("No such calendar subscription", field="subscription")
+    if actor is not None and actor.id != subscription.user_id and not actor.has_role(Role.ADMIN):
+        raise NotFound("No such calendar subscription", field="subscription")
+    return subscription
+
+
+def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
+    ref = (ref or "").strip()
+    if scope is FeedScope.ALL:
+        if ref:
+            raise ValidationError("The scope 'all' takes no value", field="scope")
+        return ""
+    if not ref:
+        raise ValidationError(f"Give a value for the scope {scope.value}", field="scope")
+    if scope is FeedScope.TOPIC:
+        found = session.scalar(select(TopicArea.id).where(TopicArea.slug == ref))
+        what = f"No topic area with slug {ref!r}"
+    elif scope is FeedScope.ORGANISATION:
+        found = session.scalar(select(Organisation.id).where(Organisation.code == ref))
+        what = f"No organisation with code {ref!r}"
+    elif scope is FeedScope.PERSON:
+        person = session.get(Person, int(ref)) if ref.isdigit() and len(ref) < 12 else None
+        found = person.id if person else None
+        what = f"No person with id {ref!r}"
+    else:
+        found = session.scalar(select(MeetingKind.id).where(MeetingKind.slug == ref))
+        what = f"No meeting kind with slug {ref!r}"
+    if found is None:
+        raise ValidationError(what, field="scope")
+    return ref
+
+
+def feed_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/feeds/{token}.ics"
+
+
+def webcal_url(url: str) -> str:
+    """The same address with the webcal scheme, which opens the subscribe dialog."""
+    return "webcal://" + url.split("://", 1)[-1]
+
+
+def plan_for_subscription(
+    session: Session, subscription: FeedSubscription, *, base_url: str, refresh_minutes: int
+) -> FeedPlan:
+    selection = Selection(
+        subscription.scope, subscription.scope_ref, Audience.of(subscription.user)
+    )
+    name = subscription.label or (
+        "Entente: " + describe_scope(session, subscription.scope, subscription.scope_ref)
+    )
+    return plan_feed(session, selection, name, base_url, refresh_minutes)
+
+
+def plan_public(session: Session, *, base_url: str, refresh_minutes: int) -> FeedPlan:
+    selection = Selection(FeedScope.ALL, "", Audience.public())
+    return plan_feed(session, selection, "Entente: public meetings", base_url, refresh_minutes)

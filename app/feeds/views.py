@@ -1,0 +1,188 @@
+"""Calendar feeds over HTTP (no login: the token is the credential) and the page where a
+user manages their subscriptions."""
+
+from __future__ import annotations
+
+import gzip
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.extensions import csrf, db, db_session
+from app.feeds import services as feeds
+from app.feeds.cache import FeedPlan, render_feed
+from app.feeds.forms import SubscriptionActionForm, SubscriptionForm
+from app.feeds.models import FeedSubscription
+from app.meetings import catalogue
+from app.people import services as people
+from app.settings import Settings
+from app.topics import services as topics
+
+bp = Blueprint("feeds", __name__)
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.extensions["entente.settings"]
+    return settings
+
+
+@bp.get("/feeds/public.ics")
+@csrf.exempt
+def public_feed() -> ResponseReturnValue:
+    """Meetings marked public, for anyone."""
+    settings = _settings()
+    plan = feeds.plan_public(
+        db_session(), base_url=settings.base_url, refresh_minutes=settings.feed_refresh_minutes
+    )
+    return _serve(db_session(), plan, None, cache_control="public, no-cache")
+
+
+@bp.get("/feeds/<token>.ics")
+@csrf.exempt
+def subscription_feed(token: str) -> ResponseReturnValue:
+    """A private feed; unknown or revoked tokens are 404."""
+    settings = _settings()
+    subscription = feeds.subscription_for_token(db_session(), token)
+    plan = feeds.plan_for_subscription(
+        db_session(),
+        subscription,
+        base_url=settings.base_url,
+        refresh_minutes=settings.feed_refresh_minutes,
+    )
+    return _serve(db_session(), plan, subscription, cache_control="private, no-cache")
+
+
+def _serve(
+    session: Session, plan: FeedPlan, subscription: FeedSubscription | None, cache_control: str
+) -> ResponseReturnValue:
+    """304 when the client's copy is current (If-None-Match first, then If-Modified-Since);
+    otherwise the calendar, gzipped only when the client asks for it."""
+    gzipped = "gzip" in request.accept_encodings
+    etag = f"{plan.etag}-gz" if gzipped else plan.etag
+    last_modified = plan.last_modified.replace(microsecond=0)
+    if request.if_none_match:
+        fresh = request.if_none_match.contains_weak(etag)
+    else:
+        since = request.if_modified_since
+        fresh = since is not None and last_modified <= since
+    if subscription is not None:
+        feeds.record_fetch(session, subscription)
+    if fresh:
+        body = b""
+        status = 304
+    else:
+        body = render_feed(session, plan)
+        status = 200
+    db.session.commit()
+    response = Response(body, status=status, content_type=CALENDAR_TYPE)
+    if status == 200 and gzipped:
+        response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = cache_control
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/feeds/", methods=["GET", "POST"])
+@role_required(Role.VIEWER)
+def subscriptions() -> ResponseReturnValue:
+    """My calendar subscriptions: create one (its address is shown once), list them."""
+    session = db_session()
+    user = current_actor()
+    assert user is not None
+    form = SubscriptionForm()
+    form.scope.choices = _scope_choices(session)
+    new_url = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            scope, ref = feeds.parse_scope(form.scope.data or "")
+            _subscription, token = feeds.create_subscription(
+                session, user, scope, ref, form.label.data or ""
+            )
+            db.session.commit()
+            new_url = feeds.feed_url(_settings().base_url, token)
+            form = SubscriptionForm(formdata=None)
+            form.scope.choices = _scope_choices(session)
+            status = 201
+        else:
+            status = 422
+    return _page(session, form, new_url, status)
+
+
+@bp.post("/feeds/<int:subscription_id>/revoke")
+@role_required(Role.VIEWER)
+def revoke(subscription_id: int) -> ResponseReturnValue:
+    """Stop a subscription's address working."""
+    session = db_session()
+    if SubscriptionActionForm().validate_on_submit():
+        feeds.revoke_subscription(session, current_actor(), subscription_id)
+        db.session.commit()
+    return _page(session, _fresh_form(session), None, 200, notice="Subscription revoked.")
+
+
+@bp.post("/feeds/<int:subscription_id>/rotate")
+@role_required(Role.VIEWER)
+def rotate(subscription_id: int) -> ResponseReturnValue:
+    """Give a subscription a new address; the old one stops working."""
+    session = db_session()
+    new_url = None
+    if SubscriptionActionForm().validate_on_submit():
+        token = feeds.rotate_subscription(session, current_actor(), subscription_id)
+        db.session.commit()
+        new_url = feeds.feed_url(_settings().base_url, token)
+    return _page(session, _fresh_form(session), new_url, 200)
+
+
+def _fresh_form(session: Session) -> SubscriptionForm:
+    form = SubscriptionForm(formdata=None)
+    form.scope.choices = _scope_choices(session)
+    return form
+
+
+def _page(
+    session: Session,
+    form: SubscriptionForm,
+    new_url: str | None,
+    status: int,
+    notice: str | None = None,
+) -> ResponseReturnValue:
+    user = current_actor()
+    assert user is not None
+    rows = [
+        (item, feeds.describe_scope(session, item.scope, item.scope_ref))
+        for item in feeds.list_subscriptions(session, user)
+    ]
+    return (
+        render_template(
+            "feeds/subscriptions.html",
+            form=form,
+            action_form=SubscriptionActionForm(),
+            rows=rows,
+            new_url=new_url,
+            new_webcal=feeds.webcal_url(new_url) if new_url else None,
+            notice=notice,
+        ),
+        status,
+    )
+
+
+def _scope_choices(session: Session) -> list[tuple[str, str]]:
+    choices = [("all", "All meetings I may see")]
+    choices += [(f"topic:{t.slug}", f"Topic: {t.name}") for t in topics.list_topics(session)]
+    choices += [
+        (f"organisation:{o.code}", f"Organisation: {o.name}")
+        for o in people.list_organisations(session)
+    ]
+    choices += [
+        (f"person:{p.id}", f"Person: {p.display_name}") for p in people.list_people(session)
+    ]
+    choices += [(f"kind:{k.slug}", f"Kind: {k.name}") for k in catalogue.list_kinds(session)]
+    return choices
