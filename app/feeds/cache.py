@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -86,8 +87,17 @@ def plan_feed(
     return FeedPlan(selection, name, base_url, refresh_minutes, etag, changed)
 
 
-def render_feed(session: Session, plan: FeedPlan) -> bytes:
-    """The whole calendar: head, VTIMEZONEs, cached events (stale ones rebuilt), end."""
+@dataclass(frozen=True)
+class RenderedFeed:
+    body: bytes
+    rebuilt: list[dict[str, Any]]  # cache rows to store (see store_events)
+
+
+def render_feed(session: Session, plan: FeedPlan) -> RenderedFeed:
+    """The whole calendar: head, VTIMEZONEs, cached events (stale ones rebuilt), end.
+
+    Reads only: the rebuilt events come back for `store_events`, which the caller runs in a
+    write transaction of its own (on SQLite a reader cannot safely turn into a writer)."""
     condition = scope_filter(plan.selection)
     variant = variant_expression(plan.selection.audience)
     rows = session.execute(
@@ -116,9 +126,9 @@ def render_feed(session: Session, plan: FeedPlan) -> bytes:
             stale[(meeting_id, kind)] = len(bodies)
             body = wanted.encode()  # placeholder, replaced below
         bodies.append(body)
-    if stale:
-        for (meeting_id, kind), body in _rebuild(session, stale.keys(), plan.base_url, salt):
-            bodies[stale[(meeting_id, kind)]] = body
+    rebuilt = _rebuild(session, stale.keys(), plan.base_url, salt) if stale else []
+    for row in rebuilt:
+        bodies[stale[(row["meeting_id"], row["variant"])]] = row["body"]
     zones = session.execute(
         select(Meeting.timezone, func.min(Meeting.start_utc), func.max(Meeting.end_utc))
         .where(condition)
@@ -129,15 +139,15 @@ def render_feed(session: Session, plan: FeedPlan) -> bytes:
         ical.vtimezone_bytes(zone, first.year - 1, last.year + 1) for zone, first, last in zones
     ]
     head = ical.calendar_head(plan.name, plan.refresh_minutes)
-    return b"".join([head, *timezones, *bodies, ical.END_CALENDAR])
+    return RenderedFeed(b"".join([head, *timezones, *bodies, ical.END_CALENDAR]), rebuilt)
 
 
 def _rebuild(
     session: Session, wanted: Iterable[tuple[int, str]], base_url: str, salt: str
-) -> list[tuple[tuple[int, str], bytes]]:
-    """Serialise the given (meeting, variant) events and store them in the cache."""
+) -> list[dict[str, Any]]:
+    """Serialise the given (meeting, variant) events, as cache rows."""
     pending = sorted(wanted)
-    built: list[tuple[tuple[int, str], bytes]] = []
+    built: list[dict[str, Any]] = []
     for start in range(0, len(pending), _CHUNK):
         chunk = pending[start : start + _CHUNK]
         ids = sorted({meeting_id for meeting_id, _ in chunk})
@@ -159,7 +169,6 @@ def _rebuild(
             )
         }
         agendas = _agendas(session, meetings)
-        rows = []
         for meeting_id, kind in chunk:
             meeting = meetings[meeting_id]
             extra = extras.get(meeting_id)
@@ -169,7 +178,7 @@ def _rebuild(
                 f"{ical.FORMAT_VERSION}.{kind}.{meeting.version}."
                 f"{extra.version if extra else 0}.{salt}"
             )
-            rows.append(
+            built.append(
                 {
                     "meeting_id": meeting_id,
                     "variant": kind,
@@ -177,8 +186,6 @@ def _rebuild(
                     "body": body,
                 }
             )
-            built.append(((meeting_id, kind), body))
-        _store(session, rows)
     return built
 
 
@@ -259,7 +266,8 @@ def _agendas(session: Session, meetings: dict[int, Meeting]) -> dict[int, list[s
     }
 
 
-def _store(session: Session, rows: list[dict[str, object]]) -> None:
+def store_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Upsert rebuilt events into the cache (a concurrent request may store them too)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name

@@ -156,13 +156,16 @@ def subscription_for_token(session: Session, token: str) -> FeedSubscription:
     return candidate
 
 
-def record_fetch(session: Session, subscription: FeedSubscription) -> None:
-    """Note that a calendar fetched the feed; at most one write per interval."""
-    now = clock.now()
+def fetch_due(subscription: FeedSubscription) -> bool:
+    """Whether this fetch should be written down (at most one write per interval)."""
     last = subscription.last_fetched_at
-    if last is None or now - last >= FETCH_RECORD_INTERVAL:
-        subscription.last_fetched_at = now
-        session.flush()
+    return last is None or clock.now() - last >= FETCH_RECORD_INTERVAL
+
+
+def record_fetch(session: Session, subscription: FeedSubscription) -> None:
+    """Note that a calendar fetched the feed (callers check `fetch_due` first)."""
+    subscription.last_fetched_at = clock.now()
+    session.flush()
 
 
 def _owned(session: Session, actor: User | None, subscription_id: int) -> FeedSubscription:

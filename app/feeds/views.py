@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
+from app.core.sqlite import write_intent
 from app.extensions import csrf, db, db_session
 from app.feeds import services as feeds
-from app.feeds.cache import FeedPlan, render_feed
+from app.feeds.cache import FeedPlan, render_feed, store_events
 from app.feeds.forms import SubscriptionActionForm, SubscriptionForm
 from app.feeds.models import FeedSubscription
 from app.meetings import catalogue
@@ -69,15 +70,18 @@ def _serve(
     else:
         since = request.if_modified_since
         fresh = since is not None and last_modified <= since
-    if subscription is not None:
-        feeds.record_fetch(session, subscription)
-    if fresh:
-        body = b""
-        status = 304
-    else:
-        body = render_feed(session, plan)
-        status = 200
-    db.session.commit()
+    body, status, rebuilt = b"", 304, []
+    if not fresh:
+        rendered = render_feed(session, plan)
+        body, status, rebuilt = rendered.body, 200, rendered.rebuilt
+    db.session.commit()  # end the read transaction
+    record = subscription is not None and feeds.fetch_due(subscription)
+    if rebuilt or record:
+        with write_intent():  # a write transaction of its own (BEGIN IMMEDIATE on SQLite)
+            store_events(session, rebuilt)
+            if subscription is not None and record:
+                feeds.record_fetch(session, subscription)
+            db.session.commit()
     response = Response(body, status=status, content_type=CALENDAR_TYPE)
     if status == 200 and gzipped:
         response.set_data(gzip.compress(body, compresslevel=5, mtime=0))

@@ -48,9 +48,7 @@ def with_vobject(body: bytes) -> list[Seen]:
     calendar = vobject.readOne(body.decode("utf-8"))
     events = getattr(calendar, "vevent_list", [])
     return sorted(
-        Seen(
-            _utc(e.dtstart.value), _utc(e.dtend.value), e.uid.value, e.summary.value
-        )
+        Seen(_utc(e.dtstart.value), _utc(e.dtend.value), e.uid.value, e.summary.value)
         for e in events
     )
 

@@ -18,7 +18,8 @@ def test_feed_is_text_calendar_with_strong_validators(feed, make):
     assert got.status == 200
     assert got.headers["Content-Type"] == "text/calendar; charset=utf-8"
     etag = got.headers["ETag"]
-    assert etag.startswith('"') and not etag.startswith("W/")
+    assert etag.startswith('"')
+    assert not etag.startswith("W/")
     assert "Last-Modified" in got.headers
     assert "Content-Encoding" not in got.headers
     assert [e.summary for e in got.events] == ["Strategic consultation"]
@@ -78,8 +79,12 @@ def test_gzip_only_when_asked_and_with_its_own_etag(feed, make):
     assert gzip.decompress(zipped.body) == plain.body
     assert zipped.headers["ETag"] != plain.headers["ETag"]
     assert "Accept-Encoding" in zipped.headers["Vary"]
-    assert feed.get(path, **{"If-None-Match": zipped.headers["ETag"],
-                             "Accept-Encoding": "gzip"}).status == 304
+    assert (
+        feed.get(
+            path, **{"If-None-Match": zipped.headers["ETag"], "Accept-Encoding": "gzip"}
+        ).status
+        == 304
+    )
 
 
 def test_public_feed_needs_no_token_and_holds_public_meetings_only(feed, make):
@@ -89,7 +94,8 @@ def test_public_feed_needs_no_token_and_holds_public_meetings_only(feed, make):
     got = feed.get("/feeds/public.ics")
     assert got.status == 200
     assert got.uids() == {public.uid}
-    assert b"Internal" not in got.body and b"Secret" not in got.body
+    assert b"Internal" not in got.body
+    assert b"Secret" not in got.body
     assert feed.get("/feeds/public.ics", **{"If-None-Match": got.headers["ETag"]}).status == 304
 
 

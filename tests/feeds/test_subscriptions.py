@@ -70,7 +70,9 @@ def test_create_revoke_and_rotate_are_audited(session, make):
     feeds.revoke_subscription(session, user, subscription.id)
     actions = session.scalars(
         select(AuditEntry.action)
-        .where(AuditEntry.entity_type == "feed_subscription", AuditEntry.entity_id == subscription.id)
+        .where(
+            AuditEntry.entity_type == "feed_subscription", AuditEntry.entity_id == subscription.id
+        )
         .order_by(AuditEntry.id)
     ).all()
     assert actions == ["feed.created", "feed.rotated", "feed.revoked"]
