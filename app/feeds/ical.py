@@ -39,6 +39,17 @@ _STATUS = {
 _TITLE_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
 
 
+class Text(vText):
+    """A TEXT value escaped exactly as RFC 5545 section 3.3.11 says. (icalendar's own escaping
+    also reads a literal backslash-N in user text as a line break.)"""
+
+    def to_ical(self) -> bytes:
+        value = str(self)
+        for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
+            value = value.replace(raw, escaped)
+        return value.encode("utf-8")
+
+
 @dataclass(frozen=True)
 class EventData:
     """What a subscriber's calendar shows of one meeting."""
@@ -89,25 +100,25 @@ def event_bytes(data: EventData) -> bytes:
     """One VEVENT, CRLF-terminated and folded, ready to be joined into a calendar."""
     zone = ZoneInfo(data.timezone)
     event = Event()
-    event.add("uid", clean_text(data.uid))
+    event.add("uid", Text(clean_text(data.uid)))
     event.add("dtstamp", _utc(data.changed_at))
     event.add("last-modified", _utc(data.changed_at))
     event.add("sequence", data.sequence)
-    event.add("dtstart", data.start.astimezone(zone))
-    event.add("dtend", data.end.astimezone(zone))
-    event.add("summary", summary_of(data))
+    event.add("dtstart", _local_or_utc(data.start, zone))
+    event.add("dtend", _local_or_utc(data.end, zone))
+    event.add("summary", Text(summary_of(data)))
     event.add("status", _STATUS[data.status])
     event.add("transp", "OPAQUE")
     if data.restricted:
         event.add("class", "CONFIDENTIAL")
     else:
         if data.location.strip():
-            event.add("location", clean_text(data.location).strip())
+            event.add("location", Text(clean_text(data.location).strip()))
         description = description_of(data)
         if description:
-            event.add("description", description)
+            event.add("description", Text(description))
         if data.topics:
-            event.add("categories", [clean_text(topic) for topic in data.topics])
+            event.add("categories", [Text(clean_text(topic)) for topic in data.topics])
         if data.url:
             event.add("url", data.url)
     return event.to_ical()
@@ -119,8 +130,9 @@ def calendar_head(name: str, refresh_minutes: int) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", vText(clean_text(name)))
-    calendar.add("x-wr-calname", vText(clean_text(name)))
+    name = " ".join(clean_text(name).split())  # one line
+    calendar.add("name", Text(name))
+    calendar.add("x-wr-calname", Text(name))
     minutes = max(refresh_minutes, 1)
     calendar.add("refresh-interval", timedelta(minutes=minutes), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", f"PT{minutes}M")
@@ -139,6 +151,16 @@ def vtimezone_bytes(zone_name: str, first_year: int, last_year: int) -> bytes:
         last_date=date(last_year + 1, 1, 1),
     )
     return component.to_ical()
+
+
+def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Wall-clock time with its TZID, except in the repeated hour when clocks go back: RFC
+    5545 says such a time means its first occurrence, but readers disagree (vobject takes
+    the second), so there the unambiguous UTC form is written instead."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return _utc(moment)
+    return local
 
 
 def _utc(moment: datetime) -> datetime:

@@ -8,6 +8,7 @@ import gzip
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
+from wtforms import SelectChoice
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -21,8 +22,10 @@ from app.meetings import catalogue
 from app.people import services as people
 from app.settings import Settings
 from app.topics import services as topics
+from app.web.nav import nav_link
 
 bp = Blueprint("feeds", __name__)
+nav_link(bp, "feeds.subscriptions", "Calendar subscriptions", Role.VIEWER, order=60)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -178,15 +181,23 @@ def _page(
     )
 
 
-def _scope_choices(session: Session) -> list[tuple[str, str]]:
-    choices = [("all", "All meetings I may see")]
-    choices += [(f"topic:{t.slug}", f"Topic: {t.name}") for t in topics.list_topics(session)]
+def _scope_choices(session: Session) -> list[SelectChoice]:
+    """Every scope a subscription can take, grouped by kind ("topic:russia", ...)."""
+    choices = [SelectChoice("all", "All meetings I may see")]
     choices += [
-        (f"organisation:{o.code}", f"Organisation: {o.name}")
+        SelectChoice(f"topic:{t.slug}", t.name, optgroup="Topic area")
+        for t in topics.list_topics(session)
+    ]
+    choices += [
+        SelectChoice(f"organisation:{o.code}", o.name, optgroup="Organisation")
         for o in people.list_organisations(session)
     ]
     choices += [
-        (f"person:{p.id}", f"Person: {p.display_name}") for p in people.list_people(session)
+        SelectChoice(f"person:{p.id}", p.display_name, optgroup="Person")
+        for p in people.list_people(session)
     ]
-    choices += [(f"kind:{k.slug}", f"Kind: {k.name}") for k in catalogue.list_kinds(session)]
+    choices += [
+        SelectChoice(f"kind:{k.slug}", k.name, optgroup="Kind of meeting")
+        for k in catalogue.list_kinds(session)
+    ]
     return choices

@@ -12,9 +12,12 @@ function readCalendar(path) {
   }
   return calendar.getAllSubcomponents("vevent").map((component) => {
     const event = new ICAL.Event(component);
-    const zoneId = component.getFirstProperty("dtstart").getParameter("tzid");
-    if (!zoneId || !ICAL.TimezoneService.has(zoneId)) {
-      throw new Error(`event ${event.uid} has no usable TZID (${zoneId})`);
+    for (const name of ["dtstart", "dtend"]) {
+      const zoneId = component.getFirstProperty(name).getParameter("tzid");
+      const value = component.getFirstPropertyValue(name);
+      if (zoneId ? !ICAL.TimezoneService.has(zoneId) : !(value.zone && value.zone.tzid === "UTC")) {
+        throw new Error(`event ${event.uid}: ${name} is floating or its TZID is unknown`);
+      }
     }
     return {
       uid: event.uid,
