@@ -16,10 +16,10 @@ from app.auth.web import init_login
 from app.cli import register_commands
 from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import csrf, db, limiter, migrate
-from app.scheduling.cli import scheduler_cli
 from app.feeds import invalidation as feed_invalidation
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
+from app.scheduling.cli import scheduler_cli
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.web.errors import register_error_handlers
 from app.web.security import install_security

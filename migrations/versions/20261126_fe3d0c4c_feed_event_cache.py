@@ -1,7 +1,7 @@
 """Feed event cache: serialised VEVENTs per meeting and variant, and feed versions.
 
 Revision ID: fe3d0c4c
-Revises: 0001
+Revises: 5f115cd48545
 Create Date: 2026-11-26 23:43:57.968621
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import app.core.db
 
 revision = "fe3d0c4c"
-down_revision = "0001"
+down_revision = "5f115cd48545"
 branch_labels = None
 depends_on = None
 
