@@ -11,16 +11,23 @@ from apiflask import APIFlask
 from flask import Flask
 
 from app.api import register_api
+from app.audit.views import bp as audit_bp
+from app.auth.admin import bp as admin_bp
 from app.auth.views import bp as auth_bp
 from app.auth.web import init_login
 from app.cli import register_commands
+from app.consultations.views import bp as planning_bp
 from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import csrf, db, limiter, migrate
 from app.feeds import invalidation as feed_invalidation
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
+from app.invitations.views import bp as invitations_bp
+from app.meetings.edit_views import bp as meetings_bp
+from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.settings import PROJECT_ROOT, Settings, load_settings
+from app.topics.views import bp as topics_bp
 from app.web.errors import register_error_handlers
 from app.web.security import install_security
 from app.web.templating import init_templates
@@ -70,7 +77,11 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
+        # __Host- cookies are refused by browsers unless Secure, host-only and Path=/.
+        "SESSION_COOKIE_NAME": "__Host-entente" if settings.session_cookie_secure else "entente",
         "REMEMBER_COOKIE_SECURE": settings.session_cookie_secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_lifetime_hours),
         "TESTING": settings.env == "testing",
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
@@ -94,6 +105,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(feeds_bp)
     register_api(app)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(invitations_bp)
+    for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     init_templates(app)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
@@ -80,3 +80,18 @@ def list_entries(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)).all()
     return rows, total
+
+
+def history_of(
+    session: Session, refs: dict[str, Sequence[int]], *, limit: int = 100
+) -> Sequence[AuditEntry]:
+    """The newest entries about any of these entities, e.g. a meeting and its invitations."""
+    clauses = [
+        and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
+        for kind, ids in refs.items()
+        if ids
+    ]
+    if not clauses:
+        return []
+    query = select(AuditEntry).where(or_(*clauses)).order_by(AuditEntry.id.desc()).limit(limit)
+    return session.scalars(query).all()

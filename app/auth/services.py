@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.auth.models import ApiToken, Role, User
-from app.core import clock, security, validation
+from app.core import clock, security, timezones, validation
 from app.core.errors import DuplicateError, NotFound, ValidationError
 
 MIN_PASSWORD_LENGTH = 10
@@ -202,3 +202,16 @@ def _hash_password(password: str) -> str:
             f"Password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
         )
     return _hasher.hash(password)
+
+
+def set_timezone(session: Session, actor: User | None, user_id: int, zone_name: str | None) -> User:
+    """The zone a user sees times in alongside each meeting's own (None: the service default)."""
+    user = get_user(session, user_id)
+    if zone_name:
+        timezones.zone(zone_name)
+    user.timezone = zone_name or None
+    session.flush()
+    audit.record(
+        session, actor, "user.timezone_set", "user", user.id, f"Time zone of {user.email} set"
+    )
+    return user

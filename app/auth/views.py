@@ -1,40 +1,69 @@
+"""Sign-in and sign-out."""
+
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
 from app.auth import services as auth
 from app.auth.forms import LoginForm
 from app.auth.web import current_actor
-from app.extensions import db, db_session
+from app.extensions import db, db_session, limiter
 
 bp = Blueprint("auth", __name__)
 
 
+def _login_limit() -> str:
+    """Attempts per address, from settings (read per request so tests can tighten it)."""
+    return str(current_app.extensions["entente.settings"].login_rate_limit)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    error_message="Too many sign-in attempts from your address. Wait a minute, then try again.",
+)
 def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
+    if current_actor() is not None and request.method == "GET":
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = auth.authenticate(db_session(), form.email.data or "", form.password.data or "")
         if user is not None:
             db.session.commit()
+            session.clear()  # nothing from before sign-in carries over (fixation)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["E-mail address or password is not right"]
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+    status = 200 if request.method == "GET" else 401
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out (POST, with CSRF, so a link elsewhere cannot sign you out)."""
+    """Sign out (POST, with CSRF, so a link elsewhere cannot sign you out).
+
+    Changing the user's session nonce ends this session and every copy of its cookie.
+    """
     user = current_actor()
     if user is not None:
         auth.end_all_sessions(db_session(), user)
         db.session.commit()
     logout_user()
-    flash("You have signed out.")
+    session.clear()
+    flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
 
 

@@ -63,16 +63,19 @@ def visible_links(app: Flask, user: User | None) -> Iterable[dict[str, object]]:
         return []
     links: list[NavLink] = app.extensions.get(NAV_KEY, [])
     endpoint = request.endpoint or ""
-    shown = []
-    for link in links:
-        if not user.has_role(link.role):
-            continue
-        prefix = link.active_prefix or link.endpoint
-        shown.append(
-            {
-                "label": link.label,
-                "href": url_for(link.endpoint),
-                "current": endpoint == link.endpoint or endpoint.startswith(prefix),
-            }
+    mine = [link for link in links if user.has_role(link.role)]
+    # The link for this exact page wins; otherwise the one whose prefix covers it.
+    current = next((link for link in mine if link.endpoint == endpoint), None)
+    if current is None:
+        current = next(
+            (
+                link
+                for link in mine
+                if link.active_prefix and endpoint.startswith(link.active_prefix)
+            ),
+            None,
         )
-    return shown
+    return [
+        {"label": link.label, "href": url_for(link.endpoint), "current": link is current}
+        for link in mine
+    ]

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 
+from app.auth.models import Role
 from app.auth.web import current_actor
 from app.core.timezones import known_zones, utc_to_local
 from app.web.nav import visible_links
@@ -49,6 +50,12 @@ def viewer_time_range(start: datetime, end: datetime, zone_name: str) -> str:
     return format_time_range(start, end, mine)
 
 
+def can(role: str) -> bool:
+    """Whether the signed-in user holds at least `role` ("viewer", "editor", "admin")."""
+    user = current_actor()
+    return user is not None and user.has_role(Role(role))
+
+
 def url_with(**changes: Any) -> str:
     """The current URL with some query arguments replaced (None removes one)."""
     args = request.args.to_dict(flat=False)
@@ -62,14 +69,21 @@ def url_with(**changes: Any) -> str:
 
 
 def init_templates(app: Flask) -> None:
-    @app.context_processor
-    def _globals() -> dict[str, Any]:
-        return {
-            "nav_links": lambda: visible_links(app, current_actor()),
-            "viewer_timezone": viewer_timezone,
-            "url_with": url_with,
-        }
-
+    """Globals (not a context processor) so that imported macros can use them too."""
+    app.jinja_env.globals.update(
+        nav_links=lambda: visible_links(app, current_actor()),
+        viewer_timezone=viewer_timezone,
+        url_with=url_with,
+        endpoint_url=endpoint_url,
+        can=can,
+    )
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["time_range"] = format_time_range
     app.jinja_env.filters["viewer_time_range"] = viewer_time_range
+
+
+def endpoint_url(endpoint: str, **values: Any) -> str | None:
+    """A URL for an endpoint another feature may not have registered yet (else None)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)

@@ -8,9 +8,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.auth.models import Role
 from app.auth.web import role_required
 from app.core import clock
-from app.extensions import db
+from app.core.timezones import utc_to_local
+from app.extensions import db, db_session
 from app.scheduling.services import heartbeat
+from app.web import dashboard
 from app.web.nav import nav_link
+from app.web.templating import viewer_timezone
 
 bp = Blueprint("web", __name__)
 nav_link(bp, "web.home", "Dashboard", Role.VIEWER, order=10)
@@ -36,4 +39,8 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/")
 @role_required(Role.VIEWER)
 def home() -> ResponseReturnValue:
-    return render_template("home.html")
+    """The dashboard: next meetings, consultation gaps, replies awaited, agendas due."""
+    now = clock.now()
+    today = utc_to_local(now, viewer_timezone()).date()
+    board = dashboard.build(db_session(), now, today)
+    return render_template("home.html", board=board, now=now)

@@ -1,0 +1,174 @@
+"""User administration (admins only), and each user's own account settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.auth import services as auth
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.core.errors import EntenteError
+from app.extensions import db, db_session
+from app.web.forms import apply_error, options, zone_choices
+from app.web.nav import nav_link
+
+bp = Blueprint("admin", __name__)
+nav_link(bp, "admin.users", "Users", Role.ADMIN, order=90, active_prefix="admin.")
+ROLES = [
+    ("viewer", "Viewer: reads everything"),
+    ("editor", "Editor: changes meetings, invitations, agendas"),
+    ("admin", "Administrator: also manages users"),
+]
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(
+        "E-mail address", validators=[DataRequired("Enter an address"), Length(max=254)]
+    )
+    name = StringField("Name", validators=[Length(max=200)])
+    role = SelectField("Role", choices=options(ROLES))
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter a password"), Length(max=1000)],
+        description=f"At least {auth.MIN_PASSWORD_LENGTH} characters; give it to them in person",
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=options(ROLES))
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a password"), Length(max=1000)],
+        description=f"At least {auth.MIN_PASSWORD_LENGTH} characters. Other sessions end.",
+    )
+
+
+class AccountForm(FlaskForm):
+    timezone = SelectField("Your time zone", validators=[Optional()])
+
+
+@bp.get("/admin/users")
+@role_required(Role.ADMIN)
+def users() -> ResponseReturnValue:
+    return render_template("admin/users.html", users=auth.list_users(db_session()))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user() -> ResponseReturnValue:
+    form = NewUserForm()
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            user = auth.create_user(
+                db_session(),
+                current_actor(),
+                form.email.data or "",
+                form.role.data or "viewer",
+                password=form.password.data or "",
+                name=form.name.data or "",
+            )
+            db.session.commit()
+            flash(f"{user.email} can now sign in.", "success")
+            return redirect(url_for("admin.users"))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template("admin/new_user.html", form=form, problem=problem)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user(user_id: int) -> ResponseReturnValue:
+    """Change a user's role (the page also offers disable/enable and a new password)."""
+    session = db_session()
+    target = auth.get_user(session, user_id)
+    role_form = RoleForm(role=target.role.value)
+    password_form = PasswordForm(prefix="pw")
+    problem = ""
+    if role_form.validate_on_submit():
+        try:
+            auth.set_role(session, current_actor(), user_id, role_form.role.data or "")
+            db.session.commit()
+            flash(f"{target.email} is now {target.role.value}.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(role_form, error)
+    return render_template(
+        "admin/user.html",
+        target=target,
+        role_form=role_form,
+        password_form=password_form,
+        problem=problem,
+    )
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@role_required(Role.ADMIN)
+def set_password(user_id: int) -> ResponseReturnValue:
+    session = db_session()
+    target = auth.get_user(session, user_id)
+    form = PasswordForm(prefix="pw")
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            auth.set_password(session, current_actor(), user_id, form.password.data or "")
+            db.session.commit()
+            flash(
+                f"New password set for {target.email}; their other sessions have ended.", "success"
+            )
+            return redirect(url_for("admin.user", user_id=user_id))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template(
+        "admin/user.html",
+        target=target,
+        role_form=RoleForm(formdata=None, role=target.role.value),
+        password_form=form,
+        problem=problem,
+    ), 422
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def set_active(user_id: int) -> ResponseReturnValue:
+    """Disable (ends every session at once) or enable a user."""
+    target = auth.get_user(db_session(), user_id)
+    enable = not target.is_active
+    auth.set_active(db_session(), current_actor(), user_id, enable)
+    db.session.commit()
+    flash(
+        f"{target.email} is {'enabled' if enable else 'disabled; their sessions have ended'}.",
+        "success",
+    )
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@role_required(Role.VIEWER)
+def account() -> ResponseReturnValue:
+    """The signed-in user's own settings: the zone times are shown in alongside each meeting's."""
+    me = current_actor()
+    assert me is not None
+    form = AccountForm(timezone=me.timezone or "")
+    form.timezone.choices = [*options([("", "Service default")]), *zone_choices(me.timezone)]
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            auth.set_timezone(db_session(), me, me.id, form.timezone.data or None)
+            db.session.commit()
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("admin.account"))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template("admin/account.html", form=form, problem=problem)

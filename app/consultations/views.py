@@ -1,0 +1,95 @@
+"""Consultation planning: each half-year's state, and scheduling the proposals (editors)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.consultations import services as consultations
+from app.core import clock
+from app.core.errors import EntenteError
+from app.core.timezones import utc_to_local
+from app.extensions import db, db_session
+from app.meetings import catalogue
+from app.web.nav import nav_link
+from app.web.templating import viewer_timezone
+
+bp = Blueprint("planning", __name__, url_prefix="/planning")
+nav_link(bp, "planning.index", "Planning", Role.VIEWER, order=30, active_prefix="planning.")
+DEFAULT_SERIES = "strategic-consultations"
+
+
+@bp.get("")
+@role_required(Role.VIEWER)
+def index() -> ResponseReturnValue:
+    """Half-years of a six-monthly series: held, scheduled, missing (with a proposal), overdue."""
+    session = db_session()
+    series_list = [s for s in catalogue.list_series(session) if s.cadence_months == 6]
+    slug = request.args.get("series") or DEFAULT_SERIES
+    series = next((s for s in series_list if s.slug == slug), None) or (
+        series_list[0] if series_list else None
+    )
+    first, last = _range()
+    plans: list[consultations.HalfYearPlan] = []
+    problem = ""
+    if series is not None:
+        try:
+            plans = consultations.plan_series(session, series.id, first, last, _today())
+        except EntenteError as error:
+            problem = error.message
+    return render_template(
+        "planning/index.html",
+        series=series,
+        series_list=series_list,
+        plans=plans,
+        first=first,
+        last=last,
+        problem=problem,
+    )
+
+
+@bp.post("/schedule")
+@role_required(Role.EDITOR)
+def schedule() -> ResponseReturnValue:
+    """Create tentative consultations for the proposals the user ticked."""
+    session = db_session()
+    series = catalogue.get_series(session, request.form.get("series", DEFAULT_SERIES))
+    wanted = set(request.form.getlist("half"))
+    first, last = _range(request.form)
+    if not wanted:
+        flash("Tick at least one proposal to schedule.", "error")
+        return redirect(url_for("planning.index", series=series.slug))
+    plans = consultations.plan_series(session, series.id, first, last, _today())
+    chosen = [plan for plan in plans if plan.half.label in wanted and plan.proposal]
+    created = consultations.schedule_proposals(session, current_actor(), series.id, chosen)
+    db.session.commit()
+    flash(f"{len(created)} tentative consultation(s) added to the calendar.", "success")
+    span: dict[str, Any] = {"from": first.label, "to": last.label}
+    return redirect(url_for("planning.index", series=series.slug, **span))
+
+
+def _today() -> date:
+    return utc_to_local(clock.now(), viewer_timezone()).date()
+
+
+def _range(
+    source: Mapping[str, str] | None = None,
+) -> tuple[consultations.HalfYear, consultations.HalfYear]:
+    source = source if source is not None else request.args
+    today = _today()
+    first = consultations.HalfYear.of(today - timedelta(days=365))
+    last = consultations.HalfYear.of(today + timedelta(days=730))
+    try:
+        if source.get("from"):
+            first = consultations.HalfYear.parse(source["from"])
+        if source.get("to"):
+            last = consultations.HalfYear.parse(source["to"])
+    except EntenteError:
+        pass
+    return first, last

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.web.forms import CheckboxesField, options
+
+
+class InvitationForm(FlaskForm):
+    inviter_id = SelectField("Invited by", validators=[DataRequired("Choose who invites")])
+    invitee_id = SelectField("Organisation invited", validators=[DataRequired("Choose who")])
+    invitee_person_id = SelectField("Person invited", description="Optional")
+    scope = SelectField(
+        "Invited to",
+        choices=options(
+            [
+                ("whole", "The whole meeting"),
+                ("items", "Single agenda items"),
+                ("lunch", "The working lunch only"),
+            ]
+        ),
+    )
+    agenda_item_ids = CheckboxesField("Agenda items", coerce=int)
+    deadline_date = DateField("Reply by (date)", validators=[Optional()])
+    deadline_time = TimeField("Reply by (time)", validators=[Optional()])
+    message = TextAreaField("Message", validators=[Length(max=5000)])
+
+
+class ReplyForm(FlaskForm):
+    status = SelectField(
+        "Reply",
+        choices=options(
+            [("accepted", "Accepted"), ("declined", "Declined"), ("tentative", "Tentative")]
+        ),
+    )
+    representative_id = SelectField(
+        "Represented by", description="Who attends for them (when accepted)"
+    )
+    note = TextAreaField("Note", validators=[Length(max=2000)])
+    version = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField("Reason for withdrawing", validators=[Length(max=300)])
+    version = HiddenField()

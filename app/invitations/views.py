@@ -1,0 +1,168 @@
+"""Invitations: the list awaiting replies, issuing one, recording a reply, withdrawing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from app.agendas import services as agendas
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.core.errors import EntenteError, StaleVersion, ValidationError
+from app.core.timezones import local_to_utc
+from app.extensions import db, db_session
+from app.invitations import services as invitations
+from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
+from app.invitations.models import Invitation, InvitationStatus
+from app.meetings import services as meetings
+from app.people import services as people
+from app.web.forms import apply_error, int_or_none, optional_choices, options
+from app.web.nav import nav_link
+
+bp = Blueprint("invitations", __name__, url_prefix="/invitations")
+nav_link(
+    bp, "invitations.index", "Invitations", Role.VIEWER, order=40, active_prefix="invitations."
+)
+
+
+@bp.get("")
+@role_required(Role.VIEWER)
+def index() -> ResponseReturnValue:
+    """Invitations by status; by default those still waiting for a reply, soonest deadline first."""
+    status = request.args.get("status", "open")
+    filters = invitations.InvitationFilter(
+        open_only=status == "open",
+        status=InvitationStatus(status) if status in set(InvitationStatus) else None,
+    )
+    rows = invitations.list_invitations(db_session(), filters)
+    return render_template("invitations/index.html", invitations=rows, status=status)
+
+
+@bp.route("/new/<int:meeting_id>", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def new(meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    meeting = meetings.get_meeting(session, meeting_id)
+    form = InvitationForm()
+    organisations = [
+        (o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)
+    ]
+    form.inviter_id.choices = optional_choices(organisations, "Choose an organisation")
+    form.invitee_id.choices = optional_choices(organisations, "Choose an organisation")
+    form.invitee_person_id.choices = optional_choices(
+        ((p.id, f"{p.display_name} ({p.organisation.code})") for p in people.list_people(session)),
+        "No one in particular",
+    )
+    items = agendas.numbered(meeting, agendas.items_of(session, meeting.id))
+    form.agenda_item_ids.choices = options((n.item.id, f"{n.number} {n.item.title}") for n in items)
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            invitation = invitations.issue_invitation(
+                session,
+                current_actor(),
+                invitations.InvitationInput(
+                    meeting_id=meeting.id,
+                    inviter_id=int(form.inviter_id.data or 0),
+                    invitee_id=int(form.invitee_id.data or 0),
+                    invitee_person_id=int_or_none(form.invitee_person_id.data),
+                    scope=form.scope.data or "whole",
+                    agenda_item_ids=list(form.agenda_item_ids.data or []),
+                    reply_deadline=_deadline(form, meeting.timezone),
+                    message=form.message.data or "",
+                ),
+            )
+            db.session.commit()
+            flash(f"Invitation to {invitation.invitee.name} issued.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="invitations"))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error, {"reply_deadline": "deadline_date"})
+    return render_template("invitations/new.html", form=form, meeting=meeting, problem=problem)
+
+
+@bp.route("/<int:invitation_id>/reply", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def reply(invitation_id: int) -> ResponseReturnValue:
+    session = db_session()
+    invitation = invitations.get_invitation(session, invitation_id)
+    form = ReplyForm()
+    withdraw_form = WithdrawForm(formdata=None, prefix="withdraw", version=str(invitation.version))
+    form.representative_id.choices = optional_choices(
+        (
+            (p.id, f"{p.display_name} ({p.organisation.code})")
+            for p in people.list_people(session)
+            if p.side is invitation.invitee.side
+        ),
+        "Not known yet",
+    )
+    if not form.is_submitted():
+        form.version.data = str(invitation.version)
+        form.representative_id.data = str(invitation.representative_id or "")
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            invitations.reply_to_invitation(
+                session,
+                current_actor(),
+                invitation_id,
+                form.status.data or "",
+                representative_id=int_or_none(form.representative_id.data),
+                note=form.note.data or "",
+                expected_version=int_or_none(form.version.data),
+            )
+            db.session.commit()
+            flash(f"Reply recorded: {form.status.data}.", "success")
+            return _to_meeting(invitation)
+        except StaleVersion as error:
+            db.session.rollback()
+            problem = f"{error.message}. Your reply has not been saved."
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template(
+        "invitations/reply.html",
+        form=form,
+        withdraw_form=withdraw_form,
+        invitation=invitation,
+        problem=problem,
+    )
+
+
+@bp.post("/<int:invitation_id>/withdraw")
+@role_required(Role.EDITOR)
+def withdraw(invitation_id: int) -> ResponseReturnValue:
+    invitation = invitations.get_invitation(db_session(), invitation_id)
+    form = WithdrawForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        flash("The withdrawal could not be read; try again.", "error")
+        return redirect(url_for("invitations.reply", invitation_id=invitation_id))
+    invitations.withdraw_invitation(
+        db_session(),
+        current_actor(),
+        invitation_id,
+        reason=form.reason.data or "",
+        expected_version=int_or_none(form.version.data),
+    )
+    db.session.commit()
+    flash(f"Invitation of {invitation.invitee.name} withdrawn.", "success")
+    return _to_meeting(invitation)
+
+
+def _to_meeting(invitation: Invitation) -> ResponseReturnValue:
+    return redirect(
+        url_for("meetings.show", meeting_id=invitation.meeting_id, _anchor="invitations")
+    )
+
+
+def _deadline(form: InvitationForm, zone_name: str) -> datetime | None:
+    """Reply-by date and time, read in the meeting's zone (end of day when no time given)."""
+    day = form.deadline_date.data
+    if day is None:
+        if form.deadline_time.data is not None:
+            raise ValidationError("Give a date for the reply deadline", field="reply_deadline")
+        return None
+    at = form.deadline_time.data or datetime.max.time().replace(microsecond=0)
+    return local_to_utc(datetime.combine(day, at), zone_name, field="reply_deadline")

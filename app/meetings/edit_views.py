@@ -1,0 +1,289 @@
+"""Meeting changes for editors: create, edit, move, cancel, delegation.
+
+Conflicts come back from the services as warnings: the change is rolled back and the form
+shown again with the warnings, until the user ticks "save anyway". A stale version (someone
+saved first) is refused with the input kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.core.errors import EntenteError, StaleVersion
+from app.extensions import db, db_session
+from app.meetings import catalogue, delegations
+from app.meetings import services as meetings
+from app.meetings.conflicts import Warning
+from app.meetings.forms import CancelForm, MeetingForm, MoveForm, ParticipantForm
+from app.meetings.models import Meeting
+from app.meetings.views import bp
+from app.people import services as people
+from app.topics import services as topics
+from app.web.forms import (
+    apply_error,
+    int_or_none,
+    optional_choices,
+    options,
+    zone_choices,
+)
+
+ALIASES = {"start": "start_date", "end": "end_date", "kind": "kind", "meeting": ""}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def new() -> ResponseReturnValue:
+    form = MeetingForm()
+    _choices(form)
+    if not form.is_submitted():
+        form.timezone.data = "Europe/London"
+    problem, warnings = "", []
+    if form.validate_on_submit():
+        try:
+            result = meetings.create_meeting(db_session(), current_actor(), _input(form))
+            if _confirmed(form, result.warnings):
+                db.session.commit()
+                flash(f"Meeting “{result.meeting.title}” created.", "success")
+                return redirect(url_for("meetings.show", meeting_id=result.meeting.id))
+            warnings = result.warnings
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error, ALIASES)
+    return render_template(
+        "meetings/form.html", form=form, meeting=None, problem=problem, warnings=warnings
+    )
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def edit(meeting_id: int) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), meeting_id)
+    form = MeetingForm()
+    if not form.is_submitted():
+        _fill(form, meeting)
+    _choices(form, meeting)
+    problem, warnings = "", []
+    if form.validate_on_submit():
+        try:
+            result = meetings.update_meeting(
+                db_session(),
+                current_actor(),
+                meeting_id,
+                _input(form),
+                expected_version=int_or_none(form.version.data),
+            )
+            if _confirmed(form, result.warnings):
+                db.session.commit()
+                flash("Your changes are saved.", "success")
+                return redirect(url_for("meetings.show", meeting_id=meeting_id))
+            warnings = result.warnings
+        except StaleVersion as error:
+            db.session.rollback()
+            problem = _stale_message(error)
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error, ALIASES)
+    return render_template(
+        "meetings/form.html", form=form, meeting=meeting, problem=problem, warnings=warnings
+    )
+
+
+@bp.route("/<int:meeting_id>/move", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def move(meeting_id: int) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), meeting_id)
+    form = MoveForm()
+    if not form.is_submitted():
+        _fill_when(form, meeting)
+        form.timezone.data = meeting.timezone
+        form.version.data = str(meeting.version)
+    form.timezone.choices = zone_choices(meeting.timezone)
+    problem, warnings = "", []
+    if form.validate_on_submit():
+        try:
+            result = meetings.move_meeting(
+                db_session(),
+                current_actor(),
+                meeting_id,
+                form.start(),
+                form.end(),
+                form.timezone.data,
+                expected_version=int_or_none(form.version.data),
+            )
+            if _confirmed(form, result.warnings):
+                db.session.commit()
+                flash("The meeting is moved; calendars will show the new time.", "success")
+                return redirect(url_for("meetings.show", meeting_id=meeting_id))
+            warnings = result.warnings
+        except StaleVersion as error:
+            db.session.rollback()
+            problem = _stale_message(error)
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error, ALIASES)
+    return render_template(
+        "meetings/move.html", form=form, meeting=meeting, problem=problem, warnings=warnings
+    )
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def cancel(meeting_id: int) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), meeting_id)
+    form = CancelForm()
+    if not form.is_submitted():
+        form.version.data = str(meeting.version)
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            meetings.cancel_meeting(
+                db_session(),
+                current_actor(),
+                meeting_id,
+                reason=form.reason.data or "",
+                expected_version=int_or_none(form.version.data),
+            )
+            db.session.commit()
+            flash("The meeting is cancelled.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id))
+        except StaleVersion as error:
+            db.session.rollback()
+            problem = _stale_message(error)
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template("meetings/cancel.html", form=form, meeting=meeting, problem=problem)
+
+
+@bp.route("/<int:meeting_id>/participants/new", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def add_participant(meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    meeting = meetings.get_meeting(session, meeting_id)
+    form = ParticipantForm()
+    form.person_id.choices = optional_choices(
+        (
+            (p.id, f"{p.display_name} ({p.organisation.code}, {p.side.label})")
+            for p in people.list_people(session)
+        ),
+        "Choose a person",
+    )
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            _participant, warnings = delegations.add_participant(
+                session,
+                current_actor(),
+                meeting_id,
+                int(form.person_id.data or 0),
+                role=form.role.data or "adviser",
+                attendance=form.attendance.data or "whole",
+                protocol_order=form.protocol_order.data,
+            )
+            db.session.commit()
+            flash("Added to the delegation.", "success")
+            for warning in warnings:
+                flash(warning.message, "warning")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template("meetings/participant.html", form=form, meeting=meeting, problem=problem)
+
+
+@bp.post("/<int:meeting_id>/participants/<int:person_id>/remove")
+@role_required(Role.EDITOR)
+def remove_participant(meeting_id: int, person_id: int) -> ResponseReturnValue:
+    delegations.remove_participant(db_session(), current_actor(), meeting_id, person_id)
+    db.session.commit()
+    flash("Removed from the delegation.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _confirmed(form: MeetingForm | MoveForm, warnings: list[Warning]) -> bool:
+    """No warnings, or the user ticked "save anyway"; otherwise undo and ask."""
+    if not warnings or form.confirm_warnings.data:
+        return True
+    db.session.rollback()
+    return False
+
+
+def _stale_message(error: StaleVersion) -> str:
+    return f"{error.message}. Your changes have not been saved; they are still in the form below."
+
+
+def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
+    session = db_session()
+    form.kind.choices = options((k.slug, k.name) for k in catalogue.list_kinds(session))
+    form.timezone.choices = zone_choices(meeting.timezone if meeting else None)
+    form.topics.choices = options((t.slug, t.name) for t in topics.list_topics(session))
+    form.series.choices = optional_choices(
+        ((s.id, s.name) for s in catalogue.list_series(session)), "Not part of a series"
+    )
+    form.chair_id.choices = optional_choices(
+        (p.id, f"{p.display_name} ({p.organisation.code})") for p in people.list_people(session)
+    )
+    form.host_organisation_id.choices = optional_choices(
+        (o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)
+    )
+    if meeting is not None and meeting.status.value == "cancelled":
+        form.status.choices = options([("cancelled", "Cancelled")])
+
+
+def _fill_when(form: MeetingForm | MoveForm, meeting: Meeting) -> None:
+    data = meetings.input_from(meeting)
+    form.start_date.data, form.start_time.data = data.start.date(), data.start.time()
+    form.end_date.data, form.end_time.data = data.end.date(), data.end.time()
+
+
+def _fill(form: MeetingForm, meeting: Meeting) -> None:
+    _fill_when(form, meeting)
+    form.title.data = meeting.title
+    form.kind.data = meeting.kind.slug
+    form.timezone.data = meeting.timezone
+    form.venue.data = meeting.venue
+    form.host_city.data = meeting.host_city
+    form.status.data = meeting.status.value
+    form.marking.data = meeting.marking.value
+    form.access.data = meeting.access.value
+    form.topics.data = [t.slug for t in meeting.topics]
+    form.series.data = str(meeting.series_id or "")
+    form.planned_half.data = meeting.planned_half or ""
+    form.chair_id.data = str(meeting.chair_id or "")
+    form.host_organisation_id.data = str(meeting.host_organisation_id or "")
+    form.language.data = meeting.language
+    form.description.data = meeting.description
+    form.version.data = str(meeting.version)
+
+
+def _input(form: MeetingForm) -> meetings.MeetingInput:
+    base = meetings.MeetingInput(
+        title=form.title.data or "",
+        kind=form.kind.data or "",
+        start=form.start(),
+        end=form.end(),
+        timezone=form.timezone.data or "",
+    )
+    return dataclasses.replace(
+        base,
+        venue=form.venue.data or "",
+        host_city=form.host_city.data or "",
+        status=form.status.data or "tentative",
+        marking=form.marking.data or "OFFICIAL",
+        access=form.access.data or "internal",
+        topics=list(form.topics.data or []),
+        series=int_or_none(form.series.data),
+        planned_half=form.planned_half.data or None,
+        description=form.description.data or "",
+        language=form.language.data or "en",
+        chair_id=int_or_none(form.chair_id.data),
+        host_organisation_id=int_or_none(form.host_organisation_id.data),
+    )

@@ -1,0 +1,151 @@
+"""Finding meetings: filtered, searched, paged lists and month calendars (read-only)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.core.paging import Page, paginate
+from app.core.timezones import local_dates, local_to_utc, zone
+from app.invitations.models import Invitation
+from app.meetings.models import Meeting, MeetingStatus, Participant, meeting_topics
+from app.people.models import Person
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """Every field optional; dates are whole days in `zone_name` (the viewer's zone)."""
+
+    text: str = ""
+    topic_id: int | None = None
+    kind_id: int | None = None
+    organisation_id: int | None = None
+    status: MeetingStatus | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    zone_name: str = "Europe/London"
+
+
+def filtered(filters: MeetingFilter) -> Select[Meeting]:
+    query = select(Meeting)
+    if filters.text.strip():
+        pattern = f"%{_escape_like(filters.text.strip())}%"
+        query = query.where(
+            or_(
+                Meeting.title.ilike(pattern, escape="\\"),
+                Meeting.venue.ilike(pattern, escape="\\"),
+                Meeting.host_city.ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.topic_id is not None:
+        query = query.where(
+            exists().where(
+                meeting_topics.c.meeting_id == Meeting.id,
+                meeting_topics.c.topic_id == filters.topic_id,
+            )
+        )
+    if filters.kind_id is not None:
+        query = query.where(Meeting.kind_id == filters.kind_id)
+    if filters.status is not None:
+        query = query.where(Meeting.status == filters.status)
+    if filters.organisation_id is not None:
+        query = query.where(_involves(filters.organisation_id))
+    tz = zone(filters.zone_name)
+    if filters.date_from is not None:
+        start = datetime.combine(filters.date_from, time()).replace(tzinfo=tz)
+        query = query.where(Meeting.end_utc > start)
+    if filters.date_to is not None:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time()).replace(tzinfo=tz)
+        query = query.where(Meeting.start_utc < end)
+    return query
+
+
+def search_meetings(
+    session: Session, filters: MeetingFilter, *, page: int = 1, per_page: int = 25
+) -> Page[Meeting]:
+    query = (
+        filtered(filters)
+        .options(selectinload(Meeting.topics))
+        .order_by(Meeting.start_utc, Meeting.id)
+    )
+    return paginate(session, query, page, per_page)
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    year: int
+    month: int
+    weeks: list[list[date]]  # Monday-first weeks covering the month
+    by_day: dict[date, list[Meeting]]
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month_grid(session: Session, year: int, month: int, filters: MeetingFilter) -> MonthGrid:
+    """Meetings on each day of a month's grid, placed by their dates in their own zone."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first_day, last_day = weeks[0][0], weeks[-1][-1]
+    # A day either side: a meeting's own date may differ from the UTC date.
+    window_start = local_to_utc(datetime.combine(first_day - timedelta(days=1), time()), "UTC")
+    window_end = local_to_utc(datetime.combine(last_day + timedelta(days=2), time()), "UTC")
+    query = (
+        filtered(filters)
+        .where(Meeting.start_utc < window_end, Meeting.end_utc > window_start)
+        .order_by(Meeting.start_utc, Meeting.id)
+    )
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in session.scalars(query):
+        for day in local_dates(meeting.start_utc, meeting.end_utc, meeting.timezone):
+            if first_day <= day <= last_day:
+                by_day.setdefault(day, []).append(meeting)
+    return MonthGrid(year, month, weeks, by_day)
+
+
+def upcoming(session: Session, now: datetime, until: datetime, limit: int) -> Sequence[Meeting]:
+    """Meetings not cancelled that start between `now` and `until`, soonest first."""
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.start_utc >= now,
+            Meeting.start_utc < until,
+        )
+        .order_by(Meeting.start_utc)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def _involves(organisation_id: int) -> ColumnElement[bool]:
+    """Hosted by the organisation, or with someone from it, or an invitation to or from it."""
+    return or_(
+        Meeting.host_organisation_id == organisation_id,
+        exists().where(
+            Participant.meeting_id == Meeting.id,
+            Participant.person_id == Person.id,
+            Person.organisation_id == organisation_id,
+        ),
+        exists().where(
+            Invitation.meeting_id == Meeting.id,
+            or_(Invitation.invitee_id == organisation_id, Invitation.inviter_id == organisation_id),
+        ),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

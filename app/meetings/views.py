@@ -1,0 +1,120 @@
+"""Meeting pages for every signed-in user: list, month calendar, meeting page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from app.agendas import services as agendas
+from app.audit import services as audit
+from app.auth.models import Role
+from app.auth.web import role_required
+from app.core import clock
+from app.core.timezones import utc_to_local
+from app.extensions import db_session
+from app.invitations import services as invitations
+from app.meetings import catalogue, delegations, queries
+from app.meetings import services as meetings
+from app.meetings.forms import MeetingFilterForm
+from app.meetings.models import MeetingStatus
+from app.people import services as people
+from app.topics import services as topics
+from app.web.forms import int_or_none, optional_choices
+from app.web.nav import nav_link
+from app.web.templating import endpoint_url, viewer_timezone
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+nav_link(bp, "meetings.index", "Meetings", Role.VIEWER, order=20, active_prefix="meetings.")
+nav_link(bp, "meetings.calendar", "Calendar", Role.VIEWER, order=25)
+
+PER_PAGE = 25
+
+
+@bp.get("")
+@role_required(Role.VIEWER)
+def index() -> ResponseReturnValue:
+    """All meetings, filtered and searched, a page at a time (upcoming first by default)."""
+    form, filters = _filters(default_from=clock.now().date())
+    page = queries.search_meetings(
+        db_session(), filters, page=int_or_none(request.args.get("page")) or 1, per_page=PER_PAGE
+    )
+    return render_template("meetings/index.html", form=form, page=page)
+
+
+@bp.get("/calendar")
+@role_required(Role.VIEWER)
+def calendar() -> ResponseReturnValue:
+    """A month of meetings, each on its own local date(s)."""
+    form, filters = _filters(default_from=None)
+    today = utc_to_local(clock.now(), viewer_timezone()).date()
+    year, month = _month(request.args.get("month"), today)
+    grid = queries.month_grid(db_session(), year, month, filters)
+    return render_template("meetings/calendar.html", form=form, grid=grid, today=today)
+
+
+@bp.get("/<int:meeting_id>")
+@role_required(Role.VIEWER)
+def show(meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    meeting = meetings.get_meeting(session, meeting_id)
+    invites = invitations.list_invitations(
+        session, invitations.InvitationFilter(meeting_id=meeting.id)
+    )
+    history = audit.history_of(
+        session, {"meeting": [meeting.id], "invitation": [i.id for i in invites]}
+    )
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        delegation=delegations.delegation(meeting),
+        invitations=invites,
+        agenda=agendas.numbered(meeting, agendas.items_of(session, meeting.id)),
+        agenda_url=endpoint_url("agendas.show", meeting_id=meeting.id),
+        warnings=meetings.conflicts_for(session, meeting.id),
+        history=history,
+    )
+
+
+def _filters(default_from: date | None) -> tuple[MeetingFilterForm, queries.MeetingFilter]:
+    session = db_session()
+    form = MeetingFilterForm(request.args)
+    form.topic.choices = optional_choices(
+        ((t.id, t.name) for t in topics.list_topics(session)), "Any"
+    )
+    form.kind.choices = optional_choices(
+        ((k.id, k.name) for k in catalogue.list_kinds(session)), "Any"
+    )
+    form.organisation.choices = optional_choices(
+        ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)), "Any"
+    )
+    if "date_from" not in request.args and default_from is not None:
+        form.date_from.data = default_from
+    if not form.validate():
+        for field in (form.date_from, form.date_to):
+            if field.errors:
+                field.data = None
+    status = request.args.get("status") or None
+    filters = queries.MeetingFilter(
+        text=(form.q.data or "")[:200],
+        topic_id=int_or_none(request.args.get("topic")),
+        kind_id=int_or_none(request.args.get("kind")),
+        organisation_id=int_or_none(request.args.get("organisation")),
+        status=MeetingStatus(status) if status in set(MeetingStatus) else None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        zone_name=viewer_timezone(),
+    )
+    return form, filters
+
+
+def _month(value: str | None, today: date) -> tuple[int, int]:
+    if not value:
+        return today.year, today.month
+    year, _, month = value.partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        abort(400, "Month looks like 2026-03")
+    if not 1900 <= int(year) <= 2200:
+        abort(400, "Month out of range")
+    return int(year), int(month)

@@ -1,0 +1,122 @@
+"""People and organisations: lists for everyone; additions for editors."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.core.errors import EntenteError
+from app.extensions import db, db_session
+from app.people import services as people
+from app.web.forms import apply_error, int_or_none, optional_choices, options
+from app.web.nav import nav_link
+
+bp = Blueprint("people", __name__)
+nav_link(bp, "people.index", "People", Role.VIEWER, order=55, active_prefix="people.")
+SIDES = [("uk", "United Kingdom"), ("eu", "European Union")]
+
+
+class PersonForm(FlaskForm):
+    honorific = StringField("Title or honorific", validators=[Length(max=60)])
+    full_name = StringField(
+        "Full name", validators=[DataRequired("Enter the name"), Length(max=200)]
+    )
+    position = StringField("Position", validators=[Length(max=200)])
+    email = EmailField("E-mail address", validators=[Optional(), Length(max=254)])
+    organisation_id = SelectField("Organisation", validators=[DataRequired("Choose one")])
+
+
+class OrganisationForm(FlaskForm):
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter a code"), Length(max=32)],
+        description="Short and unique, e.g. FCDO or EEAS",
+    )
+    name = StringField("Name", validators=[DataRequired("Enter the name"), Length(max=200)])
+    side = SelectField("Side", choices=options(SIDES))
+    parent_id = SelectField("Part of", description="Optional")
+
+
+@bp.get("/people")
+@role_required(Role.VIEWER)
+def index() -> ResponseReturnValue:
+    session = db_session()
+    organisation_id = int_or_none(request.args.get("organisation"))
+    rows = people.list_people(session, organisation_id)
+    return render_template(
+        "people/index.html",
+        people=rows,
+        organisations=people.list_organisations(session),
+        organisation_id=organisation_id,
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def new() -> ResponseReturnValue:
+    session = db_session()
+    form = PersonForm()
+    form.organisation_id.choices = optional_choices(
+        ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
+        "Choose an organisation",
+    )
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            person = people.create_person(
+                session,
+                current_actor(),
+                form.full_name.data or "",
+                int(form.organisation_id.data or 0),
+                honorific=form.honorific.data or "",
+                position=form.position.data or "",
+                email=form.email.data or None,
+            )
+            db.session.commit()
+            flash(f"{person.display_name} added.", "success")
+            return redirect(url_for("people.index"))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template("people/form.html", form=form, problem=problem, kind="person")
+
+
+@bp.get("/organisations")
+@role_required(Role.VIEWER)
+def organisations() -> ResponseReturnValue:
+    rows = people.list_organisations(db_session())
+    return render_template("people/organisations.html", organisations=rows)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def new_organisation() -> ResponseReturnValue:
+    session = db_session()
+    form = OrganisationForm()
+    form.parent_id.choices = optional_choices(
+        ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
+        "Not part of another",
+    )
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            organisation = people.create_organisation(
+                session,
+                current_actor(),
+                form.code.data or "",
+                form.name.data or "",
+                form.side.data or "",
+                int_or_none(form.parent_id.data),
+            )
+            db.session.commit()
+            flash(f"{organisation.name} added.", "success")
+            return redirect(url_for("people.organisations"))
+        except EntenteError as error:
+            db.session.rollback()
+            problem = apply_error(form, error)
+    return render_template("people/form.html", form=form, problem=problem, kind="organisation")

@@ -1,0 +1,74 @@
+"""What the secretariat should look at today (read-only; composed from the domain services)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.agendas.models import AgendaItem
+from app.consultations import services as consultations
+from app.core.errors import EntenteError
+from app.invitations import services as invitations
+from app.invitations.models import Invitation
+from app.meetings import queries
+from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
+
+CONSULTATION_SERIES = "strategic-consultations"
+AGENDA_WINDOW = timedelta(days=15)
+UPCOMING_WINDOW = timedelta(days=60)
+
+
+@dataclass
+class Dashboard:
+    next_meetings: Sequence[Meeting]
+    missing_halves: list[consultations.HalfYearPlan] = field(default_factory=list)
+    awaiting_reply: Sequence[Invitation] = ()
+    agendas_due: Sequence[Meeting] = ()
+    series_known: bool = False
+
+
+def build(session: Session, now: datetime, today: date) -> Dashboard:
+    board = Dashboard(next_meetings=queries.upcoming(session, now, now + UPCOMING_WINDOW, 8))
+    board.series_known, board.missing_halves = _missing_halves(session, today)
+    board.awaiting_reply = invitations.list_invitations(
+        session, invitations.InvitationFilter(open_only=True)
+    )[:12]
+    board.agendas_due = _agendas_due(session, now)
+    return board
+
+
+def _missing_halves(session: Session, today: date) -> tuple[bool, list[consultations.HalfYearPlan]]:
+    """Half-years from the last one to two years ahead without a consultation planned."""
+    if (
+        session.scalar(select(MeetingSeries.id).where(MeetingSeries.slug == CONSULTATION_SERIES))
+        is None
+    ):
+        return False, []
+    first = consultations.HalfYear.of(today - timedelta(days=183))
+    last = consultations.HalfYear.of(today + timedelta(days=730))
+    try:
+        plans = consultations.plan_series(session, CONSULTATION_SERIES, first, last, today)
+    except EntenteError:
+        return True, []
+    wanted = {consultations.HalfState.MISSING, consultations.HalfState.OVERDUE}
+    return True, [plan for plan in plans if plan.state in wanted]
+
+
+def _agendas_due(session: Session, now: datetime) -> Sequence[Meeting]:
+    """Meetings in the next 15 days that still have no agenda items."""
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.start_utc >= now,
+            Meeting.start_utc < now + AGENDA_WINDOW,
+            ~exists().where(AgendaItem.meeting_id == Meeting.id),
+        )
+        .order_by(Meeting.start_utc)
+        .limit(20)
+    )
+    return session.scalars(query).all()

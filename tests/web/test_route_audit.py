@@ -1,0 +1,101 @@
+"""Walk every route: nothing but the allow-listed public ones may answer without the right role.
+
+A view protected with @role_required carries `required_role`; a route without it must be on
+the allow-list below (and say why). Then each route is requested anonymously and, for editor
+and admin routes, as a user one role short: none may answer with content.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from werkzeug.routing import Rule
+
+from app.auth.models import Role
+from tests.web.conftest import sign_in
+
+# endpoint -> why it is public
+PUBLIC = {
+    "static": "stylesheets, scripts, icons",
+    "web.healthz": "load-balancer health check, no data",
+    "auth.login": "the sign-in page itself",
+    "auth.logout": "signing out needs no role (and a CSRF token)",
+}
+# Endpoints authorised by a token in the URL instead of a session (calendar feeds).
+TOKEN_PREFIXES = ("feeds.",)
+DENIED = {302, 401, 403}
+
+
+def _rules(app: Flask) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint not in PUBLIC]
+
+
+def _url(rule: Rule) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        values[name] = 1 if type(converter).__name__ in {"IntegerConverter"} else "x"
+    path = rule.build(values, append_unknown=False)
+    assert path is not None
+    return path[1]
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+@pytest.fixture
+def no_csrf(app, monkeypatch):
+    """CSRF would refuse POSTs before the role check; switch it off so the check is reached."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
+
+def test_every_route_declares_a_role_or_is_allow_listed(app):
+    missing = [
+        rule.endpoint
+        for rule in _rules(app)
+        if not rule.endpoint.startswith(TOKEN_PREFIXES)
+        and getattr(app.view_functions[rule.endpoint], "required_role", None) is None
+    ]
+    assert missing == [], f"routes without @role_required and not allow-listed: {missing}"
+
+
+def test_anonymous_requests_are_refused(app, client, no_csrf):
+    answered = []
+    for rule in _rules(app):
+        if rule.endpoint.startswith(TOKEN_PREFIXES):
+            continue
+        for method in _methods(rule):
+            response = client.open(_url(rule), method=method)
+            if response.status_code not in DENIED:
+                answered.append((method, rule.rule, response.status_code))
+            elif response.status_code == 302:
+                assert response.headers["Location"].startswith("/login"), rule.rule
+    assert answered == []
+
+
+@pytest.mark.parametrize(
+    ("role", "refused_for"),
+    [(Role.VIEWER, {Role.EDITOR, Role.ADMIN}), (Role.EDITOR, {Role.ADMIN})],
+)
+def test_under_privileged_users_are_refused(app, client, make, monkeypatch, role, refused_for):
+    sign_in(client, make.user(role))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    checked, answered = 0, []
+    for rule in _rules(app):
+        needed = getattr(app.view_functions[rule.endpoint], "required_role", None)
+        if needed not in refused_for:
+            continue
+        for method in _methods(rule):
+            checked += 1
+            response = client.open(_url(rule), method=method)
+            if response.status_code != 403:
+                answered.append((method, rule.rule, response.status_code))
+    assert checked > 0
+    assert answered == []
+
+
+def test_allowed_roles_get_through(as_viewer):
+    """The audit above would pass if everything were refused: check the door also opens."""
+    assert as_viewer.get("/meetings").status_code == 200
+    assert as_viewer.get("/meetings/new").status_code == 403

@@ -1,0 +1,107 @@
+"""Sign-in: wrong passwords, rate limit, cookie flags, sessions that really end."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.auth import services as auth
+from app.extensions import db, limiter
+from tests import factories
+from tests.conftest import make_settings
+from tests.web.conftest import csrf_from, sign_in
+
+
+def _attempt(client, email, password, **kwargs):
+    token = csrf_from(client, "/login")
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}, **kwargs
+    )
+
+
+def test_wrong_password_is_refused_and_the_address_kept(client, viewer):
+    response = _attempt(client, viewer.email, "not the password")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "E-mail address or password is not right" in html
+    assert f'value="{viewer.email}"' in html
+    assert client.get("/").status_code == 302
+
+
+def test_disabled_user_cannot_sign_in(client, make, session):
+    user = make.user()
+    auth.set_active(session, None, user.id, False)
+    assert _attempt(client, user.email, factories.PASSWORD).status_code == 401
+
+
+def test_login_attempts_are_rate_limited(app, client, viewer, monkeypatch):
+    settings = app.extensions["entente.settings"]
+    monkeypatch.setitem(
+        app.extensions, "entente.settings", settings.replace(login_rate_limit="3 per minute")
+    )
+    limiter.reset()
+    environ = {"REMOTE_ADDR": "192.0.2.7"}
+    for _ in range(3):
+        assert _attempt(client, viewer.email, "wrong", environ_base=environ).status_code == 401
+    blocked = _attempt(client, viewer.email, factories.PASSWORD, environ_base=environ)
+    assert blocked.status_code == 429
+    assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
+    # Another address is not affected, and GETs of the form are never counted.
+    assert client.get("/login", environ_base=environ).status_code == 200
+    other = _attempt(client, viewer.email, factories.PASSWORD, environ_base={"REMOTE_ADDR": "x"})
+    assert other.status_code == 302
+    limiter.reset()
+
+
+def test_next_only_goes_to_local_paths(client, viewer):
+    token = csrf_from(client, "/login")
+    data = {"email": viewer.email, "password": factories.PASSWORD, "csrf_token": token}
+    response = client.post("/login?next=//evil.example/x", data=data)
+    assert response.headers["Location"] == "/"
+
+
+def test_session_cookie_flags(client, viewer):
+    response = _attempt(client, viewer.email, factories.PASSWORD)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("entente="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_production_cookies_are_secure_and_host_only(database_url, tmp_path, secure):
+    other = create_app(make_settings(database_url, tmp_path, session_cookie_secure=secure))
+    assert other.config["SESSION_COOKIE_SECURE"] is secure
+    assert other.config["REMEMBER_COOKIE_SECURE"] is secure
+    assert other.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert other.config["SESSION_COOKIE_NAME"] == ("__Host-entente" if secure else "entente")
+    with other.app_context():
+        db.engine.dispose()
+
+
+def _copied_cookie(client):
+    return client.get_cookie("entente").value
+
+
+def test_sign_out_ends_every_copy_of_the_session(app, client, viewer):
+    sign_in(client, viewer)
+    stolen = _copied_cookie(client)
+    token = csrf_from(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("entente", stolen)
+    response = thief.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_disabling_a_user_ends_their_session(app, client, viewer, session):
+    sign_in(client, viewer)
+    assert client.get("/").status_code == 200
+    auth.set_active(session, None, viewer.id, False)
+    session.flush()
+    assert client.get("/").status_code == 302
+
+
+def test_sign_out_needs_csrf(as_viewer):
+    assert as_viewer.post("/logout").status_code == 400
+    assert as_viewer.get("/").status_code == 200
