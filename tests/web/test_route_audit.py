@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from app.auth import services as auth
 from app.auth.models import Role
 from tests.web.conftest import sign_in
 
@@ -20,6 +21,8 @@ PUBLIC = {
     "web.healthz": "load-balancer health check, no data",
     "auth.login": "the sign-in page itself",
     "auth.logout": "signing out needs no role (and a CSRF token)",
+    "openapi.spec": "the API's public description (/api/v1/openapi.json), no data",
+    "api_tokens.sign_in": "API sign-in: exchanges a password for a token, rate-limited",
 }
 # Endpoints authorised by a token in the URL instead of a session (calendar feeds).
 TOKEN_PREFIXES = ("feeds.",)
@@ -78,8 +81,13 @@ def test_anonymous_requests_are_refused(app, client, no_csrf):
     ("role", "refused_for"),
     [(Role.VIEWER, {Role.EDITOR, Role.ADMIN}), (Role.EDITOR, {Role.ADMIN})],
 )
-def test_under_privileged_users_are_refused(app, client, make, monkeypatch, role, refused_for):
-    sign_in(client, make.user(role))
+def test_under_privileged_users_are_refused(
+    app, client, make, session, monkeypatch, role, refused_for
+):
+    """Pages are tried with the user's session, the JSON API with the user's bearer token."""
+    user = make.user(role)
+    bearer = {"Authorization": f"Bearer {auth.issue_api_token(session, None, user.id)}"}
+    sign_in(client, user)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     checked, answered = 0, []
     for rule in _rules(app):
@@ -88,7 +96,8 @@ def test_under_privileged_users_are_refused(app, client, make, monkeypatch, role
             continue
         for method in _methods(rule):
             checked += 1
-            response = client.open(_url(rule), method=method)
+            headers = bearer if rule.rule.startswith("/api/") else {}
+            response = client.open(_url(rule), method=method, headers=headers)
             if response.status_code != 403:
                 answered.append((method, rule.rule, response.status_code))
     assert checked > 0
