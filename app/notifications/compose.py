@@ -79,3 +79,37 @@ def meeting_draft(
         calendar_method=method or "",
         meeting_id=meeting.id,
     )
+
+
+def secretariat_draft(
+    *,
+    key: str,
+    kind: NotificationKind,
+    template: str,
+    subject: str,
+    settings: Settings,
+    meeting: Meeting | None = None,
+    **context: Any,
+) -> Draft:
+    """An alert for the secretariat (settings.secretariat_email, else the sender's address)."""
+    to = secretariat(settings)
+    if meeting is not None:
+        context.update(
+            meeting=meeting,
+            when=when(meeting),
+            where=where(meeting),
+            url=meeting_url(settings.base_url, meeting),
+        )
+    else:
+        context.setdefault("url", settings.base_url)
+    rendered = render(template, subject=subject, **context)
+    return Draft(
+        key=key,
+        kind=kind,
+        recipient=to.addr_spec,
+        recipient_name=to.display_name,
+        subject=one_line(subject, max_length=300),
+        body_text=rendered.text,
+        body_html=rendered.html,
+        meeting_id=meeting.id if meeting is not None else None,
+    )

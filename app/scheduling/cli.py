@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from app.core import clock
 from app.core.errors import EntenteError
+from app.core.sqlite import write_intent
 from app.extensions import db, db_session
 from app.notifications import outbox
 from app.scheduling import services
@@ -80,8 +81,9 @@ def status_command() -> None:
 def run_job_command(job_id: str) -> None:
     """Run one job now, in this process (safe beside a running scheduler: keys guard sends)."""
     settings = current_app.extensions["entente.settings"]
-    count = JOBS_BY_ID[job_id].task(db_session(), settings, clock.now(), "cli")
-    db.session.commit()
+    with write_intent():
+        count = JOBS_BY_ID[job_id].task(db_session(), settings, clock.now(), "cli")
+        db.session.commit()
     click.echo(f"{job_id}: {count}")
 
 

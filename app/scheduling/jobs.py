@@ -17,7 +17,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
+from app.agendas.tasks import check_agenda_deadlines
+from app.consultations.tasks import check_cadence
 from app.invitations.tasks import send_invitations, send_reply_reminders
+from app.meetings.tasks import notify_meeting_changes
 from app.notifications.tasks import deliver_outbox
 from app.settings import Settings
 
@@ -74,6 +77,26 @@ JOBS: tuple[JobSpec, ...] = (
         send_reply_reminders,
         "Remind invitees who have not answered, reminder_lead_days before the deadline",
         every=timedelta(minutes=10),
+    ),
+    JobSpec(
+        "meeting-changes",
+        notify_meeting_changes,
+        "Tell participants and invitees a meeting moved, changed or was cancelled (iTIP)",
+        every=timedelta(minutes=1),
+    ),
+    JobSpec(
+        "agenda-deadlines",
+        check_agenda_deadlines,
+        "Tell the secretariat when a provisional agenda is past its due date",
+        cron={"hour": "8", "minute": "30"},
+        misfire_grace=timedelta(hours=12),
+    ),
+    JobSpec(
+        "cadence-alerts",
+        check_cadence,
+        "Tell the secretariat when a half-year has no consultation scheduled",
+        cron={"hour": "8", "minute": "0"},
+        misfire_grace=timedelta(hours=12),
     ),
 )
 JOBS_BY_ID = {spec.id: spec for spec in JOBS}

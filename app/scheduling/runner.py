@@ -24,6 +24,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import clock
+from app.core.sqlite import write_intent
 from app.extensions import db, db_session
 from app.scheduling import lease
 from app.scheduling.jobs import JOBS, JOBS_BY_ID
@@ -89,7 +90,7 @@ class SchedulerRunner:
 
     def shutdown(self) -> None:
         self._stop()
-        with self.app.app_context():
+        with self.app.app_context(), write_intent():
             try:
                 lease.release(db_session(), self.holder, clock.now())
                 db.session.commit()
@@ -107,7 +108,7 @@ class SchedulerRunner:
         if spec is None:
             log.error("unknown job %s", job_id)
             return None
-        with self.app.app_context():
+        with self.app.app_context(), write_intent():
             session = db_session()
             try:
                 now = clock.now()
@@ -130,7 +131,7 @@ class SchedulerRunner:
     # --- internals ----------------------------------------------------------------------------
 
     def _renew(self) -> bool:
-        with self.app.app_context():
+        with self.app.app_context(), write_intent():
             now = clock.now()
             try:
                 held = lease.acquire(db_session(), self.holder, now, self.ttl)
@@ -167,13 +168,13 @@ class SchedulerRunner:
 
     def _stop(self) -> None:
         scheduler, self.scheduler = self.scheduler, None
-        if self in _active:
-            _active.remove(self)
         if scheduler is not None:
             try:
-                scheduler.shutdown(wait=True)
+                scheduler.shutdown(wait=True)  # running jobs finish first
             except Exception:
                 log.exception("APScheduler did not shut down cleanly")
+        if self in _active:
+            _active.remove(self)
 
 
 def sync_jobs(scheduler: BackgroundScheduler, settings: Settings) -> None:

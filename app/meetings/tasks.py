@@ -1,0 +1,206 @@
+"""Scheduled sweep: tell participants and invitees that a meeting moved, changed or was
+cancelled, with an iTIP REQUEST (or CANCEL) their calendar applies.
+
+The change feed is the audit log: meetings.services writes an audit entry in the same
+transaction as every change, so a committed change always has one and a rolled-back change
+never does. An entry is done once its id is in `notified_changes`; that row is inserted (or
+found taken by a concurrent sweep) in the same transaction as the outbox rows it causes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEntry
+from app.core.timezones import utc_to_local
+from app.core.upsert import insert_ignoring_duplicates
+from app.invitations.models import Invitation, InvitationStatus
+from app.meetings.models import Meeting, MeetingStatus
+from app.meetings.services import CALENDAR_FIELDS
+from app.notifications import itip, outbox
+from app.notifications.compose import meeting_draft, recipient_of
+from app.notifications.models import NotificationKind, NotifiedChange
+from app.people.models import Person
+from app.settings import Settings
+
+MOVED = "meeting.moved"
+STATUS_ACTIONS = frozenset(f"meeting.{status.value}" for status in MeetingStatus)
+# Re-circulation of the agenda: recorded by the agenda workflow on the meeting.
+AGENDA_RECIRCULATED = frozenset({"agenda.recirculated"})
+PARTICIPANT_ADDED = "participant.added"
+PARTICIPANT_REMOVED = "participant.removed"
+ACTIONS = (
+    {MOVED, "meeting.updated", PARTICIPANT_ADDED, PARTICIPANT_REMOVED}
+    | STATUS_ACTIONS
+    | AGENDA_RECIRCULATED
+)
+WINDOW = timedelta(days=7)  # older unprocessed changes (a long outage) are not announced
+NOT_ATTENDING = (InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
+
+
+def notify_meeting_changes(session: Session, settings: Settings, now: datetime, holder: str) -> int:
+    pending = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity_type == "meeting",
+            AuditEntry.action.in_(sorted(ACTIONS)),
+            AuditEntry.at >= now - WINDOW,
+            ~exists().where(NotifiedChange.audit_entry_id == AuditEntry.id),
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    by_meeting: dict[int, list[AuditEntry]] = defaultdict(list)
+    for entry in pending:
+        if entry.entity_id is not None:
+            by_meeting[entry.entity_id].append(entry)
+    queued = 0
+    for meeting_id, entries in by_meeting.items():
+        claimed = [
+            entry
+            for entry in entries
+            if insert_ignoring_duplicates(
+                session, NotifiedChange, {"audit_entry_id": entry.id, "processed_at": now}
+            )
+        ]
+        meeting = session.get(Meeting, meeting_id)
+        if not claimed or meeting is None or meeting.end_utc <= now:
+            continue
+        queued += _announce(session, settings, now, meeting, claimed)
+    return queued
+
+
+def _announce(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    meeting: Meeting,
+    entries: Sequence[AuditEntry],
+) -> int:
+    """One message per recipient for all the changes swept together, with the latest state."""
+    last = max(entry.id for entry in entries)
+    queued = 0
+    added = {e.changes.get("person_id") for e in entries if e.action == PARTICIPANT_ADDED}
+    removed = {e.changes.get("person_id") for e in entries if e.action == PARTICIPANT_REMOVED}
+    for person_id in sorted(pid for pid in added | removed if isinstance(pid, int)):
+        person = session.get(Person, person_id)
+        to = recipient_of(person)
+        if to is None or meeting.is_cancelled:
+            continue
+        joined = person_id in added and any(p.person_id == person_id for p in meeting.participants)
+        queued += _queue(
+            session,
+            settings,
+            now,
+            meeting,
+            to,
+            key=f"change:{meeting.id}:{last}:{to.addr_spec}",
+            headline="You have been added to the delegation for this meeting."
+            if joined
+            else "You are no longer in the delegation for this meeting.",
+            subject=f"{'Delegation' if joined else 'Removed from delegation'}: {meeting.title}",
+            method=itip.REQUEST if joined else itip.CANCEL,
+        )
+    headline, subject, method = _describe(meeting, entries)
+    if headline is None:
+        return queued
+    previous = _previous_when(meeting, entries)
+    for to in _recipients(session, meeting):
+        queued += _queue(
+            session,
+            settings,
+            now,
+            meeting,
+            to,
+            key=f"change:{meeting.id}:{last}:{to.addr_spec}",
+            headline=headline,
+            subject=f"{subject}: {meeting.title}",
+            method=method,
+            previous_when=previous,
+        )
+    return queued
+
+
+def _describe(
+    meeting: Meeting, entries: Sequence[AuditEntry]
+) -> tuple[str | None, str, str | None]:
+    actions = {entry.action for entry in entries}
+    if meeting.status is MeetingStatus.CANCELLED:
+        return "This meeting has been cancelled.", "Cancelled", itip.CANCEL
+    if MOVED in actions:
+        return "This meeting has moved.", "Moved", itip.REQUEST
+    if "meeting.postponed" in actions:
+        return (
+            "This meeting has been postponed; a new date will follow.",
+            "Postponed",
+            (itip.REQUEST),
+        )
+    if actions & STATUS_ACTIONS or any(
+        entry.action == "meeting.updated" and CALENDAR_FIELDS & entry.changes.keys()
+        for entry in entries
+    ):
+        return "The details of this meeting have changed.", "Updated", itip.REQUEST
+    if actions & AGENDA_RECIRCULATED:
+        return "The agenda of this meeting has been re-circulated.", "Agenda", None
+    return None, "", None
+
+
+def _previous_when(meeting: Meeting, entries: Sequence[AuditEntry]) -> str:
+    moves = [entry for entry in entries if entry.action == MOVED and "start_utc" in entry.changes]
+    if not moves:
+        return ""
+    old_start = datetime.fromisoformat(moves[0].changes["start_utc"][0])
+    local = utc_to_local(old_start, meeting.timezone)
+    return f"{local:%a %d %b %Y, %H:%M} ({meeting.timezone})"
+
+
+def _recipients(session: Session, meeting: Meeting) -> list[Address]:
+    """Delegation members and invited people who have not declined, each address once."""
+    people: list[Person | None] = [participant.person for participant in meeting.participants]
+    invitations = session.scalars(
+        select(Invitation).where(
+            Invitation.meeting_id == meeting.id, Invitation.status.not_in(NOT_ATTENDING)
+        )
+    )
+    for invitation in invitations:
+        people.extend([invitation.invitee_person, invitation.representative])
+    found: dict[str, Address] = {}
+    for person in people:
+        to = recipient_of(person)
+        if to is not None:
+            found.setdefault(to.addr_spec, to)
+    return list(found.values())
+
+
+def _queue(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    meeting: Meeting,
+    to: Address,
+    *,
+    key: str,
+    headline: str,
+    subject: str,
+    method: str | None,
+    previous_when: str = "",
+) -> int:
+    draft = meeting_draft(
+        key=key,
+        kind=NotificationKind.MEETING_CHANGE,
+        meeting=meeting,
+        to=to,
+        template="meeting_change",
+        subject=subject,
+        settings=settings,
+        now=now,
+        method=method,
+        headline=headline,
+        previous_when=previous_when,
+    )
+    return int(outbox.enqueue(session, draft, now))

@@ -1,0 +1,72 @@
+"""Secretariat alerts: a late provisional agenda, a half-year without a consultation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import time_machine
+
+from app.agendas.tasks import agenda_due_date, check_agenda_deadlines
+from app.consultations.tasks import check_cadence
+from app.meetings.catalogue import mark_unavailable
+from app.meetings.services import cancel_meeting
+from app.notifications.tasks import deliver_outbox
+
+SECRETARIAT = "secretariat@entente.example"
+
+
+def test_due_date_counts_working_days_and_skips_unavailable_ones():
+    assert agenda_due_date(date(2027, 3, 16), 10, set()) == date(2027, 3, 2)
+    assert agenda_due_date(date(2027, 3, 16), 10, {date(2027, 3, 5)}) == date(2027, 3, 1)
+
+
+def test_late_agenda_is_reported_once_and_only_when_missing(session, make, smtp, mail_settings):
+    server, _ = smtp
+    with time_machine.travel(datetime(2027, 2, 1, tzinfo=UTC), tick=False) as traveller:
+        late = make.meeting(title="No agenda yet")
+        ready = make.meeting(title="Agenda ready")
+        make.item(ready, "Russia")
+        cancelled = make.meeting(title="Called off")
+        cancel_meeting(session, None, cancelled.id)
+        for moment, expected in (
+            (datetime(2027, 3, 2, 23, 59, tzinfo=UTC), 0),  # due today (2 March): not late
+            (datetime(2027, 3, 3, 8, 30, tzinfo=UTC), 1),
+            (datetime(2027, 3, 4, 8, 30, tzinfo=UTC), 0),
+        ):
+            traveller.move_to(moment)
+            assert check_agenda_deadlines(session, mail_settings, moment, "test") == expected
+            deliver_outbox(session, mail_settings, moment, "test")
+    [alert] = server.to(SECRETARIAT)
+    assert alert.message["Subject"] == f"Agenda late: {late.title}"
+    assert "Tue 02 Mar 2027" in alert.message.get_body(("plain",)).get_content()
+
+
+def test_unavailable_days_move_the_due_date_earlier(session, make, smtp, mail_settings):
+    with time_machine.travel(datetime(2027, 2, 1, tzinfo=UTC), tick=False):
+        make.meeting()
+        mark_unavailable(session, None, date(2027, 3, 5), "Away day")
+        moment = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
+        assert check_agenda_deadlines(session, mail_settings, moment, "test") == 1
+
+
+def test_cadence_alert_from_n_days_before_the_half_year_ends(session, make, smtp, mail_settings):
+    server, _ = smtp
+    with time_machine.travel(datetime(2027, 1, 5, tzinfo=UTC), tick=False) as traveller:
+        series = make.series(slug="cadence-test")
+        covered = make.series(slug="cadence-covered")
+        make.meeting(
+            series=covered.id, start=datetime(2027, 6, 8, 10), end=datetime(2027, 6, 8, 12)
+        )
+        for moment, expected in (
+            (datetime(2027, 4, 30, 9, 0, tzinfo=UTC), 0),  # 61 days before 30 June
+            (datetime(2027, 5, 1, 9, 0, tzinfo=UTC), 1),
+            (datetime(2027, 5, 2, 9, 0, tzinfo=UTC), 0),
+        ):
+            traveller.move_to(moment)
+            assert check_cadence(session, mail_settings, moment, "test") == expected
+            deliver_outbox(session, mail_settings, moment, "test")
+    [alert] = server.to(SECRETARIAT)
+    assert alert.message["Subject"] == f"No {series.name} scheduled in 2027-H1"
+    assert "Proposal: Tue 01 Jun 2027 10:00 in London" in (
+        alert.message.get_body(("plain",)).get_content()
+    )

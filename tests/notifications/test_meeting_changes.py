@@ -1,0 +1,113 @@
+"""Meeting changes reach participants and invitees once, with an iTIP part their calendar
+applies; those who declined hear nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+import vobject
+
+from app.invitations.services import reply_to_invitation
+from app.meetings.delegations import add_participant
+from app.meetings.services import cancel_meeting, input_from, move_meeting, update_meeting
+from app.meetings.tasks import notify_meeting_changes
+from app.notifications.tasks import deliver_outbox
+from app.people.models import Side
+
+T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+
+
+def calendar_of(item):
+    part = next(p for p in item.message.walk() if p.get_content_type() == "text/calendar")
+    return part.get_param("method"), vobject.readOne(part.get_content())
+
+
+def setup_meeting(make, session):
+    meeting = make.meeting()
+    uk, eu = make.organisation(Side.UK), make.organisation(Side.EU)
+    delegate = make.person(uk, email="delegate@uk.example", full_name="Dee Legate")
+    add_participant(session, None, meeting.id, delegate.id)
+    invited = make.person(uk, email="invited@uk.example")
+    make.invitation(meeting, inviter_id=eu.id, invitee_id=uk.id, invitee_person_id=invited.id)
+    other_uk = make.organisation(Side.UK)
+    declined = make.person(other_uk, email="declined@uk.example")
+    refusal = make.invitation(
+        meeting, inviter_id=eu.id, invitee_id=other_uk.id, invitee_person_id=declined.id
+    )
+    reply_to_invitation(session, None, refusal.id, "declined")
+    return meeting
+
+
+def sweep(session, settings, now):
+    queued = notify_meeting_changes(session, settings, now, "test")
+    session.commit()
+    deliver_outbox(session, settings, now, "test")
+    return queued
+
+
+def test_moved_then_cancelled_reaches_each_attendee_once(session, make, smtp, mail_settings):
+    server, _ = smtp
+    with time_machine.travel(T0, tick=False):
+        meeting = setup_meeting(make, session)
+        assert sweep(session, mail_settings, T0) == 1  # the delegate hears they were added
+        [added] = server.to("delegate@uk.example")
+        assert calendar_of(added)[0] == "REQUEST"
+
+        move_meeting(
+            session, None, meeting.id, datetime(2027, 3, 18, 14, 0), datetime(2027, 3, 18, 16, 0)
+        )
+        assert sweep(session, mail_settings, T0) == 2
+        assert sweep(session, mail_settings, T0) == 0
+        moved = server.to("invited@uk.example")[-1]
+        assert moved.message["Subject"].startswith("Moved: ")
+        body = moved.message.get_body(("plain",)).get_content()
+        assert "It was:   Tue 16 Mar 2027, 10:00" in body
+        assert "Thu 18 Mar 2027, 14:00–16:00" in body
+        method, calendar = calendar_of(moved)
+        assert method == "REQUEST"
+        assert calendar.vevent.uid.value == meeting.uid
+        assert int(calendar.vevent.sequence.value) == meeting.sequence
+        assert calendar.vevent.dtstart.value == meeting.start_utc
+
+        cancel_meeting(session, None, meeting.id, reason="Overtaken by events")
+        assert sweep(session, mail_settings, T0) == 2
+        assert sweep(session, mail_settings, T0 + timedelta(hours=1)) == 0
+
+    cancelled = server.to("delegate@uk.example")[-1]
+    method, calendar = calendar_of(cancelled)
+    assert method == "CANCEL"
+    assert calendar.method.value == "CANCEL"
+    assert calendar.vevent.status.value == "CANCELLED"
+    assert calendar.vevent.uid.value == meeting.uid
+    assert int(calendar.vevent.sequence.value) == meeting.sequence
+    assert [len(server.to(a)) for a in ("delegate@uk.example", "invited@uk.example")] == [3, 2]
+    assert server.to("declined@uk.example") == []
+
+
+def test_changes_between_sweeps_make_one_message(session, make, smtp, mail_settings):
+    server, _ = smtp
+    with time_machine.travel(T0, tick=False):
+        meeting = setup_meeting(make, session)
+        sweep(session, mail_settings, T0)
+        data = input_from(meeting)
+        data.venue = "Chevening House"
+        update_meeting(session, None, meeting.id, data)
+        move_meeting(
+            session, None, meeting.id, datetime(2027, 3, 17, 10, 0), datetime(2027, 3, 17, 12, 0)
+        )
+        assert sweep(session, mail_settings, T0) == 2
+    latest = server.to("invited@uk.example")
+    assert len(latest) == 1
+    assert "Chevening House" in latest[0].message.get_body(("plain",)).get_content()
+
+
+def test_changes_to_past_meetings_are_not_announced(session, make, smtp, mail_settings):
+    server, _ = smtp
+    with time_machine.travel(datetime(2027, 3, 20, tzinfo=UTC), tick=False):
+        meeting = setup_meeting(make, session)  # 16 March: already over
+        data = input_from(meeting)
+        data.venue = "Elsewhere"
+        update_meeting(session, None, meeting.id, data)
+        assert sweep(session, mail_settings, datetime(2027, 3, 20, tzinfo=UTC)) == 0
+    assert server.received == []
