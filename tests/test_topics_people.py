@@ -21,7 +21,12 @@ def test_new_topic_area_with_audit(make, session):
             AuditEntry.action == "topic.created", AuditEntry.entity_id == topic.id
         )
     )
-    assert entry.changes == {"slug": "hybrid-threats", "name": "Hybrid threats"}
+    assert entry.changes == {
+        "slug": "hybrid-threats",
+        "name": "Hybrid threats",
+        "description": "",
+        "is_active": True,
+    }
 
 
 def test_duplicate_topic_slug_is_refused(make, session):

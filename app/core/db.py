@@ -63,7 +63,12 @@ def utcnow() -> datetime:
 
 
 def as_plain(value: Any) -> Any:
-    """A JSON-friendly form of a column value, for audit records."""
+    """A JSON-friendly form of a column value, for audit records (lists and dicts too: a diff
+    is [old, new])."""
+    if isinstance(value, list | tuple):
+        return [as_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: as_plain(item) for key, item in value.items()}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):

@@ -132,6 +132,10 @@ def issue_invitation(session: Session, actor: User | None, data: InvitationInput
             "scope": scope,
             "reply_deadline": deadline,
             "agenda_item_ids": [item.id for item in items],
+            "status": invitation.status,
+            "message": invitation.message,
+            "representative_id": None,
+            "reply_note": "",
         },
     )
     return invitation
@@ -160,15 +164,14 @@ def reply_to_invitation(
     representative = _person_of(
         session, representative_id, invitation.invitee_id, "representative_id"
     )
-    changes = {
-        "status": [invitation.status.value, new_status.value],
-        "representative_id": [invitation.representative_id, representative],
-    }
+    before = _reply_fields(invitation)
     invitation.status = new_status
     invitation.representative_id = (
         representative if new_status is not InvitationStatus.DECLINED else None
     )
     invitation.reply_note = validation.text(note, "note", max_length=2000, required=False)
+    # What was stored, not what was asked: a decline keeps no representative.
+    changes = audit.diff(before, _reply_fields(invitation))
     invitation.replied_at = clock.now()
     invitation.updated_at = clock.now()
     session.flush()
@@ -235,6 +238,14 @@ def set_reply_deadline(
         changes,
     )
     return invitation
+
+
+def _reply_fields(invitation: Invitation) -> dict[str, object]:
+    return {
+        "status": invitation.status,
+        "representative_id": invitation.representative_id,
+        "reply_note": invitation.reply_note,
+    }
 
 
 def _for_change(session: Session, invitation_id: int, expected_version: int | None) -> Invitation:

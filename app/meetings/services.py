@@ -159,7 +159,7 @@ def update_meeting(
     _touch(meeting, changes)
     session.flush()
     if meeting.start_utc != old_start:
-        _shift_deadlines(session, meeting, meeting.start_utc - old_start)
+        _shift_deadlines(session, actor, meeting, meeting.start_utc - old_start)
     action = (
         "meeting.moved"
         if {"start_utc", "end_utc", "timezone"} & changes.keys()
@@ -377,7 +377,9 @@ def _touch(meeting: Meeting, changes: dict[str, Any]) -> None:
         meeting.sequence += 1
 
 
-def _shift_deadlines(session: Session, meeting: Meeting, delta: timedelta) -> None:
+def _shift_deadlines(
+    session: Session, actor: User | None, meeting: Meeting, delta: timedelta
+) -> None:
     """Reply deadlines are relative to the meeting: when it moves, open deadlines move too."""
     open_invitations = session.scalars(
         select(Invitation).where(
@@ -388,7 +390,17 @@ def _shift_deadlines(session: Session, meeting: Meeting, delta: timedelta) -> No
     )
     for invitation in open_invitations:
         assert invitation.reply_deadline is not None
+        old_deadline = invitation.reply_deadline
         invitation.reply_deadline += delta
+        audit.record(
+            session,
+            actor,
+            "invitation.deadline_moved",
+            "invitation",
+            invitation.id,
+            "Reply deadline moved with the meeting",
+            {"reply_deadline": [old_deadline, invitation.reply_deadline]},
+        )
     session.flush()
 
 

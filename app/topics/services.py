@@ -54,6 +54,7 @@ def create_topic(
         slug=slug,
         name=name,
         description=validation.text(description, "description", max_length=2000, required=False),
+        is_active=True,
     )
     session.add(topic)
     session.flush()
@@ -64,7 +65,12 @@ def create_topic(
         "topic",
         topic.id,
         f"Topic area {name} added",
-        {"slug": slug, "name": name},
+        {
+            "slug": slug,
+            "name": name,
+            "description": topic.description,
+            "is_active": topic.is_active,
+        },
     )
     return topic
 

@@ -149,7 +149,12 @@ def test_audit_log_is_readable_and_filtered_but_not_writable(make, editor, viewe
     assert entries["total"] == 1
     entry = entries["items"][0]
     assert entry["action"] == "topic.created"
-    assert entry["changes"] == {"slug": "audit-me", "name": "Audit me"}
+    assert entry["changes"] == {
+        "slug": "audit-me",
+        "name": "Audit me",
+        "description": "",
+        "is_active": True,
+    }
     assert entry["actor_label"].endswith("@entente.test")
     assert (
         viewer.get(f"/audit?since={date.today().year + 1}-01-01T00:00:00").get_json()["total"] == 0
