@@ -10,6 +10,7 @@ from typing import Any
 from apiflask import APIFlask
 from flask import Flask
 
+from app.agendas.views import bp as agendas_bp
 from app.api import register_api
 from app.audit.views import bp as audit_bp
 from app.auth.admin import bp as admin_bp
@@ -18,7 +19,7 @@ from app.auth.web import init_login
 from app.cli import register_commands
 from app.consultations.views import bp as planning_bp
 from app.core.sqlite import install_sqlite_pragmas
-from app.extensions import csrf, db, limiter, migrate
+from app.extensions import babel, csrf, db, limiter, migrate
 from app.feeds import invalidation as feed_invalidation
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
@@ -93,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    babel.init_app(app, default_locale="en", default_translation_directories="translations")
     limiter.init_app(app)
     init_login(app)
     feed_invalidation.install()
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(agendas_bp)
     register_api(app)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(invitations_bp)

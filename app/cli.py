@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.agendas.cli import agendas_cli
 from app.auth import services as auth
 from app.auth.models import Role
 from app.consultations import services as planning
@@ -141,5 +142,6 @@ def plan_command(series: str, first: str | None, last: str | None, apply: bool) 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(agendas_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(seed_demo_command)

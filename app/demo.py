@@ -16,7 +16,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.agendas.models import ItemVisibility, Purpose
+from app.agendas.papers import add_paper
 from app.agendas.services import AgendaItemInput, add_item
+from app.agendas.versions import circulate
 from app.audit import services as audit
 from app.auth import services as auth
 from app.auth.models import Role, User
@@ -272,6 +274,9 @@ def _consultations(session: Session, staff: dict[str, Person], today: date) -> i
         for key, role in delegation:
             add_participant(session, None, meeting.id, staff[key].id, role=role)
         _agenda(session, meeting)
+        circulate(session, None, meeting.id, note="Provisional agenda for comment.")
+        if day < today:
+            circulate(session, None, meeting.id, final=True)
     return len(rounds)
 
 
@@ -466,6 +471,17 @@ def _eu_meeting(
 
 def _agenda(session: Session, meeting: Meeting) -> None:
     topic_ids = {t.slug: t.id for t in session.scalars(select(TopicArea))}
+    year = f"{meeting.start_utc:%y}"
+    papers = {
+        "Russia's war against Ukraine": [(f"ENT 12/{year}", 1, "en", "State of play")],
+        "Countering hybrid threats and sabotage": [
+            (f"ENT 14/{year}", 0, "en", "Joint framework on hybrid threats"),
+            (f"WK 3071/{year}", 2, "fr", "Options paper"),
+        ],
+        "Western Balkans: stability and enlargement": [
+            (f"ENT 15/{year}", 0, "en", "Background note")
+        ],
+    }
     parent_id = None
     for title, purpose, lead, minutes, visibility, topic in CONSULTATION_AGENDA:
         nested = title.startswith("  ")
@@ -483,6 +499,16 @@ def _agenda(session: Session, meeting: Meeting) -> None:
             ),
             parent_id=parent_id if nested else None,
         )
+        for reference, revision, language, paper_title in papers.get(item.title, []):
+            add_paper(
+                session,
+                None,
+                item.id,
+                reference,
+                revision=revision,
+                original_language=language,
+                title=paper_title,
+            )
         if not nested:
             parent_id = item.id
 

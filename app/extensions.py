@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,6 +15,8 @@ from app.core.db import Base
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+# Document labels in English and French (app/translations); pages themselves are in English.
+babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # Rate limits (login, token endpoints); storage from settings.ratelimit_storage_uri.

@@ -1,6 +1,6 @@
 """Imports every domain's models so that the metadata is complete (migrations, tests)."""
 
-from app.agendas.models import AgendaItem
+from app.agendas.models import AgendaItem, AgendaPaper, AgendaVersion, FollowUpAction
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, User
 from app.core.db import Base
@@ -14,12 +14,15 @@ from app.topics.models import TopicArea
 
 __all__ = [
     "AgendaItem",
+    "AgendaPaper",
+    "AgendaVersion",
     "ApiToken",
     "AuditEntry",
     "Base",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
+    "FollowUpAction",
     "Invitation",
     "Meeting",
     "MeetingKind",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem, ItemVisibility, Purpose
+from app.agendas.numbering import NumberedItem, number_items
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import InvalidTransition, NotFound, ValidationError
@@ -38,14 +38,6 @@ class AgendaItemInput:
     notes: str = ""
 
 
-@dataclass(frozen=True)
-class NumberedItem:
-    number: str
-    depth: int
-    item: AgendaItem
-    starts_at: datetime | None  # local time in the meeting's zone; None once a duration is unknown
-
-
 def items_of(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
     return session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
@@ -54,37 +46,12 @@ def items_of(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
 
 def numbered(
     meeting: Meeting, items: Sequence[AgendaItem], visible_to: str | None = None
-) -> list[NumberedItem]:
+) -> list[NumberedItem[AgendaItem]]:
     """Items in reading order with numbers 1, 2, 2.1 and start times from the meeting start.
 
     `visible_to` ("uk" or "eu") drops items only the other side may see, with their children.
     """
-    children: dict[int | None, list[AgendaItem]] = {}
-    for item in items:
-        children.setdefault(item.parent_id, []).append(item)
-    for group in children.values():
-        group.sort(key=lambda item: item.position)
-    result: list[NumberedItem] = []
-    clock_at: datetime | None = utc_to_local(meeting.start_utc, meeting.timezone)
-
-    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
-        nonlocal clock_at
-        shown = [i for i in children.get(parent_id, []) if _visible(i, visible_to)]
-        for index, item in enumerate(shown, start=1):
-            number = f"{prefix}{index}"
-            result.append(NumberedItem(number, depth, item, clock_at))
-            has_children = bool(children.get(item.id))
-            if has_children:
-                walk(item.id, f"{number}.", depth + 1)
-            elif clock_at is not None:
-                clock_at = (
-                    None
-                    if item.duration_minutes is None
-                    else clock_at + timedelta(minutes=item.duration_minutes)
-                )
-
-    walk(None, "", 0)
-    return result
+    return number_items(items, utc_to_local(meeting.start_utc, meeting.timezone), visible_to)
 
 
 def add_item(
@@ -95,7 +62,7 @@ def add_item(
     *,
     parent_id: int | None = None,
 ) -> AgendaItem:
-    meeting = _open_meeting(session, meeting_id)
+    meeting = editable_meeting(session, meeting_id)
     parent = _parent(session, meeting.id, parent_id)
     siblings = _siblings(session, meeting.id, parent_id)
     item = AgendaItem(
@@ -120,7 +87,7 @@ def update_item(
     session: Session, actor: User | None, item_id: int, data: AgendaItemInput
 ) -> AgendaItem:
     item = get_item(session, item_id)
-    _open_meeting(session, item.meeting_id)
+    editable_meeting(session, item.meeting_id)
     before = _snapshot(item)
     _apply(session, item, data)
     changes = audit.diff(before, _snapshot(item))
@@ -148,7 +115,7 @@ def move_item(
 ) -> AgendaItem:
     """Put an item at `position` (1-based) under `parent_id` (None: top level)."""
     item = get_item(session, item_id)
-    _open_meeting(session, item.meeting_id)
+    editable_meeting(session, item.meeting_id)
     parent = _parent(session, item.meeting_id, parent_id)
     if parent is not None and _is_within(parent, item):
         raise ValidationError("An item cannot be moved under itself", field="parent_id")
@@ -182,7 +149,7 @@ def move_item(
 
 def remove_item(session: Session, actor: User | None, item_id: int) -> None:
     item = get_item(session, item_id)
-    _open_meeting(session, item.meeting_id)
+    editable_meeting(session, item.meeting_id)
     siblings = [s for s in _siblings(session, item.meeting_id, item.parent_id) if s.id != item.id]
     audit.record(
         session,
@@ -206,11 +173,7 @@ def get_item(session: Session, item_id: int) -> AgendaItem:
     return item
 
 
-def _visible(item: AgendaItem, side: str | None) -> bool:
-    return side is None or item.visibility is ItemVisibility.ALL or item.visibility.value == side
-
-
-def _open_meeting(session: Session, meeting_id: int) -> Meeting:
+def editable_meeting(session: Session, meeting_id: int) -> Meeting:
     meeting = get_meeting(session, meeting_id)
     if meeting.is_cancelled:
         raise InvalidTransition("The agenda of a cancelled meeting cannot change", field="meeting")

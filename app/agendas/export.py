@@ -1,0 +1,108 @@
+"""Agenda documents: one `AgendaDocument` rendered as HTML, PDF, Word or Markdown.
+
+HTML, PDF and Markdown come from templates in templates/agendas/export/; Word is built with
+python-docx (`app.agendas.word`). Everything renders inside `force_locale(doc.language)` so
+the labels follow the document's language, not the reader's browser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flask import render_template
+from flask_babel import force_locale
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from app.agendas import labels
+from app.agendas.document import AgendaDocument
+from app.agendas.word import render_docx
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "agenda-document.css"
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|&~])")
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def export(doc: AgendaDocument, fmt: str, *, stylesheet_href: str | None = None) -> ExportedFile:
+    if fmt == "pdf":
+        content = render_pdf(doc)
+    elif fmt == "docx":
+        content = render_docx(doc)
+    elif fmt == "html":
+        content = render_html(doc, stylesheet_href=stylesheet_href).encode()
+    elif fmt == "md":
+        content = render_markdown(doc).encode()
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return ExportedFile(content, FORMATS[fmt], filename(doc, fmt))
+
+
+def render_html(
+    doc: AgendaDocument, *, stylesheet_href: str | None = None, for_pdf: bool = False
+) -> str:
+    with force_locale(doc.language):
+        return render_template(
+            "agendas/export/document.html",
+            doc=doc,
+            labels=labels,
+            stylesheet_href=stylesheet_href,
+            for_pdf=for_pdf,
+        )
+
+
+def render_pdf(doc: AgendaDocument) -> bytes:
+    html = HTML(string=render_html(doc, for_pdf=True), base_url=str(STYLESHEET.parent))
+    fonts = _font_config()
+    return bytes(html.write_pdf(stylesheets=[_stylesheet(fonts)], font_config=fonts))
+
+
+def render_markdown(doc: AgendaDocument) -> str:
+    with force_locale(doc.language):
+        return render_template("agendas/export/agenda.md", doc=doc, labels=labels, md=md_escape)
+
+
+def md_escape(value: object) -> str:
+    """User text as literal Markdown: punctuation escaped, line breaks folded."""
+    text = " ".join(str(value).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def filename(doc: AgendaDocument, fmt: str) -> str:
+    """`agenda-2027-03-16-uk-eu-strategic-consultation-brussels-v2-eu-fr.pdf` (ASCII only)."""
+    ascii_title = (
+        unicodedata.normalize("NFKD", doc.head.title).encode("ascii", "ignore").decode().lower()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:60].strip("-") or "meeting"
+    parts = ["agenda", f"{doc.starts:%Y-%m-%d}", slug]
+    parts.append(f"v{doc.version.number}" if doc.version else "draft")
+    if doc.side:
+        parts.append(doc.side)
+    parts.append(doc.language)
+    return "-".join(parts) + f".{fmt}"
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    """Fonts are looked up once per process: the costly part of a first PDF."""
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet(fonts: FontConfiguration) -> CSS:
+    return CSS(filename=str(STYLESHEET), font_config=fonts)

@@ -1,0 +1,215 @@
+"""Circulating agendas: frozen, numbered versions with a change summary, and comparisons.
+
+The live items are always the draft. Circulating freezes them (and the meeting's heading:
+title, time, venue, marking) as JSON; a circulated version is never updated (a database
+trigger refuses it), so its documents read the same forever. Editing after circulation simply
+changes the draft again, which the next circulation freezes as a new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.agendas.models import AgendaVersion, VersionStage
+from app.agendas.numbering import NumberedItem, number_items
+from app.agendas.services import editable_meeting, items_of
+from app.agendas.source import AgendaSource, ItemRow, live_source
+from app.audit import services as audit
+from app.core import clock, validation
+from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.core.timezones import utc_to_local
+from app.meetings.services import get_meeting
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+def draft_source(session: Session, meeting_id: int) -> AgendaSource:
+    meeting = get_meeting(session, meeting_id)
+    return live_source(meeting, items_of(session, meeting.id))
+
+
+def version_source(version: AgendaVersion) -> AgendaSource:
+    return AgendaSource.from_json(version.snapshot)
+
+
+def list_versions(session: Session, meeting_id: int) -> Sequence[AgendaVersion]:
+    return session.scalars(
+        select(AgendaVersion)
+        .where(AgendaVersion.meeting_id == meeting_id)
+        .order_by(AgendaVersion.number)
+    ).all()
+
+
+def latest_version(session: Session, meeting_id: int) -> AgendaVersion | None:
+    return session.scalar(
+        select(AgendaVersion)
+        .where(AgendaVersion.meeting_id == meeting_id)
+        .order_by(AgendaVersion.number.desc())
+        .limit(1)
+    )
+
+
+def get_version(session: Session, meeting_id: int, number: int) -> AgendaVersion:
+    version = session.scalar(
+        select(AgendaVersion).where(
+            AgendaVersion.meeting_id == meeting_id, AgendaVersion.number == number
+        )
+    )
+    if version is None:
+        raise NotFound(f"This agenda has no version {number}", field="version")
+    return version
+
+
+def draft_changes(session: Session, meeting_id: int) -> list[str] | None:
+    """What the draft changes against the latest version; None when nothing was circulated."""
+    latest = latest_version(session, meeting_id)
+    if latest is None:
+        return None
+    return describe_changes(version_source(latest), draft_source(session, meeting_id))
+
+
+def circulate(
+    session: Session, actor: User | None, meeting_id: int, *, final: bool = False, note: str = ""
+) -> AgendaVersion:
+    """Freeze the draft as the next version: provisional until one is final, then revisions."""
+    meeting = editable_meeting(session, meeting_id)
+    note = validation.text(note, "note", max_length=1000, required=False)
+    source = draft_source(session, meeting.id)
+    if not source.items:
+        raise ValidationError("Add at least one item before circulating", field="items")
+    latest = latest_version(session, meeting.id)
+    finals = session.scalar(
+        select(func.count())
+        .select_from(AgendaVersion)
+        .where(AgendaVersion.meeting_id == meeting.id, AgendaVersion.stage != "provisional")
+    )
+    if final and finals:
+        raise InvalidTransition(
+            "The final agenda has been circulated; circulate a revision instead", field="final"
+        )
+    stage = (
+        VersionStage.FINAL
+        if final
+        else (VersionStage.REVISION if finals else VersionStage.PROVISIONAL)
+    )
+    changes = (
+        describe_changes(version_source(latest), source)
+        if latest is not None
+        else [f"First circulation: {len(source.items)} items"]
+    )
+    if latest is not None and not changes and stage is not VersionStage.FINAL:
+        raise ValidationError(f"Nothing has changed since version {latest.number}", field="changes")
+    if latest is not None and not changes:
+        changes = [f"Version {latest.number} confirmed as the final agenda"]
+    version = AgendaVersion(
+        meeting_id=meeting.id,
+        number=(latest.number + 1) if latest else 1,
+        stage=stage,
+        revision=int(finals or 0) if stage is VersionStage.REVISION else 0,
+        circulated_at=clock.now(),
+        circulated_by_id=actor.id if actor else None,
+        circulated_by=actor.email if actor else "system",
+        note=note,
+        changes=changes,
+        snapshot=source.to_json(),
+    )
+    session.add(version)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "agenda.circulated",
+        "meeting",
+        meeting.id,
+        f"Agenda version {version.number} ({version_title(version)}) circulated",
+        {"version": version.number, "stage": stage, "changes": changes},
+    )
+    return version
+
+
+def version_title(version: AgendaVersion) -> str:
+    if version.stage is VersionStage.REVISION:
+        return f"Final agenda REV {version.revision}"
+    return "Final agenda" if version.stage is VersionStage.FINAL else "Provisional agenda"
+
+
+def compare(session: Session, meeting_id: int, old: int, new: int) -> list[str]:
+    """What changed from version `old` to version `new` (either may be 0: the draft)."""
+
+    def source(number: int) -> AgendaSource:
+        if number == 0:
+            return draft_source(session, meeting_id)
+        return version_source(get_version(session, meeting_id, number))
+
+    return describe_changes(source(old), source(new))
+
+
+def describe_changes(old: AgendaSource, new: AgendaSource) -> list[str]:
+    """A reader's summary of the differences, meeting heading first, then item by item."""
+    changes = _head_changes(old, new)
+    before = {n.item.id: n for n in _numbered(old)}
+    after = {n.item.id: n for n in _numbered(new)}
+    for key, line in before.items():
+        if key not in after:
+            changes.append(f"Item {line.number} “{line.item.title}” removed")
+    for key, line in after.items():
+        if key not in before:
+            changes.append(f"Item {line.number} “{line.item.title}” added")
+            continue
+        was = before[key]
+        parts = _item_changes(was.item, line.item)
+        if was.number != line.number:
+            parts.insert(0, f"renumbered (was {was.number})")
+        if parts:
+            changes.append(f"Item {line.number} “{line.item.title}”: {'; '.join(parts)}")
+    return changes
+
+
+def _numbered(source: AgendaSource) -> list[NumberedItem[ItemRow]]:
+    start = utc_to_local(source.head.start_utc, source.head.timezone)
+    return number_items(source.items, start)
+
+
+def _head_changes(old: AgendaSource, new: AgendaSource) -> list[str]:
+    a, b = old.head, new.head
+    changes = []
+    if a.title != b.title:
+        changes.append(f"Meeting title changed to “{b.title}”")
+    if (a.start_utc, a.end_utc, a.timezone) != (b.start_utc, b.end_utc, b.timezone):
+        start = utc_to_local(b.start_utc, b.timezone)
+        changes.append(f"Meeting time changed to {start:%d %b %Y, %H:%M} {start.tzname()}")
+    if (a.venue, a.host_city) != (b.venue, b.host_city):
+        changes.append(f"Venue changed to {b.venue or b.host_city}")
+    if a.marking != b.marking:
+        changes.append(f"Marking changed to {b.marking.value}")
+    return changes
+
+
+def _item_changes(a: ItemRow, b: ItemRow) -> list[str]:
+    parts = []
+    if a.title != b.title:
+        parts.append(f"title was “{a.title}”")
+    if a.purpose != b.purpose:
+        parts.append(f"purpose now {b.purpose.value if b.purpose else 'not set'}")
+    if a.lead != b.lead:
+        parts.append(f"lead now {b.lead or 'not set'}")
+    if a.duration_minutes != b.duration_minutes:
+        parts.append(f"duration {_minutes(a.duration_minutes)} → {_minutes(b.duration_minutes)}")
+    if a.visibility != b.visibility:
+        parts.append(f"visibility now {b.visibility.value}")
+    if a.topic != b.topic:
+        parts.append(f"topic now {b.topic or 'none'}")
+    if a.notes != b.notes:
+        parts.append("notes changed")
+    if a.papers != b.papers:
+        parts.append("papers now " + (", ".join(p.citation for p in b.papers) or "none"))
+    return parts
+
+
+def _minutes(value: int | None) -> str:
+    return "not set" if value is None else f"{value} min"

@@ -1,0 +1,368 @@
+"""Agenda pages and documents: view, edit, circulate, compare, record outcomes, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+
+from app.agendas import export as exports
+from app.agendas import outcomes, papers, versions
+from app.agendas import services as agendas
+from app.agendas.forms import (
+    ActionForm,
+    CirculateForm,
+    ItemForm,
+    MoveForm,
+    OutcomeForm,
+    PaperForm,
+)
+from app.agendas.models import AgendaItem
+from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.core.errors import EntenteError, NotFound, ValidationError
+from app.extensions import db, db_session
+
+bp = Blueprint("agendas", __name__)
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda")
+@role_required(Role.VIEWER)
+def agenda(meeting_id: int) -> ResponseReturnValue:
+    """The agenda: the latest circulated version, and for editors the draft and its tools."""
+    return _agenda_page(overview(db_session(), meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/items")
+@role_required(Role.EDITOR)
+def add_item(meeting_id: int) -> ResponseReturnValue:
+    view = overview(db_session(), meeting_id)
+    form = _item_form(view)
+    if form.validate_on_submit():
+        try:
+            agendas.add_item(
+                db_session(),
+                current_actor(),
+                meeting_id,
+                _item_input(form),
+                parent_id=_optional_int(form.parent_id.data),
+            )
+        except EntenteError as error:
+            return _failed(error, form, lambda: _agenda_page(view, item_form=form))
+        db.session.commit()
+        flash("Item added to the draft.", "success")
+        return redirect(url_for(".agenda", meeting_id=meeting_id))
+    return _agenda_page(view, item_form=form, status=422)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/items/<int:item_id>", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    """Edit one item; its papers, outcome and follow-up actions are managed on the same page."""
+    item = _item(meeting_id, item_id)
+    view = overview(db_session(), meeting_id)
+    form = _item_form(view, obj=item)
+    del form.parent_id  # moving has its own form
+    if form.validate_on_submit():
+        try:
+            agendas.update_item(db_session(), current_actor(), item.id, _item_input(form))
+        except EntenteError as error:
+            return _failed(error, form, lambda: _item_page(view, item, item_form=form))
+        db.session.commit()
+        flash("Item saved.", "success")
+        return redirect(url_for(".agenda", meeting_id=meeting_id))
+    status = 422 if request.method == "POST" else 200
+    return _item_page(view, item, item_form=form, status=status)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/move")
+@role_required(Role.EDITOR)
+def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    item = _item(meeting_id, item_id)
+    view = overview(db_session(), meeting_id)
+    form = MoveForm()
+    form.parent_id.choices = view.parent_choices(exclude=item)
+    if form.validate_on_submit():
+        try:
+            agendas.move_item(
+                db_session(),
+                current_actor(),
+                item.id,
+                form.position.data or 1,
+                parent_id=_optional_int(form.parent_id.data),
+            )
+        except EntenteError as error:
+            return _failed(error, form, lambda: _item_page(view, item, move_form=form))
+        db.session.commit()
+        flash("Item moved.", "success")
+        return redirect(url_for(".agenda", meeting_id=meeting_id))
+    return _item_page(view, item, move_form=form, status=422)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/remove")
+@role_required(Role.EDITOR)
+def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    item = _item(meeting_id, item_id)
+    agendas.remove_item(db_session(), current_actor(), item.id)
+    db.session.commit()
+    flash("Item removed from the draft.", "success")
+    return redirect(url_for(".agenda", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/papers")
+@role_required(Role.EDITOR)
+def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    item = _item(meeting_id, item_id)
+    form = PaperForm()
+    if form.validate_on_submit():
+        try:
+            papers.add_paper(
+                db_session(),
+                current_actor(),
+                item.id,
+                form.reference.data or "",
+                revision=form.revision.data or 0,
+                original_language=form.original_language.data or "",
+                title=form.title.data or "",
+            )
+        except EntenteError as error:
+            view = overview(db_session(), meeting_id)
+            return _failed(error, form, lambda: _item_page(view, item, paper_form=form))
+        db.session.commit()
+        flash("Paper listed.", "success")
+        return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
+    return _item_page(overview(db_session(), meeting_id), item, paper_form=form, status=422)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/papers/<int:paper_id>/remove")
+@role_required(Role.EDITOR)
+def remove_paper(meeting_id: int, paper_id: int) -> ResponseReturnValue:
+    item_id = papers.item_of_paper(db_session(), meeting_id, paper_id)
+    papers.remove_paper(db_session(), current_actor(), paper_id)
+    db.session.commit()
+    flash("Paper removed.", "success")
+    return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/outcome")
+@role_required(Role.EDITOR)
+def record_outcome(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    item = _item(meeting_id, item_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        outcomes.record_outcome(db_session(), current_actor(), item.id, form.outcome.data or "")
+        db.session.commit()
+        flash("Outcome recorded.", "success")
+        return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
+    return _item_page(overview(db_session(), meeting_id), item, outcome_form=form, status=422)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/actions")
+@role_required(Role.EDITOR)
+def add_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    item = _item(meeting_id, item_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        outcomes.add_action(
+            db_session(),
+            current_actor(),
+            item.id,
+            form.description.data or "",
+            owner=form.owner.data or "",
+            due_on=form.due_on.data,
+        )
+        db.session.commit()
+        flash("Follow-up action added.", "success")
+        return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
+    return _item_page(overview(db_session(), meeting_id), item, action_form=form, status=422)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/actions/<int:action_id>/status")
+@role_required(Role.EDITOR)
+def action_status(meeting_id: int, action_id: int) -> ResponseReturnValue:
+    action = outcomes.get_action(db_session(), action_id)
+    if action.item.meeting_id != meeting_id:
+        abort(404)
+    outcomes.set_action_status(
+        db_session(), current_actor(), action.id, request.form.get("status", "")
+    )
+    db.session.commit()
+    return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=action.item_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/carry")
+@role_required(Role.EDITOR)
+def carry_forward(meeting_id: int) -> ResponseReturnValue:
+    try:
+        result = outcomes.carry_forward(db_session(), current_actor(), meeting_id)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".agenda", meeting_id=meeting_id))
+    db.session.commit()
+    flash(f"{result.carried} follow-up actions carried to {result.meeting.title}.", "success")
+    return redirect(url_for(".agenda", meeting_id=result.meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/circulate")
+@role_required(Role.EDITOR)
+def circulate(meeting_id: int) -> ResponseReturnValue:
+    form = CirculateForm()
+    if form.validate_on_submit():
+        try:
+            version = versions.circulate(
+                db_session(),
+                current_actor(),
+                meeting_id,
+                final=bool(form.final.data),
+                note=form.note.data or "",
+            )
+        except EntenteError as error:
+            view = overview(db_session(), meeting_id)
+            return _failed(error, form, lambda: _agenda_page(view, circulate_form=form))
+        db.session.commit()
+        flash(f"Version {version.number} circulated.", "success")
+        return redirect(url_for(".agenda", meeting_id=meeting_id))
+    return _agenda_page(overview(db_session(), meeting_id), circulate_form=form, status=422)
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda/versions/<int:number>")
+@role_required(Role.VIEWER)
+def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
+    session = db_session()
+    side = reader_side(session, current_actor(), request.args.get("side"))
+    doc = document_for(session, meeting_id, version=number, side=side)
+    version = versions.get_version(session, meeting_id, number)
+    return render_template(
+        "agendas/version.html",
+        meeting=overview(session, meeting_id).meeting,
+        doc=doc,
+        version=version,
+        title=versions.version_title(version),
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda/compare")
+@role_required(Role.VIEWER)
+def compare(meeting_id: int) -> ResponseReturnValue:
+    """Changes between two versions (`from`, `to`); 0 stands for the draft (editors only)."""
+    old, new = _int_arg("from"), _int_arg("to")
+    user = current_actor()
+    if 0 in (old, new) and not (user and user.has_role(Role.EDITOR)):
+        abort(403)
+    view = overview(db_session(), meeting_id)
+    changes = versions.compare(db_session(), meeting_id, old, new)
+    return render_template("agendas/compare.html", view=view, old=old, new=new, changes=changes)
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda.<any(pdf, docx, html, md):fmt>")
+@role_required(Role.VIEWER)
+def export(meeting_id: int, fmt: str) -> ResponseReturnValue:
+    """The agenda as a document: latest version, `?version=N`, or `?draft=1` (editors)."""
+    session = db_session()
+    user = current_actor()
+    draft = request.args.get("draft", "") in ("1", "true", "yes")
+    if draft and not (user and user.has_role(Role.EDITOR)):
+        abort(403)
+    version = _int_arg("version") if request.args.get("version") else None
+    doc = document_for(
+        session,
+        meeting_id,
+        version=version,
+        draft=draft,
+        side=reader_side(session, user, request.args.get("side")),
+        language=request.args.get("lang") or None,
+    )
+    stylesheet = url_for("static", filename="css/agenda-document.css")
+    exported = exports.export(doc, fmt, stylesheet_href=stylesheet)
+    disposition = "inline" if fmt in ("html", "pdf") else "attachment"
+    response = Response(exported.content, content_type=exported.mimetype)
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{exported.filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _agenda_page(view: AgendaOverview, status: int = 200, **forms: FlaskForm) -> Any:
+    forms.setdefault("item_form", _item_form(view, formdata=None))
+    forms.setdefault("circulate_form", CirculateForm(formdata=None))
+    user = current_actor()
+    can_edit = bool(user and user.has_role(Role.EDITOR))
+    return render_template("agendas/agenda.html", view=view, can_edit=can_edit, **forms), status
+
+
+def _item_page(
+    view: AgendaOverview, item: AgendaItem, status: int = 200, **forms: FlaskForm
+) -> Any:
+    if "item_form" not in forms:
+        form = _item_form(view, obj=item, formdata=None)
+        del form.parent_id
+        forms["item_form"] = form
+    if "move_form" not in forms:
+        forms["move_form"] = MoveForm(
+            formdata=None, parent_id=str(item.parent_id or ""), position=item.position
+        )
+        forms["move_form"].parent_id.choices = view.parent_choices(exclude=item)
+    forms.setdefault("paper_form", PaperForm(formdata=None))
+    forms.setdefault("outcome_form", OutcomeForm(formdata=None, obj=item))
+    forms.setdefault("action_form", ActionForm(formdata=None))
+    number = next((line.number for line in view.draft if line.item.id == item.id), "")
+    return render_template(
+        "agendas/item.html", view=view, item=item, number=number, **forms
+    ), status
+
+
+def _item_form(view: AgendaOverview, **kwargs: Any) -> ItemForm:
+    obj = kwargs.get("obj")
+    if obj is not None:
+        kwargs.setdefault("purpose", obj.purpose.value if obj.purpose else "")
+        kwargs.setdefault("visibility", obj.visibility.value)
+        kwargs.setdefault("topic_id", str(obj.topic_id or ""))
+    form = ItemForm(**kwargs)
+    form.topic_id.choices = [("", "None")] + [(str(t.id), t.name) for t in view.topics]
+    form.parent_id.choices = view.parent_choices()
+    return form
+
+
+def _item_input(form: ItemForm) -> agendas.AgendaItemInput:
+    return agendas.AgendaItemInput(
+        title=form.title.data or "",
+        purpose=form.purpose.data or None,
+        lead_text=form.lead_text.data or "",
+        duration_minutes=form.duration_minutes.data,
+        visibility=form.visibility.data or "all",
+        topic_id=_optional_int(form.topic_id.data),
+        notes=form.notes.data or "",
+    )
+
+
+def _failed(error: EntenteError, form: FlaskForm, render: Any) -> Any:
+    """A service refused the input: show its message on the field it names, with the form."""
+    db.session.rollback()
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    page, _status = render()
+    return page, 422 if error.http_status < 500 else error.http_status
+
+
+def _item(meeting_id: int, item_id: int) -> AgendaItem:
+    item = agendas.get_item(db_session(), item_id)
+    if item.meeting_id != meeting_id:
+        raise NotFound(f"No agenda item with id {item_id} in this meeting", field="item")
+    return item
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _int_arg(name: str) -> int:
+    value = request.args.get(name, "")
+    if not value.isdigit():
+        raise ValidationError(f"{name} must be a version number", field=name)
+    return int(value)

@@ -1,0 +1,179 @@
+"""The agenda as a Word document the secretariat edits before clearance.
+
+Real headings (Title, Heading 1), the items in one editable table, the marking in the header
+and footer of every page with "Page X of Y" fields. python-docx escapes text itself, and
+characters XML cannot hold at all (control characters) are dropped first.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.agendas import labels
+from app.agendas.document import AgendaDocument
+
+XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+COLUMN_WIDTHS = (Mm(14), Mm(16), Mm(88), Mm(28), Mm(28))
+
+
+def clean(value: object) -> str:
+    return XML_UNSAFE.sub("", str(value))
+
+
+def render_docx(doc: AgendaDocument) -> bytes:
+    with force_locale(doc.language):
+        word = Document()
+        _page_setup(word, doc)
+        _title_block(word, doc)
+        _items_table(word, doc)
+        if doc.times_approximate:
+            note = word.add_paragraph()
+            note.add_run(
+                _(
+                    "All times are approximate and given in local time (%(zone)s).",
+                    zone=doc.starts.tzname(),
+                )
+            ).italic = True
+        buffer = io.BytesIO()
+        word.save(buffer)
+        return buffer.getvalue()
+
+
+def _kind(doc: AgendaDocument) -> str:
+    if doc.version is None:
+        return labels.stage(None)
+    return labels.stage(doc.version.stage, doc.version.revision)
+
+
+def _page_setup(word: WordDocument, doc: AgendaDocument) -> None:
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(18)
+    section.top_margin, section.bottom_margin = Mm(24), Mm(22)
+    normal = word.styles["Normal"]
+    normal.font.name = "Noto Serif"
+    normal.font.size = Pt(10.5)
+    marking = doc.head.marking.value
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.add_run(marking).bold = True
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(marking).bold = True
+    pages = section.footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    pages.add_run(f"{clean(doc.reference)} · {_('Page')} ")
+    _field(pages, "PAGE")
+    pages.add_run(f" {_('of')} ")
+    _field(pages, "NUMPAGES")
+
+
+def _title_block(word: WordDocument, doc: AgendaDocument) -> None:
+    issuer = word.add_paragraph()
+    issuer.add_run(_("UK–EU Security and Defence Partnership")).bold = True
+    issuer.add_run("\n" + _("Joint Secretariat"))
+    reference = word.add_paragraph()
+    reference.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    reference.add_run(clean(doc.reference)).bold = True
+    if doc.version is not None and doc.circulated_local is not None:
+        reference.add_run(
+            "\n"
+            + _("Version %(number)s", number=doc.version.number)
+            + " · "
+            + labels.short_date(doc.circulated_local, doc.language)
+        )
+    if doc.is_draft:
+        draft = word.add_paragraph()
+        draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        draft.add_run(_("Draft – not for circulation").upper()).bold = True
+    word.add_heading(_kind(doc), level=0)
+    word.add_heading(clean(doc.head.title), level=1)
+    if doc.side:
+        edition = word.add_paragraph()
+        edition.add_run(labels.edition(doc.side)).italic = True
+    facts = word.add_table(rows=0, cols=2)
+    place = doc.head.venue
+    if doc.head.host_city and doc.head.host_city not in place:
+        place = f"{place}, {doc.head.host_city}" if place else doc.head.host_city
+    for label, value in (
+        (_("Date"), labels.long_date(doc.starts, doc.language)),
+        (_("Time"), f"{doc.starts:%H:%M}–{doc.ends:%H:%M} {doc.ends.tzname()}"),
+        (_("Venue"), place),
+    ):
+        cells = facts.add_row().cells
+        cells[0].text = label
+        cells[1].text = clean(value)
+    word.add_paragraph()
+
+
+def _items_table(word: WordDocument, doc: AgendaDocument) -> None:
+    table = word.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    headings = (_("No."), _("Time"), _("Item"), _("Purpose"), _("Lead"))
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table.rows[0])
+    for line in doc.lines:
+        row = line.item
+        cells = table.add_row().cells
+        cells[0].text = line.number
+        cells[1].text = f"{line.starts_at:%H:%M}" if line.starts_at else ""
+        body = cells[2].paragraphs[0]
+        title = body.add_run(clean(row.title))
+        title.bold = line.depth == 0
+        only = labels.visibility(row.visibility)
+        if only and not doc.side:
+            body.add_run(f" [{only}]").italic = True
+        if row.notes:
+            cells[2].add_paragraph(clean(row.notes))
+        for paper in row.papers:
+            cited = cells[2].add_paragraph()
+            cited.add_run(clean(paper.citation)).bold = True
+            if paper.title:
+                cited.add_run(f" – {clean(paper.title)}")
+        purpose = labels.purpose(row.purpose)
+        if row.duration_minutes:
+            purpose = f"{purpose}\n{labels.minutes(row.duration_minutes)}".strip()
+        cells[3].text = purpose
+        cells[4].text = clean(row.lead)
+    for row_cells in table.rows:
+        for cell, width in zip(row_cells.cells, COLUMN_WIDTHS, strict=True):
+            cell.width = width
+
+
+def _repeat_header(row: object) -> None:
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _field(paragraph: Paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the document out."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = code
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(instruction)
+    run._r.append(end)
