@@ -90,10 +90,7 @@ def build_document(
         raise ValidationError("Side must be uk or eu", field="side")
     language = language or source.head.language
     if language not in LANGUAGES:
-        if language == source.head.language:
-            language = "en"  # a meeting in another language: labels fall back to English
-        else:
-            raise ValidationError("Language must be en or fr", field="lang")
+        raise ValidationError("Language must be en or fr", field="lang")
     start = utc_to_local(source.head.start_utc, source.head.timezone)
     lines = number_items(source.items, start, side)
     return AgendaDocument(

@@ -2,36 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.agendas.models import ItemVisibility, Purpose
 
-PURPOSES = [("", "Not set")] + [(p.value, f"For {p.value}") for p in Purpose]
-VISIBILITIES = [
-    (ItemVisibility.ALL.value, "All participants"),
-    (ItemVisibility.UK.value, "UK side only"),
-    (ItemVisibility.EU.value, "EU side only"),
-]
+
+def as_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+PURPOSES = as_choices([("", "Not set")] + [(p.value, f"For {p.value}") for p in Purpose])
+VISIBILITIES = as_choices(
+    [
+        (ItemVisibility.ALL.value, "All participants"),
+        (ItemVisibility.UK.value, "UK side only"),
+        (ItemVisibility.EU.value, "EU side only"),
+    ]
+)
+TOP_LEVEL = as_choices([("", "Top level")])
 
 
 class ItemForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=500)])
-    purpose = SelectField("Purpose", choices=PURPOSES, default="")
+    purpose = SelectField("Purpose", choices=PURPOSES, default="", validate_choice=False)
     lead_text = StringField("Lead", validators=[Length(max=200)])
     duration_minutes = IntegerField(
         "Duration (minutes)",
         validators=[Optional(), NumberRange(0, 1440, "Enter between 0 and 1440 minutes")],
     )
     visibility = SelectField("Who sees it", choices=VISIBILITIES, default="all")
-    topic_id = SelectField("Topic area", choices=[("", "None")], default="")
-    parent_id = SelectField("Under", choices=[("", "Top level")], default="")
+    topic_id = SelectField(
+        "Topic area", choices=as_choices([("", "None")]), default="", validate_choice=False
+    )
+    parent_id = SelectField("Under", choices=TOP_LEVEL, default="", validate_choice=False)
     notes = TextAreaField("Notes shown under the item", validators=[Length(max=5000)])
 
 
 class MoveForm(FlaskForm):
-    parent_id = SelectField("Under", choices=[("", "Top level")], default="")
+    parent_id = SelectField("Under", choices=TOP_LEVEL, default="", validate_choice=False)
     position = IntegerField(
         "Position", validators=[DataRequired("Enter a position"), NumberRange(1, 500)]
     )
@@ -45,7 +58,12 @@ class PaperForm(FlaskForm):
         "Revision", default=0, validators=[Optional(), NumberRange(0, 99, "Enter 0 to 99")]
     )
     original_language = StringField(
-        "Original language", default="en", validators=[DataRequired(), Length(max=3)]
+        "Original language",
+        default="en",
+        validators=[
+            DataRequired("Enter the original language"),
+            Length(max=3, message="Give the original language as a two-letter code such as en"),
+        ],
     )
     title = StringField("Title", validators=[Length(max=300)])
 

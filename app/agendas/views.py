@@ -18,6 +18,7 @@ from app.agendas.forms import (
     MoveForm,
     OutcomeForm,
     PaperForm,
+    as_choices,
 )
 from app.agendas.models import AgendaItem
 from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
@@ -84,7 +85,7 @@ def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
     view = overview(db_session(), meeting_id)
     form = MoveForm()
-    form.parent_id.choices = view.parent_choices(exclude=item)
+    form.parent_id.choices = as_choices(view.parent_choices(exclude=item))
     if form.validate_on_submit():
         try:
             agendas.move_item(
@@ -304,7 +305,7 @@ def _item_page(
         forms["move_form"] = MoveForm(
             formdata=None, parent_id=str(item.parent_id or ""), position=item.position
         )
-        forms["move_form"].parent_id.choices = view.parent_choices(exclude=item)
+        forms["move_form"].parent_id.choices = as_choices(view.parent_choices(exclude=item))
     forms.setdefault("paper_form", PaperForm(formdata=None))
     forms.setdefault("outcome_form", OutcomeForm(formdata=None, obj=item))
     forms.setdefault("action_form", ActionForm(formdata=None))
@@ -321,8 +322,8 @@ def _item_form(view: AgendaOverview, **kwargs: Any) -> ItemForm:
         kwargs.setdefault("visibility", obj.visibility.value)
         kwargs.setdefault("topic_id", str(obj.topic_id or ""))
     form = ItemForm(**kwargs)
-    form.topic_id.choices = [("", "None")] + [(str(t.id), t.name) for t in view.topics]
-    form.parent_id.choices = view.parent_choices()
+    form.topic_id.choices = as_choices([("", "None")] + [(str(t.id), t.name) for t in view.topics])
+    form.parent_id.choices = as_choices(view.parent_choices())
     return form
 
 
