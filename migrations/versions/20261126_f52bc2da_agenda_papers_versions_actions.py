@@ -1,7 +1,7 @@
 """Agenda papers, circulated versions (frozen by triggers), outcomes and follow-up actions.
 
 Revision ID: f52bc2da70eb
-Revises: 5f115cd48545
+Revises: fe3d0c4c
 Create Date: 2026-11-26 23:46:52.700756
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import app.core.db
 
 revision = "f52bc2da70eb"
-down_revision = "5f115cd48545"
+down_revision = "fe3d0c4c"
 branch_labels = None
 depends_on = None
 
