@@ -37,7 +37,11 @@ def _url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in {"IntegerConverter"} else "x"
+        kind = type(converter).__name__
+        if kind == "AnyConverter":  # e.g. agenda.<any(pdf, docx, html, md):fmt>
+            values[name] = sorted(converter.items)[0]  # type: ignore[attr-defined]
+        else:
+            values[name] = 1 if kind in {"IntegerConverter"} else "x"
     path = rule.build(values, append_unknown=False)
     assert path is not None
     return path[1]
