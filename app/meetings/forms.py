@@ -29,13 +29,23 @@ ACCESS_CHOICES = [
 ]
 
 
-class WhenMixin:
-    start_date = DateField("Start date", validators=[InputRequired("Enter the start date")])
-    start_time = TimeField("Start time", validators=[InputRequired("Enter the start time")])
-    end_date = DateField(
-        "End date", validators=[Optional()], description="Leave empty for the same day"
+def when_fields() -> tuple[DateField, TimeField, DateField, TimeField]:
+    """Start and end fields, created where a form declares them so they keep its order."""
+    return (
+        DateField("Start date", validators=[InputRequired("Enter the start date")]),
+        TimeField("Start time", validators=[InputRequired("Enter the start time")]),
+        DateField("End date", validators=[Optional()], description="Leave empty for the same day"),
+        TimeField("End time", validators=[InputRequired("Enter the end time")]),
     )
-    end_time = TimeField("End time", validators=[InputRequired("Enter the end time")])
+
+
+class WhenMixin:
+    """Wall-clock start and end from the date and time fields (the end date may be left out)."""
+
+    start_date: DateField
+    start_time: TimeField
+    end_date: DateField
+    end_time: TimeField
 
     def start(self) -> datetime:
         return datetime.combine(self.start_date.data, self.start_time.data)
@@ -49,13 +59,16 @@ class WhenMixin:
 class MeetingForm(WhenMixin, FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=300)])
     kind = SelectField("Kind of meeting", coerce=str)
+    start_date, start_time, end_date, end_time = when_fields()
     timezone = SelectField("Time zone", description="Times are entered in this zone")
     venue = StringField("Venue", validators=[Length(max=300)])
     host_city = StringField("Host city", validators=[Length(max=120)])
     status = SelectField(
         "Status", choices=options(c for c in STATUS_CHOICES if c[0] != "cancelled")
     )
-    marking = SelectField("Handling marking", choices=options(MARKING_CHOICES))
+    marking = SelectField(
+        "Handling marking", choices=options(MARKING_CHOICES), default=Marking.OFFICIAL.value
+    )
     access = SelectField("Who may see the details", choices=options(ACCESS_CHOICES))
     topics = CheckboxesField("Topic areas")
     series = SelectField("Series", description="For rounds of one format, e.g. consultations")
@@ -73,6 +86,7 @@ class MeetingForm(WhenMixin, FlaskForm):
 
 
 class MoveForm(WhenMixin, FlaskForm):
+    start_date, start_time, end_date, end_time = when_fields()
     timezone = SelectField("Time zone")
     version = HiddenField()
     confirm_warnings = BooleanField("Move anyway: I have seen these warnings")
