@@ -43,7 +43,10 @@ def export_command(
         exported = exports.export(doc, fmt)
     except EntenteError as error:
         raise click.ClickException(error.message) from error
-    out.write_bytes(exported.content)
+    try:
+        out.write_bytes(exported.content)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {out}: {error.strerror}") from error
     label = f"version {doc.version.number}" if doc.version else "draft"
     click.echo(f"Wrote {out} ({meeting.title}, {label}, {len(exported.content)} bytes)")
 

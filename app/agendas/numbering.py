@@ -32,7 +32,8 @@ def number_items(
     """Items in reading order with numbers and start times counted from `start_local`.
 
     `visible_to` ("uk" or "eu") drops items only the other side may see, with their children,
-    and numbers what is left, so a reader never sees a gap where a hidden item was.
+    and numbers what is left, so a reader never sees a gap where a hidden item was. Hidden
+    items still take their time: both sides' editions give the same time for the same item.
     """
     children: dict[int | None, list[T]] = {}
     for item in items:
@@ -42,14 +43,18 @@ def number_items(
     result: list[NumberedItem[T]] = []
     clock_at = start_local
 
-    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+    def walk(parent_id: int | None, prefix: str, depth: int, shown: bool) -> None:
         nonlocal clock_at
-        shown = [i for i in children.get(parent_id, []) if visible(i, visible_to)]
-        for index, item in enumerate(shown, start=1):
-            number = f"{prefix}{index}"
-            result.append(NumberedItem(number, depth, item, clock_at))
+        index = 0
+        for item in children.get(parent_id, []):
+            show = shown and visible(item, visible_to)
+            number = prefix
+            if show:
+                index += 1
+                number = f"{prefix}{index}"
+                result.append(NumberedItem(number, depth, item, clock_at))
             if children.get(item.id):
-                walk(item.id, f"{number}.", depth + 1)
+                walk(item.id, f"{number}.", depth + 1, show)
             elif clock_at is not None:
                 clock_at = (
                     None
@@ -57,5 +62,5 @@ def number_items(
                     else clock_at + timedelta(minutes=item.duration_minutes)
                 )
 
-    walk(None, "", 0)
+    walk(None, "", 0, True)
     return result

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.agendas.models import AgendaItem
+from app.agendas.models import AgendaVersion
 from app.core.timezones import utc_to_local
 from app.meetings.models import Meeting, MeetingStatus, UnavailableDate
 from app.notifications import outbox
@@ -30,10 +30,9 @@ def agenda_due_date(meeting_day: date, working_days: int, unavailable: set[date]
 
 
 def agenda_circulated(session: Session, meeting: Meeting) -> bool:
-    """Whether the provisional agenda went out. Until agendas have circulated versions, a
-    meeting with at least one agenda item counts as having one."""
+    """Whether an agenda went out: a draft that was never circulated does not count."""
     found = session.scalar(
-        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id).limit(1)
+        select(AgendaVersion.id).where(AgendaVersion.meeting_id == meeting.id).limit(1)
     )
     return found is not None
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import time_machine
 
 from app.agendas.tasks import agenda_due_date, check_agenda_deadlines
+from app.agendas.versions import circulate
 from app.consultations.tasks import check_cadence
 from app.meetings.catalogue import mark_unavailable
 from app.meetings.services import cancel_meeting
@@ -26,18 +27,25 @@ def test_late_agenda_is_reported_once_and_only_when_missing(session, make, smtp,
         late = make.meeting(title="No agenda yet")
         ready = make.meeting(title="Agenda ready")
         make.item(ready, "Russia")
+        circulate(session, None, ready.id)
+        drafted = make.meeting(title="Drafted, never circulated")
+        make.item(drafted, "Russia")
         cancelled = make.meeting(title="Called off")
         cancel_meeting(session, None, cancelled.id)
         for moment, expected in (
             (datetime(2027, 3, 2, 23, 59, tzinfo=UTC), 0),  # due today (2 March): not late
-            (datetime(2027, 3, 3, 8, 30, tzinfo=UTC), 1),
+            (datetime(2027, 3, 3, 8, 30, tzinfo=UTC), 2),
             (datetime(2027, 3, 4, 8, 30, tzinfo=UTC), 0),
         ):
             traveller.move_to(moment)
             assert check_agenda_deadlines(session, mail_settings, moment, "test") == expected
             deliver_outbox(session, mail_settings, moment, "test")
-    [alert] = server.to(SECRETARIAT)
-    assert alert.message["Subject"] == f"Agenda late: {late.title}"
+    alerts = sorted(server.to(SECRETARIAT), key=lambda alert: alert.message["Subject"])
+    assert [alert.message["Subject"] for alert in alerts] == [
+        f"Agenda late: {drafted.title}",
+        f"Agenda late: {late.title}",
+    ]
+    alert = alerts[1]
     assert "Tue 02 Mar 2027" in alert.message.get_body(("plain",)).get_content()
 
 
