@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.api import (
+    agenda_versions,
     agendas,
     audit,
     consultations,
@@ -12,6 +13,7 @@ from app.api import (
     invitations,
     meetings,
     people,
+    subscriptions,
     topics,
     users,
 )
@@ -20,7 +22,7 @@ from app.api.common import install_error_processor
 
 def register_api(app: Flask) -> None:
     install_error_processor(app)
-    modules = (topics, people, meetings, delegations, agendas, invitations, consultations)
-    for module in (*modules, audit, users):
+    modules = (topics, people, meetings, delegations, agendas, agenda_versions, invitations)
+    for module in (*modules, consultations, subscriptions, audit, users):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)

@@ -18,6 +18,7 @@ from apiflask.validators import Length, OneOf, Range
 from app.agendas import services as agendas
 from app.agendas.locking import lock_agenda
 from app.agendas.models import AgendaItem, ItemVisibility, Purpose
+from app.agendas.overview import reader_side
 from app.api.auth import current_api_user, requires
 from app.api.common import (
     VERSIONED_RESPONSES,
@@ -89,6 +90,10 @@ class ItemIn(ItemFields):
     parent_id = Id(load_default=None, allow_none=True)
 
 
+class SideQuery(Schema):
+    side = Text(validate=OneOf(["uk", "eu"]), metadata={"description": "Only one side's items"})
+
+
 class MoveIn(Schema):
     position = Integer(required=True, validate=Range(min=1, max=1000))
     parent_id = Id(load_default=None, allow_none=True)
@@ -131,13 +136,16 @@ def _with_agenda_etag(payload: Any, meeting_id: int, status: int = 200) -> Any:
 
 @bp.get("/<int:meeting_id>/agenda")
 @requires(bp, Role.VIEWER)
+@bp.input(SideQuery, location="query")
 @bp.output(AgendaOut, headers={"ETag": Text(metadata={"description": "The agenda's state"})})
-def get_agenda(meeting_id: int) -> Any:
-    """The agenda in reading order, numbered 1, 2, 2.1, with approximate local start times."""
+def get_agenda(meeting_id: int, query_data: dict[str, Any]) -> Any:
+    """The draft agenda in reading order, numbered 1, 2, 2.1, with approximate local start
+    times; one side's items on request (a user linked to a delegate always gets their own)."""
     session = db_session()
+    side = reader_side(session, current_api_user(), query_data.get("side"))
     meeting = get_meeting(session, meeting_id)
     items = agendas.items_of(session, meeting_id)
-    numbered = [_Numbered(entry) for entry in agendas.numbered(meeting, items)]
+    numbered = [_Numbered(entry) for entry in agendas.numbered(meeting, items, side)]
     return {"meeting_id": meeting.id, "items": numbered}, 200, {"ETag": agenda_etag(items)}
 
 

@@ -29,7 +29,7 @@ ROLES = [role.value for role in Role]
 log = logging.getLogger(__name__)
 
 
-def _sign_in_limit() -> str:
+def sign_in_limit() -> str:
     settings: Settings = current_app.extensions["entente.settings"]
     return settings.api_sign_in_rate_limit
 
@@ -119,7 +119,7 @@ def update_user(user_id: int, json_data: dict[str, Any]) -> Any:
 
 
 @bp.post("/<int:user_id>/tokens")
-@limiter.limit(_sign_in_limit)
+@limiter.limit(sign_in_limit)
 @requires(bp, Role.ADMIN)
 @bp.input(LabelIn, location="json")
 @bp.output(TokenOut, status_code=201)
@@ -142,7 +142,7 @@ def revoke_tokens(user_id: int) -> Any:
 
 
 @tokens_bp.post("")
-@limiter.limit(_sign_in_limit)
+@limiter.limit(sign_in_limit)
 @tokens_bp.input(TokenRequest, location="json")
 @tokens_bp.output(TokenOut, status_code=201)
 @tokens_bp.doc(
