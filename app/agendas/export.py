@@ -29,7 +29,8 @@ FORMATS = {
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
 }
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|&~])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|&~])")
+LIST_MARKER = re.compile(r"^(\d+)([.)])|^([-+])")
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,15 @@ def render_pdf(doc: AgendaDocument) -> bytes:
 
 def render_markdown(doc: AgendaDocument) -> str:
     with force_locale(doc.language):
-        return render_template("agendas/export/agenda.md", doc=doc, labels=labels, md=md_escape)
+        text = render_template("agendas/export/agenda.md", doc=doc, labels=labels, md=md_escape)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def md_escape(value: object) -> str:
     """User text as literal Markdown: punctuation escaped, line breaks folded."""
-    text = " ".join(str(value).split())
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # Text that may start a line must not start a list ("- x", "+ x", "1. x").
+    return LIST_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 def filename(doc: AgendaDocument, fmt: str) -> str:

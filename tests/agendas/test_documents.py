@@ -135,7 +135,8 @@ def test_french_labels_follow_the_requested_language(session, agenda_meeting):
 def test_hostile_text_is_rendered_as_text(make, session):
     meeting = make.meeting(title=f"Talks {HOSTILE}", venue="Château & <Palais>")
     item = make.item(meeting, HOSTILE, lead_text=SCRIPTS, notes="Line one\n# not a heading [x](y)")
-    make.item(meeting, SCRIPTS, duration_minutes=20)
+    make.item(meeting, SCRIPTS, duration_minutes=20, notes="1. not a list")
+    make.item(meeting, "Bullets", notes="- not a list either")
     make.item(meeting, LONG_WORD, duration_minutes=20)
     papers.add_paper(session, None, item.id, "ENT <1>/26 & co", title='"Paper" <i>')
     doc = draft(session, meeting)
@@ -159,13 +160,15 @@ def test_hostile_text_is_rendered_as_text(make, session):
     word = docx_text(render_docx(doc))
     cells = [row[2] for row in word["tables"][1][1:]]
     assert cells[0].startswith(HOSTILE)
-    assert cells[1] == SCRIPTS
-    assert cells[2] == LONG_WORD
+    assert cells[1] == f"{SCRIPTS}\n1. not a list"
+    assert cells[3] == LONG_WORD
 
     markdown = render_markdown(doc)
     assert "\\<script\\>alert" in markdown
     assert "\\&" in markdown
-    assert "\\# not a heading \\[x\\]\\(y\\)" in markdown
+    assert "Line one \\# not a heading \\[x\\](y)" in markdown
+    assert "\n1\\. not a list\n" in markdown
+    assert "\n\\- not a list either\n" in markdown
     assert "\n# not a heading" not in markdown
     assert SCRIPTS in markdown
 
