@@ -26,7 +26,9 @@ from app.web.nav import nav_link
 from app.web.templating import endpoint_url, viewer_timezone
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-nav_link(bp, "meetings.index", "Meetings", Role.VIEWER, order=20, active_prefix="meetings.")
+nav_link(
+    bp, "meetings.index", "Meetings", Role.VIEWER, order=20, active_prefix=("meetings.", "agendas.")
+)
 nav_link(bp, "meetings.calendar", "Calendar", Role.VIEWER, order=25)
 
 PER_PAGE = 25
@@ -71,7 +73,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
         delegation=delegations.delegation(meeting),
         invitations=invites,
         agenda=agendas.numbered(meeting, agendas.items_of(session, meeting.id)),
-        agenda_url=endpoint_url("agendas.show", meeting_id=meeting.id),
+        agenda_url=endpoint_url("agendas.agenda", meeting_id=meeting.id),
         warnings=meetings.conflicts_for(session, meeting.id),
         history=history,
     )

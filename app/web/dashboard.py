@@ -9,17 +9,27 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.agendas.models import AgendaItem
+from app.agendas.models import AgendaVersion
+from app.agendas.tasks import agenda_due_date
 from app.consultations import services as consultations
 from app.core.errors import EntenteError
+from app.core.timezones import utc_to_local
 from app.invitations import services as invitations
 from app.invitations.models import Invitation
 from app.meetings import queries
-from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
+from app.meetings.models import Meeting, MeetingSeries, MeetingStatus, UnavailableDate
 
 CONSULTATION_SERIES = "strategic-consultations"
-AGENDA_WINDOW = timedelta(days=15)
+AGENDA_LOOKAHEAD = timedelta(days=15)  # show agendas falling due within this
+AGENDA_HORIZON = timedelta(days=45)  # meetings further ahead cannot be due soon
 UPCOMING_WINDOW = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class AgendaDue:
+    meeting: Meeting
+    due: date
+    overdue: bool
 
 
 @dataclass
@@ -27,17 +37,19 @@ class Dashboard:
     next_meetings: Sequence[Meeting]
     missing_halves: list[consultations.HalfYearPlan] = field(default_factory=list)
     awaiting_reply: Sequence[Invitation] = ()
-    agendas_due: Sequence[Meeting] = ()
+    agendas_due: Sequence[AgendaDue] = ()
     series_known: bool = False
 
 
-def build(session: Session, now: datetime, today: date) -> Dashboard:
+def build(
+    session: Session, now: datetime, today: date, *, agenda_working_days: int = 10
+) -> Dashboard:
     board = Dashboard(next_meetings=queries.upcoming(session, now, now + UPCOMING_WINDOW, 8))
     board.series_known, board.missing_halves = _missing_halves(session, today)
     board.awaiting_reply = invitations.list_invitations(
         session, invitations.InvitationFilter(open_only=True)
     )[:12]
-    board.agendas_due = _agendas_due(session, now)
+    board.agendas_due = _agendas_due(session, now, today, agenda_working_days)
     return board
 
 
@@ -58,17 +70,26 @@ def _missing_halves(session: Session, today: date) -> tuple[bool, list[consultat
     return True, [plan for plan in plans if plan.state in wanted]
 
 
-def _agendas_due(session: Session, now: datetime) -> Sequence[Meeting]:
-    """Meetings in the next 15 days that still have no agenda items."""
+def _agendas_due(
+    session: Session, now: datetime, today: date, working_days: int
+) -> list[AgendaDue]:
+    """Meetings whose provisional agenda has not been circulated and is due (working days
+    before the meeting, skipping unavailable dates) within the next 15 days, or late."""
     query = (
         select(Meeting)
         .where(
             Meeting.status != MeetingStatus.CANCELLED,
             Meeting.start_utc >= now,
-            Meeting.start_utc < now + AGENDA_WINDOW,
-            ~exists().where(AgendaItem.meeting_id == Meeting.id),
+            Meeting.start_utc < now + AGENDA_HORIZON,
+            ~exists().where(AgendaVersion.meeting_id == Meeting.id),
         )
         .order_by(Meeting.start_utc)
-        .limit(20)
     )
-    return session.scalars(query).all()
+    unavailable = set(session.scalars(select(UnavailableDate.day)))
+    due_soon = []
+    for meeting in session.scalars(query):
+        local_day = utc_to_local(meeting.start_utc, meeting.timezone).date()
+        due = agenda_due_date(local_day, working_days, unavailable)
+        if due <= today + AGENDA_LOOKAHEAD:
+            due_soon.append(AgendaDue(meeting, due, overdue=due < today))
+    return due_soon[:20]

@@ -18,10 +18,15 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _render(code: str, message: str, field: str | None, status: int) -> ResponseReturnValue:
+def _render(
+    code: str, message: str, field: str | None, status: int, *, plain: bool = True
+) -> ResponseReturnValue:
+    """JSON for API clients; an HTML page otherwise (`plain=False`: werkzeug's stock wording,
+    which the page replaces with its own plain-English text)."""
     if _wants_json():
         return jsonify(code=code, message=message, field=field), status
-    return render_template("error.html", status=status, message=message), status
+    shown = message if plain else ""
+    return render_template("error.html", status=status, message=shown), status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -40,4 +45,5 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         code = (error.name or "error").lower().replace(" ", "_")
-        return _render(code, error.description or error.name, None, status)
+        stock = error.description == type(error).description
+        return _render(code, error.description or error.name, None, status, plain=not stock)

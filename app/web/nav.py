@@ -29,7 +29,7 @@ class NavLink:
     label: str
     endpoint: str
     role: Role = Role.VIEWER
-    active_prefix: str = ""
+    active_prefix: str | tuple[str, ...] = ""
 
 
 def nav_link(
@@ -39,7 +39,7 @@ def nav_link(
     role: Role = Role.VIEWER,
     *,
     order: int = 100,
-    active_prefix: str = "",
+    active_prefix: str | tuple[str, ...] = "",
 ) -> None:
     """Add a link to the main navigation when `bp` is registered on an app."""
     link = NavLink(order, label, endpoint, role, active_prefix)

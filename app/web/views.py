@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,5 +42,8 @@ def home() -> ResponseReturnValue:
     """The dashboard: next meetings, consultation gaps, replies awaited, agendas due."""
     now = clock.now()
     today = utc_to_local(now, viewer_timezone()).date()
-    board = dashboard.build(db_session(), now, today)
+    settings = current_app.extensions["entente.settings"]
+    board = dashboard.build(
+        db_session(), now, today, agenda_working_days=settings.agenda_due_working_days
+    )
     return render_template("home.html", board=board, now=now)

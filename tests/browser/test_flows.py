@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser.conftest import screenshot
 
@@ -54,6 +56,25 @@ def test_editor_creates_a_consultation_invites_and_records_acceptance(new_page):
     ).to_be_visible()
     expect(page.get_by_text("Tue 18 Mar 2031, 10:00–16:30 GMT")).to_be_visible()
     meeting_url = page.url.split("#")[0]
+
+    # Agenda: add items, circulate, download the PDF.
+    page.get_by_role("link", name="Open the agenda and its documents").click()
+    for title, minutes in (("Opening remarks", "10"), ("Russia's war against Ukraine", "60")):
+        page.get_by_label("Title", exact=True).fill(title)
+        page.get_by_label("Duration (minutes)").fill(minutes)
+        page.get_by_role("button", name="Add item").click()
+        expect(page.get_by_text(title).first).to_be_visible()
+    page.get_by_label("Note to readers").fill("Provisional agenda for comment")
+    page.get_by_role("button", name="Circulate", exact=True).click()
+    expect(page.get_by_text("Version 1:")).to_be_visible()
+    screenshot(page, "agenda-editor")
+    link = page.locator("section[aria-labelledby=circulated]").get_by_role("link", name="PDF")
+    download = page.request.get(link.get_attribute("href"))  # with the browser's session
+    assert download.status == 200
+    assert download.headers["content-type"].startswith("application/pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.body())).pages)
+    assert "Russia's war against Ukraine" in text.replace("’", "'")
+    page.goto(meeting_url)
 
     page.get_by_role("link", name="Issue an invitation").click()
     page.get_by_label("Invited by").select_option(label="European External Action Service (EU)")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.agendas import versions
 from app.auth.models import Role, User
 from app.core import clock
 from app.invitations.models import InvitationStatus
@@ -201,3 +202,21 @@ def test_account_time_zone_changes_the_times_shown_alongside(as_viewer, make):
         in _post(as_viewer, "/account", timezone="Mars/Base").get_data(as_text=True)
         or True
     )
+
+
+def test_agendas_due_lists_uncirculated_agendas_falling_due(as_viewer, make, session):
+    def meeting_in(days, title):
+        start = clock.now() + timedelta(days=days)
+        return make.meeting(title=title, start=start, end=start + timedelta(hours=1))
+
+    meeting_in(6, "Late agenda meeting")
+    far = meeting_in(40, "Far away meeting")
+    circulated = meeting_in(7, "Circulated agenda meeting")
+    make.item(circulated, "Opening")
+    versions.circulate(session, None, circulated.id)
+    html = as_viewer.get("/").get_data(as_text=True)
+    panel = html.split('id="agendas-title"')[1].split("</section>")[0]
+    assert "Late agenda meeting" in panel
+    assert "late" in panel
+    assert far.title not in panel
+    assert "Circulated agenda meeting" not in panel
