@@ -3,11 +3,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.db import Base, UTCDateTime, enum_column, utcnow
+from app.meetings.models import Meeting
 
 
 class FeedScope(enum.StrEnum):
@@ -70,3 +71,8 @@ class FeedEventVersion(Base):
     )
     version: Mapped[int] = mapped_column(default=1)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The feed ETag summarises the meetings table (count, sum of versions, latest change): this
+# covering index lets that be one scan of a small index instead of the table.
+Index("ix_meetings_feed_state", Meeting.updated_at, Meeting.version)

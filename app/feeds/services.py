@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.audit import services as audit
 from app.auth.models import Role, User
@@ -144,7 +144,9 @@ def subscription_for_token(session: Session, token: str) -> FeedSubscription:
     candidate = None
     if 20 <= len(token) <= 100:
         candidate = session.scalar(
-            select(FeedSubscription).where(FeedSubscription.token_hash == hash_token(token))
+            select(FeedSubscription)
+            .where(FeedSubscription.token_hash == hash_token(token))
+            .options(joinedload(FeedSubscription.user))
         )
     if (
         candidate is None

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Role, User
 from app.feeds import services as feeds
+from app.feeds.cache import forget_memory
 from app.meetings.models import Meeting
 from app.meetings.services import input_from, update_meeting
 from tests.factories import Factory
@@ -63,6 +64,12 @@ class FeedHelper:
         if response.status_code == 200 and response.headers.get("Content-Encoding") != "gzip":
             events = read_feed(response.data)
         return Fetched(response.status_code, response.data, dict(response.headers), events)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_event_memory() -> None:
+    """Each test starts with an empty in-process event tier (the table tier rolls back)."""
+    forget_memory()
 
 
 @pytest.fixture
