@@ -53,9 +53,12 @@ def _summary(version: Any, changed: Any, table: Any) -> list[Any]:
 
 
 # Count, sum of versions and latest change of meetings and of feed versions: the ETag state.
+# Plus the first and last meeting start (index reads), for the VTIMEZONEs' years.
 _SUMMARY = select(
     *_summary(Meeting.version, Meeting.updated_at, Meeting),
     *_summary(FeedEventVersion.version, FeedEventVersion.changed_at, FeedEventVersion),
+    select(func.min(Meeting.start_utc)).scalar_subquery(),
+    select(func.max(Meeting.start_utc)).scalar_subquery(),
 )
 
 
@@ -69,6 +72,7 @@ class FeedPlan:
     refresh_minutes: int
     etag: str  # unquoted, strong
     last_modified: datetime
+    years: tuple[int, int]  # first and last year the VTIMEZONEs cover
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,14 @@ def plan_feed(
     session: Session, selection: Selection, name: str, base_url: str, refresh_minutes: int
 ) -> FeedPlan:
     row = session.execute(_SUMMARY).one()  # one round trip, small index scans
-    meetings_state, extra_state = row[:3], row[3:]
+    meetings_state, extra_state = row[:3], row[3:6]
+    years = ((row[6] or EPOCH).year - 1, (row[7] or EPOCH).year + 1)
     changed = max(meetings_state[2] or EPOCH, extra_state[2] or EPOCH)
     parts = (ical.FORMAT_VERSION, selection.key, name, base_url, refresh_minutes)
     counts = (*meetings_state[:2], *extra_state[:2])
     state = "|".join(str(part) for part in (*parts, *counts, changed))
     etag = hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
-    return FeedPlan(selection, name, base_url, refresh_minutes, etag, changed)
+    return FeedPlan(selection, name, base_url, refresh_minutes, etag, changed, years)
 
 
 def render_feed(session: Session, plan: FeedPlan) -> RenderedFeed:
@@ -143,7 +148,7 @@ def render_feed(session: Session, plan: FeedPlan) -> RenderedFeed:
             memory[key] = ((uids[key[0]], version, extra), body)
     head = ical.calendar_head(plan.name, plan.refresh_minutes)
     return RenderedFeed(
-        b"".join([head, *_timezones(session, zones), *bodies, ical.END_CALENDAR]), rebuilt
+        b"".join([head, *_timezones(zones, plan.years), *bodies, ical.END_CALENDAR]), rebuilt
     )
 
 
@@ -187,13 +192,9 @@ def _from_table(
     return found
 
 
-def _timezones(session: Session, zones: set[str]) -> list[bytes]:
-    """A VTIMEZONE per zone used, covering every meeting's year (two index reads)."""
-    if not zones:
-        return []
-    first = session.scalar(select(func.min(Meeting.start_utc))) or EPOCH
-    last = session.scalar(select(func.max(Meeting.start_utc))) or EPOCH
-    return [ical.vtimezone_bytes(zone, first.year - 1, last.year + 1) for zone in sorted(zones)]
+def _timezones(zones: set[str], years: tuple[int, int]) -> list[bytes]:
+    """A VTIMEZONE per zone used, covering every meeting's year."""
+    return [ical.vtimezone_bytes(zone, *years) for zone in sorted(zones)]
 
 
 def _salt(base_url: str) -> str:

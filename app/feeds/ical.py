@@ -124,6 +124,7 @@ def event_bytes(data: EventData) -> bytes:
     return event.to_ical()
 
 
+@lru_cache(maxsize=1024)
 def calendar_head(name: str, refresh_minutes: int) -> bytes:
     """BEGIN:VCALENDAR and the calendar's own properties (RFC 5545 and RFC 7986)."""
     calendar = Calendar()

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
+from app.core.errors import EntenteError
 from app.core.sqlite import write_intent
 from app.extensions import csrf, db, db_session
 from app.feeds import services as feeds
@@ -109,18 +110,22 @@ def subscriptions() -> ResponseReturnValue:
     new_url = None
     status = 200
     if request.method == "POST":
+        status = 422
         if form.validate_on_submit():
-            scope, ref = feeds.parse_scope(form.scope.data or "")
-            _subscription, token = feeds.create_subscription(
-                session, user, scope, ref, form.label.data or ""
-            )
-            db.session.commit()
-            new_url = feeds.feed_url(_settings().base_url, token)
-            form = SubscriptionForm(formdata=None)
-            form.scope.choices = _scope_choices(session)
-            status = 201
-        else:
-            status = 422
+            try:
+                scope, ref = feeds.parse_scope(form.scope.data or "")
+                _subscription, token = feeds.create_subscription(
+                    session, user, scope, ref, form.label.data or ""
+                )
+            except EntenteError as error:
+                db.session.rollback()
+                target = form.label if error.field == "label" else form.scope
+                target.errors = [*target.errors, error.message]
+            else:
+                db.session.commit()
+                new_url = feeds.feed_url(_settings().base_url, token)
+                form = _fresh_form(session)
+                status = 201
     return _page(session, form, new_url, status)
 
 

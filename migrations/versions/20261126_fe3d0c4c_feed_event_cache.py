@@ -46,12 +46,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("meeting_id", name=op.f("pk_feed_event_versions")),
     )
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.create_index("ix_meetings_feed_state", ["updated_at", "version"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_index("ix_meetings_feed_state")
     op.drop_table("feed_event_versions")
     op.drop_table("feed_event_cache")

@@ -59,6 +59,9 @@ def test_forms_refuse_missing_csrf_and_unknown_scopes(client, make):
     token = csrf_from(client, "/feeds/")
     bad = client.post("/feeds/", data={"scope": "topic:atlantis", "csrf_token": token})
     assert bad.status_code == 422
+    assert "There is a problem" in bad.get_data(as_text=True)
+    long_label = {"scope": "all", "label": "x" * 201, "csrf_token": token}
+    assert client.post("/feeds/", data=long_label).status_code == 422
     assert client.post("/feeds/1/revoke", data={}).status_code == 400
 
 
