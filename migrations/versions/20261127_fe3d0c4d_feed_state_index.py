@@ -1,14 +1,14 @@
 """Covering index on meetings (updated_at, version) for the calendar feed ETag summary.
 
 Revision ID: fe3d0c4d
-Revises: fe3d0c4c
+Revises: f52bc2da70eb
 Create Date: 2026-11-27 00:12:00
 """
 
 from alembic import op
 
 revision = "fe3d0c4d"
-down_revision = "fe3d0c4c"
+down_revision = "f52bc2da70eb"
 branch_labels = None
 depends_on = None
 
