@@ -57,13 +57,15 @@ class AgendaOverview:
         return choices
 
 
-def overview(session: Session, meeting_id: int) -> AgendaOverview:
+def overview(session: Session, meeting_id: int, *, side: str | None = None) -> AgendaOverview:
+    """`side` filters the circulated version shown (a reader's edition); the draft, which
+    only editors see, always has every item."""
     meeting = get_meeting(session, meeting_id)
     latest = latest_version(session, meeting.id)
     return AgendaOverview(
         meeting=meeting,
         draft=numbered(meeting, items_of(session, meeting.id)),
-        latest=build_document(version_source(latest), latest) if latest else None,
+        latest=build_document(version_source(latest), latest, side=side) if latest else None,
         versions=list_versions(session, meeting.id),
         changes=draft_changes(session, meeting.id),
         actions=actions_of(session, meeting.id),

@@ -34,7 +34,8 @@ bp = Blueprint("agendas", __name__)
 @role_required(Role.VIEWER)
 def agenda(meeting_id: int) -> ResponseReturnValue:
     """The agenda: the latest circulated version, and for editors the draft and its tools."""
-    return _agenda_page(overview(db_session(), meeting_id))
+    side = reader_side(db_session(), current_actor(), request.args.get("side"))
+    return _agenda_page(overview(db_session(), meeting_id, side=side), side=side)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/items")
@@ -254,6 +255,8 @@ def compare(meeting_id: int) -> ResponseReturnValue:
     user = current_actor()
     if 0 in (old, new) and not (user and user.has_role(Role.EDITOR)):
         abort(403)
+    if reader_side(db_session(), user, None) is not None:
+        abort(403)  # changes name both sides' items: not for one side's delegates
     view = overview(db_session(), meeting_id)
     changes = versions.compare(db_session(), meeting_id, old, new)
     return render_template("agendas/compare.html", view=view, old=old, new=new, changes=changes)
@@ -286,12 +289,15 @@ def export(meeting_id: int, fmt: str) -> ResponseReturnValue:
     return response
 
 
-def _agenda_page(view: AgendaOverview, status: int = 200, **forms: FlaskForm) -> Any:
+def _agenda_page(
+    view: AgendaOverview, status: int = 200, side: str | None = None, **forms: FlaskForm
+) -> Any:
     forms.setdefault("item_form", _item_form(view, formdata=None))
     forms.setdefault("circulate_form", CirculateForm(formdata=None))
     user = current_actor()
     can_edit = bool(user and user.has_role(Role.EDITOR))
-    return render_template("agendas/agenda.html", view=view, can_edit=can_edit, **forms), status
+    page = render_template("agendas/agenda.html", view=view, can_edit=can_edit, side=side, **forms)
+    return page, status
 
 
 def _item_page(

@@ -210,13 +210,21 @@ def test_a_delegate_only_ever_gets_their_own_side(app, client, make, session, me
     user.person_id = eu_person.id
     session.flush()
     versions.circulate(session, None, meeting.id)
+    agendas.add_item(
+        session, None, meeting.id, agendas.AgendaItemInput(title="UK secret", visibility="uk")
+    )
+    versions.circulate(session, None, meeting.id)
     sign_in(client, user)
     body = client.get(f"/meetings/{meeting.id}/agenda.md").get_data(as_text=True)
     assert "EU internal line" in body
     assert "UK internal line" not in body
     assert client.get(f"/meetings/{meeting.id}/agenda.md?side=uk").status_code == 403
-    version_page = client.get(f"/meetings/{meeting.id}/agenda/versions/1").get_data(as_text=True)
-    assert "UK internal line" not in version_page
+    for path in ("/agenda/versions/2", "/agenda"):
+        page = client.get(f"/meetings/{meeting.id}{path}").get_data(as_text=True)
+        assert "EU internal line" in page
+        assert "UK internal line" not in page
+        assert "UK secret" not in page  # not even in the change summary
+    assert client.get(f"/meetings/{meeting.id}/agenda/compare?from=1&to=2").status_code == 403
 
 
 def test_outcomes_actions_and_carrying_them_to_the_next_round(as_editor, make, session):
