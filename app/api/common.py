@@ -11,6 +11,7 @@ from apiflask.validators import Range
 from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError as MarshmallowValidationError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import StaleVersion
 from app.extensions import csrf, db
@@ -53,6 +54,13 @@ def api_blueprint(name: str, import_name: str, prefix: str, tag: str) -> APIBlue
     def _stale(error: StaleVersion) -> ResponseReturnValue:
         db.session.rollback()
         return error_body("precondition_failed", error.message, None), 412
+
+    @bp.errorhandler(StaleDataError)
+    def _lost_race(_error: StaleDataError) -> ResponseReturnValue:
+        # Two saves passed the If-Match check at once; the database let only one through.
+        db.session.rollback()
+        message = "Someone else changed this first; read it again and retry"
+        return error_body("precondition_failed", message, None), 412
 
     return bp
 
