@@ -115,3 +115,17 @@ def test_print_stylesheet_hides_navigation(new_page):
     expect(page.get_by_role("heading", name="Delegations")).to_be_visible()
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF")
+
+
+def test_small_screens_reflow_without_sideways_scrolling(new_page):
+    page = new_page("editor")
+    page.set_viewport_size({"width": 375, "height": 800})
+    for name, path in (
+        ("meetings", "/meetings"),
+        ("meeting", "/meetings/1"),
+        ("calendar", "/meetings/calendar"),
+    ):
+        page.goto(path)
+        screenshot(page, f"mobile-{name}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"

@@ -179,6 +179,8 @@ def test_viewer_subscribes_to_a_topic_feed_and_fetches_it(new_page):
     page.get_by_label("Meetings").select_option("topic:russia")
     page.get_by_role("button", name="Create subscription").click()
     url = page.locator("#feed-https").input_value()
+    expect(page.get_by_role("button", name="Copy").first).to_be_visible()  # shown by the script
+    screenshot(page, "subscription-created")
     assert page.locator("#feed-webcal").input_value().startswith("webcal://")
     # The feed is read without a session, as a calendar server would.
     path = url.split("://", 1)[1].split("/", 1)[1]
