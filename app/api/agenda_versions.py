@@ -99,9 +99,13 @@ class CirculateIn(Schema):
 
 
 class _Detail:
-    def __init__(self, version: AgendaVersion, items: list[Any]) -> None:
+    """A version as one reader may see it: `items` numbered for their edition, and no change
+    summary for a delegate of one side (it names the other side's items)."""
+
+    def __init__(self, version: AgendaVersion, items: list[Any], own_side: str | None) -> None:
         self._version = version
         self.items = items
+        self.changes = [] if own_side is not None else version.changes
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._version, name)
@@ -111,8 +115,11 @@ class _Detail:
 @requires(bp, Role.VIEWER)
 @bp.output(VersionOut(many=True))
 def list_versions(meeting_id: int) -> Any:
-    """Every circulated version, oldest first, with its change summary."""
-    return list(versions.list_versions(db_session(), meeting_id))
+    """Every circulated version, oldest first, with its change summary (not for one side's
+    delegates: a summary names both sides' items)."""
+    session = db_session()
+    side = reader_side(session, current_api_user(), None)
+    return [_Detail(version, [], side) for version in versions.list_versions(session, meeting_id)]
 
 
 @bp.get("/<int:meeting_id>/agenda/versions/<int:number>")
@@ -127,7 +134,8 @@ def get_version(meeting_id: int, number: int, query_data: dict[str, Any]) -> Any
     version = versions.get_version(session, meeting_id, number)
     source = versions.version_source(version)
     start = utc_to_local(source.head.start_utc, source.head.timezone)
-    return _Detail(version, number_items(source.items, start, side))
+    own_side = reader_side(session, current_api_user(), None)
+    return _Detail(version, number_items(source.items, start, side), own_side)
 
 
 @bp.get("/<int:meeting_id>/agenda/compare")
@@ -137,8 +145,11 @@ def get_version(meeting_id: int, number: int, query_data: dict[str, Any]) -> Any
 def compare(meeting_id: int, query_data: dict[str, Any]) -> Any:
     """What changed from version `old` to version `new` (0 is the draft: editors only)."""
     old, new = query_data["old"], query_data["new"]
-    if 0 in (old, new) and not current_api_user().has_role(Role.EDITOR):
+    user = current_api_user()
+    if 0 in (old, new) and not user.has_role(Role.EDITOR):
         raise PermissionDenied("Only editors may compare with the draft", field="old")
+    if reader_side(db_session(), user, None) is not None:
+        raise PermissionDenied("Changes name both sides' items: not for one side's delegates")
     return {"changes": versions.compare(db_session(), meeting_id, old, new)}
 
 

@@ -135,12 +135,12 @@ def _with_agenda_etag(payload: Any, meeting_id: int, status: int = 200) -> Any:
 
 
 @bp.get("/<int:meeting_id>/agenda")
-@requires(bp, Role.VIEWER)
+@requires(bp, Role.EDITOR)
 @bp.input(SideQuery, location="query")
 @bp.output(AgendaOut, headers={"ETag": Text(metadata={"description": "The agenda's state"})})
 def get_agenda(meeting_id: int, query_data: dict[str, Any]) -> Any:
-    """The draft agenda in reading order, numbered 1, 2, 2.1, with approximate local start
-    times; one side's items on request (a user linked to a delegate always gets their own)."""
+    """The draft agenda (editors; others read circulated versions) in reading order, numbered
+    1, 2, 2.1, with approximate local start times; one side's items on request."""
     session = db_session()
     side = reader_side(session, current_api_user(), query_data.get("side"))
     meeting = get_meeting(session, meeting_id)

@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from app.auth import services as auth
 from app.extensions import limiter
+from app.people.models import Side
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +23,8 @@ def test_circulate_list_read_and_compare_versions(make, editor, viewer):
     meeting = make.meeting()
     make.item(meeting, "Opening", duration_minutes=10)
     make.item(meeting, "UK only", visibility="uk")
-    etag = viewer.get(f"/meetings/{meeting.id}/agenda").headers["ETag"]
+    assert viewer.get(f"/meetings/{meeting.id}/agenda").status_code == 403  # drafts: editors
+    etag = editor.get(f"/meetings/{meeting.id}/agenda").headers["ETag"]
     first = editor.post(
         f"/meetings/{meeting.id}/agenda/circulate",
         json={"note": "For comment"},
@@ -55,6 +58,31 @@ def test_circulate_list_read_and_compare_versions(make, editor, viewer):
     missing = viewer.get(f"/meetings/{meeting.id}/agenda/versions/9")
     assert missing.status_code == 404
     assert missing.get_json()["field"] == "version"
+
+
+def test_a_delegate_reads_only_their_sides_edition(make, editor, api_as, session):
+    meeting = make.meeting()
+    make.item(meeting, "Opening")
+    make.item(meeting, "EU internal", visibility="eu")
+    editor.post(f"/meetings/{meeting.id}/agenda/circulate", json={})
+    editor.post(f"/meetings/{meeting.id}/agenda/items", json={"title": "UK request"})
+    editor.post(f"/meetings/{meeting.id}/agenda/circulate", json={})
+    delegate = api_as("viewer")
+    user = auth.user_for_token(session, delegate.token)
+    assert user is not None
+    user.person_id = make.person(make.organisation(Side.UK)).id
+    session.commit()  # a refused request rolls back what it has not committed
+
+    version = delegate.get(f"/meetings/{meeting.id}/agenda/versions/1").get_json()
+    assert [i["title"] for i in version["items"]] == ["Opening"]
+    assert version["changes"] == []
+    assert all(
+        v["changes"] == []
+        for v in delegate.get(f"/meetings/{meeting.id}/agenda/versions").get_json()
+    )
+    other_side = delegate.get(f"/meetings/{meeting.id}/agenda/versions/1?side=eu")
+    assert other_side.status_code == 403
+    assert delegate.get(f"/meetings/{meeting.id}/agenda/compare?old=1&new=2").status_code == 403
 
 
 def test_subscribe_fetch_rotate_and_revoke(viewer, client, make):

@@ -94,7 +94,7 @@ def test_agenda_numbering_and_if_match(make, editor, viewer):
         f"/meetings/{meeting.id}/agenda/items",
         json={"title": "Sanctions", "parent_id": second.get_json()["id"]},
     )
-    agenda = viewer.get(f"/meetings/{meeting.id}/agenda")
+    agenda = editor.get(f"/meetings/{meeting.id}/agenda")
     numbers = [(i["number"], i["title"]) for i in agenda.get_json()["items"]]
     assert numbers == [("1", "Opening"), ("2", "Russia"), ("2.1", "Sanctions")]
     assert agenda.get_json()["items"][1]["starts_at"] == "2027-03-16T10:15:00+00:00"
@@ -115,7 +115,7 @@ def test_agenda_numbering_and_if_match(make, editor, viewer):
     moved = editor.post(f"/agenda-items/{item_id}/move", json={"position": 2})
     assert moved.status_code == 200
     assert editor.delete(f"/agenda-items/{second.get_json()['id']}").status_code == 204
-    titles = [i["title"] for i in viewer.get(f"/meetings/{meeting.id}/agenda").get_json()["items"]]
+    titles = [i["title"] for i in editor.get(f"/meetings/{meeting.id}/agenda").get_json()["items"]]
     assert titles == ["Welcome"]
 
 
