@@ -8,9 +8,11 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from app.agendas import services as agendas
+from app.agendas import versions
+from app.agendas.overview import reader_side
 from app.audit import services as audit
 from app.auth.models import Role
-from app.auth.web import role_required
+from app.auth.web import current_actor, role_required
 from app.core import clock
 from app.core.timezones import utc_to_local
 from app.extensions import db_session
@@ -32,6 +34,7 @@ nav_link(
 nav_link(bp, "meetings.calendar", "Calendar", Role.VIEWER, order=25)
 
 PER_PAGE = 25
+DRAFT_AGENDA_ACTIONS = ("agenda_item.", "agenda_paper.", "agenda_action.", "agenda_actions.")
 
 
 @bp.get("")
@@ -67,12 +70,22 @@ def show(meeting_id: int) -> ResponseReturnValue:
     history = audit.history_of(
         session, {"meeting": [meeting.id], "invitation": [i.id for i in invites]}
     )
+    actor = current_actor()
+    if actor is None or not actor.has_role(Role.EDITOR):
+        # Draft agenda work (item titles, side-only items) is for editors; readers see the
+        # circulated agenda on the agenda page.
+        history = [e for e in history if not e.action.startswith(DRAFT_AGENDA_ACTIONS)]
     return render_template(
         "meetings/show.html",
         meeting=meeting,
         delegation=delegations.delegation(meeting),
         invitations=invites,
-        agenda=agendas.numbered(meeting, agendas.items_of(session, meeting.id)),
+        agenda=agendas.numbered(
+            meeting,
+            agendas.items_of(session, meeting.id),
+            visible_to=reader_side(session, current_actor(), None),
+        ),
+        agenda_version=versions.latest_version(session, meeting.id),
         agenda_url=endpoint_url("agendas.agenda", meeting_id=meeting.id),
         warnings=meetings.conflicts_for(session, meeting.id),
         history=history,

@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from app.auth.models import Role
 from app.meetings import catalogue
 from app.meetings.models import Meeting, MeetingStatus
-from tests.web.conftest import csrf_from
+from tests.web.conftest import csrf_from, sign_in
 
 
 def _form(client, path, **data):
@@ -239,3 +240,18 @@ def test_meeting_page_for_a_viewer_has_no_edit_controls(as_viewer, make):
     assert "/edit" not in html
     assert "Record reply" not in html
     assert as_viewer.get("/meetings/999999").status_code == 404
+
+
+def test_draft_agenda_items_show_to_editors_only(client, make, app):
+    meeting = make.meeting()
+    make.item(meeting, "Draft item not yet circulated")
+    viewer, editor = make.user(Role.VIEWER), make.user(Role.EDITOR)
+    sign_in(client, viewer)
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "No agenda circulated yet" in html
+    assert "Draft item not yet circulated" not in html
+    other = app.test_client()
+    sign_in(other, editor)
+    assert "Draft item not yet circulated" in other.get(f"/meetings/{meeting.id}").get_data(
+        as_text=True
+    )
