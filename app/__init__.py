@@ -27,6 +27,7 @@ from app.invitations.views import bp as invitations_bp
 from app.meetings.edit_views import bp as meetings_bp
 from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
+from app.scheduling.views import bp as scheduler_bp
 from app.settings import PROJECT_ROOT, Settings, load_settings
 from app.topics.views import bp as topics_bp
 from app.web.errors import register_error_handlers
@@ -110,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     register_api(app)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(invitations_bp)
-    for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp):
+    for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp, scheduler_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     init_templates(app)

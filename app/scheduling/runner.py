@@ -15,7 +15,8 @@ import os
 import socket
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -34,6 +35,28 @@ log = logging.getLogger(__name__)
 
 JOBSTORE_TABLE = "apscheduler_jobs"
 _active: list[SchedulerRunner] = []  # the runner whose APScheduler runs in this process
+
+
+class ResilientJobStore(SQLAlchemyJobStore):
+    """APScheduler 3 catches database errors from get_due_jobs but lets those from
+    update_job and get_next_run_time escape its main loop, which ends the scheduler thread for
+    good. Here they are logged instead: the job keeps its old next run time and runs again
+    once the database is back (jobs are idempotent sweeps), and the loop wakes up soon."""
+
+    RETRY = timedelta(seconds=10)
+
+    def update_job(self, job: Any) -> None:
+        try:
+            super().update_job(job)
+        except SQLAlchemyError as error:
+            log.warning("job store unavailable, %s not rescheduled: %s", job.id, error)
+
+    def get_next_run_time(self) -> datetime | None:
+        try:
+            return super().get_next_run_time()
+        except SQLAlchemyError as error:
+            log.warning("job store unavailable: %s", error)
+            return datetime.now(UTC) + self.RETRY
 
 
 def run_scheduled_job(job_id: str) -> None:
@@ -78,6 +101,9 @@ class SchedulerRunner:
         """Take or renew the lease, then start or stop APScheduler to match; never raises."""
         held = self._renew()
         try:
+            if held and self.scheduler is not None and not self._thread_alive():
+                log.error("APScheduler's thread died; restarting it")
+                self._stop()
             if held and self.scheduler is None:
                 self._start()
             elif not held and self.scheduler is not None:
@@ -150,7 +176,7 @@ class SchedulerRunner:
         with self.app.app_context():
             engine = db.engine
         scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
+            jobstores={"default": ResilientJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
             executors={"default": ThreadPoolExecutor(self.threads)},
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone="UTC",
@@ -165,6 +191,11 @@ class SchedulerRunner:
         _active.append(self)
         scheduler.resume()
         log.info("scheduler %s holds the lease and runs %d jobs", self.holder, len(JOBS))
+
+    def _thread_alive(self) -> bool:
+        """A backstop for errors APScheduler does not catch (its loop thread is private)."""
+        thread = getattr(self.scheduler, "_thread", None)
+        return thread is None or thread.is_alive()
 
     def _stop(self) -> None:
         scheduler, self.scheduler = self.scheduler, None

@@ -38,12 +38,24 @@ class SchedulerStatus:
     recent: Sequence[OutboxMessage]  # last sent
 
 
-def heartbeat(session: Session, now: datetime) -> dict[str, Any]:
-    """For /healthz: when the scheduler last renewed its lease, and whether it still holds it."""
+@dataclass(frozen=True)
+class Heartbeat:
+    last_seen: datetime | None  # the scheduler's last lease renewal
+    alive: bool  # it still holds an unexpired lease
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "alive": self.alive,
+        }
+
+
+def heartbeat(session: Session, now: datetime) -> Heartbeat:
+    """When the scheduler last renewed its lease, and whether it still holds it."""
     current = lease.current(session)
     if current is None:
-        return {"last_seen": None, "alive": False}
-    return {"last_seen": current.renewed_at.isoformat(), "alive": current.expires_at > now}
+        return Heartbeat(None, False)
+    return Heartbeat(current.renewed_at, current.expires_at > now)
 
 
 def status(

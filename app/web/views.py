@@ -27,7 +27,7 @@ def healthz() -> ResponseReturnValue:
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
-        scheduler = heartbeat(db.session(), clock.now())
+        scheduler = heartbeat(db.session(), clock.now()).as_json()
     except SQLAlchemyError:
         db.session.rollback()
         database = "unavailable"
@@ -46,4 +46,5 @@ def home() -> ResponseReturnValue:
     board = dashboard.build(
         db_session(), now, today, agenda_working_days=settings.agenda_due_working_days
     )
-    return render_template("home.html", board=board, now=now)
+    scheduler = heartbeat(db_session(), now)
+    return render_template("home.html", board=board, now=now, scheduler=scheduler)

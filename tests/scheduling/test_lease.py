@@ -12,17 +12,17 @@ TTL = timedelta(seconds=60)
 
 
 def test_one_holder_at_a_time_and_takeover_after_expiry(session):
-    assert heartbeat(session, T0) == {"last_seen": None, "alive": False}
+    assert heartbeat(session, T0).as_json() == {"last_seen": None, "alive": False}
     assert lease.acquire(session, "a", T0, TTL)
     assert not lease.acquire(session, "b", T0 + timedelta(seconds=59), TTL)
     assert lease.acquire(session, "a", T0 + timedelta(seconds=30), TTL)  # renewal
     assert not lease.acquire(session, "b", T0 + timedelta(seconds=89), TTL)
-    assert heartbeat(session, T0 + timedelta(seconds=89)) == {
+    assert heartbeat(session, T0 + timedelta(seconds=89)).as_json() == {
         "last_seen": (T0 + timedelta(seconds=30)).isoformat(),
         "alive": True,
     }
     # a stops renewing: b takes over once the lease has expired, and a cannot renew.
-    assert heartbeat(session, T0 + timedelta(seconds=91))["alive"] is False
+    assert heartbeat(session, T0 + timedelta(seconds=91)).alive is False
     assert lease.acquire(session, "b", T0 + timedelta(seconds=91), TTL)
     assert not lease.acquire(session, "a", T0 + timedelta(seconds=92), TTL)
     assert lease.current(session).holder == "b"

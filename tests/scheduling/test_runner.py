@@ -6,9 +6,11 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from app.core.sqlite import write_intent
@@ -18,7 +20,8 @@ from app.notifications.models import OutboxMessage, SentLog
 from app.people.models import Side
 from app.scheduling import services
 from app.scheduling.jobs import JOBS, JOBS_BY_ID
-from app.scheduling.runner import SchedulerRunner
+from app.scheduling.runner import ResilientJobStore, SchedulerRunner
+from tests.databases import backend_name
 from tests.factories import Factory
 
 T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
@@ -245,3 +248,67 @@ def test_daily_jobs_keep_local_time_across_the_clock_change(live_app, now, expec
         "cadence-alerts": expected_utc,
         "agenda-deadlines": expected_utc + timedelta(minutes=30),
     }
+
+
+@pytest.mark.skipif(backend_name() != "sqlite", reason="moves the SQLite file away")
+def test_a_database_outage_pauses_the_scheduler_and_it_recovers(live_app, smtp):
+    """The database file disappears (every query fails): steps and jobs log and carry on,
+    the scheduler stands by once its lease can no longer be confirmed, and it starts again
+    when the database is back."""
+    server, _ = smtp
+    with live_app.app_context():
+        path = Path(db.engine.url.database)
+    files = [path.parent / (path.name + suffix) for suffix in ("", "-wal", "-shm")]
+    with time_machine.travel(T0, tick=False) as traveller:
+        seed(live_app, open_count=1, declined_count=0)
+        runner = CountingRunner(live_app, "survivor")
+        try:
+            assert runner.step() is True
+            assert wait_for(lambda: set(runner.runs) >= INTERVAL_JOBS)  # first runs done
+            _dispose(live_app)
+            for file in files:  # the database goes away
+                if file.exists():
+                    file.rename(file.with_name(file.name + ".away"))
+            try:
+                assert runner.run_job("invitation-emails") is None  # logged, not raised
+                assert runner.step() is True  # the confirmed lease still has time
+                traveller.shift(timedelta(seconds=61))
+                assert runner.step() is False  # cannot confirm it any more: stand by
+                assert runner.scheduler is None
+            finally:
+                _dispose(live_app)
+                for file in files:  # the empty stand-in SQLite made meanwhile
+                    file.unlink(missing_ok=True)
+                for file in files:
+                    away = file.with_name(file.name + ".away")
+                    if away.exists():
+                        away.rename(file)
+            assert runner.step() is True
+            assert runner.scheduler is not None
+            assert runner.run_job("invitation-emails") is not None  # ran, did not fail
+            assert runner.run_job("deliver-outbox") is not None
+        finally:
+            runner.shutdown()
+    assert len(server.received) == 1  # the invitation, sent once, before the outage
+
+
+def _dispose(app):
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_job_store_survives_database_errors_apscheduler_would_not_catch(tmp_path):
+    """update_job and get_next_run_time raising would end APScheduler's thread for good."""
+    store = ResilientJobStore(url=f"sqlite:///{tmp_path / 'gone.sqlite3'}")  # no table in it
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.start(paused=True)
+    try:
+        job = scheduler.add_job(print, "interval", seconds=30, id="probe")
+        store.update_job(job)  # logged, not raised
+    finally:
+        scheduler.shutdown()
+    soon = store.get_next_run_time()
+    assert soon is not None
+    assert timedelta(0) < soon - datetime.now(UTC) <= ResilientJobStore.RETRY
+    store.engine.dispose()

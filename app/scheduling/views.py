@@ -1,0 +1,40 @@
+"""The scheduler page for admins: heartbeat, jobs and next runs, the outbox and failures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from app.auth.models import Role
+from app.auth.web import current_actor, role_required
+from app.core import clock
+from app.core.errors import EntenteError
+from app.extensions import db, db_session
+from app.notifications import outbox
+from app.scheduling import services
+from app.web.nav import nav_link
+
+bp = Blueprint("scheduler", __name__)
+nav_link(bp, "scheduler.index", "Scheduler", Role.ADMIN, order=95, active_prefix="scheduler.")
+
+
+@bp.get("/admin/scheduler")
+@role_required(Role.ADMIN)
+def index() -> ResponseReturnValue:
+    settings = current_app.extensions["entente.settings"]
+    report = services.status(db_session(), settings, clock.now())
+    return render_template("scheduling/index.html", report=report)
+
+
+@bp.post("/admin/scheduler/outbox/<int:outbox_id>/retry")
+@role_required(Role.ADMIN)
+def retry(outbox_id: int) -> ResponseReturnValue:
+    """Queue a failed or uncertain e-mail again: an admin's decision (it may have gone out)."""
+    try:
+        row = outbox.requeue(db_session(), current_actor(), outbox_id, clock.now())
+        db.session.commit()
+        flash(f"The e-mail to {row.recipient} is queued again.", "success")
+    except EntenteError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("scheduler.index"))
