@@ -31,14 +31,15 @@ from app.settings import Settings
 
 MOVED = "meeting.moved"
 STATUS_ACTIONS = frozenset(f"meeting.{status.value}" for status in MeetingStatus)
-# Re-circulation of the agenda: recorded by the agenda workflow on the meeting.
-AGENDA_RECIRCULATED = frozenset({"agenda.recirculated"})
+# agendas.versions records each circulated version on the meeting; from version 2 on it is a
+# re-circulation that participants hear about (the first goes out with the papers).
+AGENDA_CIRCULATED = "agenda.circulated"
 PARTICIPANT_ADDED = "participant.added"
 PARTICIPANT_REMOVED = "participant.removed"
 ACTIONS = (
     {MOVED, "meeting.updated", PARTICIPANT_ADDED, PARTICIPANT_REMOVED}
     | STATUS_ACTIONS
-    | AGENDA_RECIRCULATED
+    | {AGENDA_CIRCULATED}
 )
 WINDOW = timedelta(days=7)  # older unprocessed changes (a long outage) are not announced
 NOT_ATTENDING = (InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
@@ -110,6 +111,12 @@ def _announce(
     if headline is None:
         return queued
     previous = _previous_when(meeting, entries)
+    details = [
+        str(line)
+        for entry in entries
+        if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
+        for line in entry.changes.get("changes") or []
+    ]
     for to in _recipients(session, meeting):
         queued += _queue(
             session,
@@ -122,6 +129,7 @@ def _announce(
             subject=f"{subject}: {meeting.title}",
             method=method,
             previous_when=previous,
+            details=details,
         )
     return queued
 
@@ -145,9 +153,22 @@ def _describe(
         for entry in entries
     ):
         return "The details of this meeting have changed.", "Updated", itip.REQUEST
-    if actions & AGENDA_RECIRCULATED:
-        return "The agenda of this meeting has been re-circulated.", "Agenda", None
+    recirculated = [
+        entry for entry in entries if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
+    ]
+    if recirculated:
+        number = max(_version(entry) for entry in recirculated)
+        return (
+            f"The agenda of this meeting has been re-circulated (version {number}).",
+            "Agenda re-circulated",
+            None,
+        )
     return None, "", None
+
+
+def _version(entry: AuditEntry) -> int:
+    value = entry.changes.get("version")
+    return value if isinstance(value, int) else 0
 
 
 def _previous_when(meeting: Meeting, entries: Sequence[AuditEntry]) -> str:
@@ -189,6 +210,7 @@ def _queue(
     subject: str,
     method: str | None,
     previous_when: str = "",
+    details: Sequence[str] = (),
 ) -> int:
     draft = meeting_draft(
         key=key,
@@ -202,5 +224,6 @@ def _queue(
         method=method,
         headline=headline,
         previous_when=previous_when,
+        details=list(details),
     )
     return int(outbox.enqueue(session, draft, now))

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 import vobject
 
+from app.agendas.services import AgendaItemInput, update_item
+from app.agendas.versions import circulate
 from app.invitations.services import reply_to_invitation
 from app.meetings.delegations import add_participant
 from app.meetings.services import cancel_meeting, input_from, move_meeting, update_meeting
@@ -111,3 +113,23 @@ def test_changes_to_past_meetings_are_not_announced(session, make, smtp, mail_se
         update_meeting(session, None, meeting.id, data)
         assert sweep(session, mail_settings, datetime(2027, 3, 20, tzinfo=UTC)) == 0
     assert server.received == []
+
+
+def test_a_recirculated_agenda_is_announced_with_its_changes(session, make, smtp, mail_settings):
+    server, _ = smtp
+    with time_machine.travel(T0, tick=False):
+        meeting = setup_meeting(make, session)
+        item = make.item(meeting, "Russia")
+        sweep(session, mail_settings, T0)
+        circulate(session, None, meeting.id)  # the first circulation: no change to announce
+        assert sweep(session, mail_settings, T0) == 0
+        update_item(session, None, item.id, AgendaItemInput(title="Russia and Ukraine"))
+        circulate(session, None, meeting.id, final=True)
+        assert sweep(session, mail_settings, T0) == 2
+    [message] = [m.message for m in server.to("invited@uk.example")]
+    assert message["Subject"] == f"Agenda re-circulated: {meeting.title}"
+    body = message.get_body(("plain",)).get_content()
+    assert "re-circulated (version 2)" in body
+    assert "Russia and Ukraine" in body
+    assert not [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert server.to("declined@uk.example") == []
