@@ -17,6 +17,7 @@ from app.auth.models import Role
 from app.consultations import services as planning
 from app.core import clock
 from app.core.errors import EntenteError
+from app.core.sqlite import write_intent
 from app.demo import seed_demo, seed_synthetic
 from app.extensions import db, db_session
 
@@ -29,13 +30,16 @@ consultations_cli = AppGroup(
 
 
 def in_transaction(func: F) -> F:
-    """Run a command as one unit of work; a service error becomes a clear CLI message."""
+    """Run a command as one unit of work; a service error becomes a clear CLI message.
+    On SQLite it takes the write lock up front, so it queues behind web writers rather than
+    failing with "database is locked" (see app/core/sqlite.py)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = func(*args, **kwargs)
-            db.session.commit()
+            with write_intent():
+                result = func(*args, **kwargs)
+                db.session.commit()
             return result
         except EntenteError as error:
             db.session.rollback()

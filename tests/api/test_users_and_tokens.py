@@ -6,7 +6,11 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import time_machine
+from sqlalchemy import select
 
+from app.auth import services as auth
+from app.auth.models import ApiToken
 from app.extensions import limiter
 from tests.factories import PASSWORD
 
@@ -99,3 +103,25 @@ def test_tokens_and_passwords_never_reach_the_logs(verbose_logs, make, client):
     assert any("refused" in record.getMessage() for record in caplog.records)
     assert token not in logged
     assert PASSWORD not in logged
+
+
+def test_token_use_is_recorded_to_the_minute(make, session, client):
+    user = make.user("viewer")
+    token = auth.issue_api_token(session, None, user.id, "clock")
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    row = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+    with time_machine.travel("2031-01-01 09:00:00+00:00", tick=False):
+        assert client.get("/api/v1/topics", headers=headers).status_code == 200
+        session.refresh(row)
+        first = row.last_used_at
+        assert first is not None
+    with time_machine.travel("2031-01-01 09:00:30+00:00", tick=False):
+        client.get("/api/v1/topics", headers=headers)
+        session.refresh(row)
+        assert row.last_used_at == first  # no write for every request
+    with time_machine.travel("2031-01-01 09:02:00+00:00", tick=False):
+        client.get("/api/v1/topics", headers=headers)
+        session.refresh(row)
+        assert row.last_used_at is not None
+        assert row.last_used_at > first
