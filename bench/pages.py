@@ -39,6 +39,7 @@ PAGES = [
     ("calendar (this month)", "/meetings/calendar"),
     ("meeting page (demo)", "/meetings/1"),
     ("meeting page (synthetic)", "/meetings/5000"),
+    ("agenda page (demo)", "/meetings/1/agenda"),
     ("create meeting form", "/meetings/new"),
     ("edit meeting form", "/meetings/1/edit"),
     ("invitations", "/invitations"),
