@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.core.timezones import utc_to_local
 from app.core.upsert import insert_ignoring_duplicates
 from app.invitations.models import Invitation, InvitationStatus
+from app.invitations.tasks import invitation_key
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import CALENDAR_FIELDS
 from app.notifications import itip, outbox
@@ -41,6 +42,7 @@ ACTIONS = (
     | STATUS_ACTIONS
     | {AGENDA_CIRCULATED}
 )
+WITHDRAWN = "invitation.withdrawn"  # the invited person gets a CANCEL for their entry
 WINDOW = timedelta(days=7)  # older unprocessed changes (a long outage) are not announced
 NOT_ATTENDING = (InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
 
@@ -49,8 +51,10 @@ def notify_meeting_changes(session: Session, settings: Settings, now: datetime, 
     pending = session.scalars(
         select(AuditEntry)
         .where(
-            AuditEntry.entity_type == "meeting",
-            AuditEntry.action.in_(sorted(ACTIONS)),
+            or_(
+                and_(AuditEntry.entity_type == "meeting", AuditEntry.action.in_(sorted(ACTIONS))),
+                and_(AuditEntry.entity_type == "invitation", AuditEntry.action == WITHDRAWN),
+            ),
             AuditEntry.at >= now - WINDOW,
             ~exists().where(NotifiedChange.audit_entry_id == AuditEntry.id),
         )
@@ -58,8 +62,9 @@ def notify_meeting_changes(session: Session, settings: Settings, now: datetime, 
     ).all()
     by_meeting: dict[int, list[AuditEntry]] = defaultdict(list)
     for entry in pending:
-        if entry.entity_id is not None:
-            by_meeting[entry.entity_id].append(entry)
+        meeting_id = _meeting_of(session, entry)
+        if meeting_id is not None:
+            by_meeting[meeting_id].append(entry)
     queued = 0
     for meeting_id, entries in by_meeting.items():
         claimed = [
@@ -74,6 +79,13 @@ def notify_meeting_changes(session: Session, settings: Settings, now: datetime, 
             continue
         queued += _announce(session, settings, now, meeting, claimed)
     return queued
+
+
+def _meeting_of(session: Session, entry: AuditEntry) -> int | None:
+    if entry.entity_type == "invitation" and entry.entity_id is not None:
+        invitation = session.get(Invitation, entry.entity_id)
+        return invitation.meeting_id if invitation is not None else None
+    return entry.entity_id
 
 
 def _announce(
@@ -107,6 +119,7 @@ def _announce(
             subject=f"{'Delegation' if joined else 'Removed from delegation'}: {meeting.title}",
             method=itip.REQUEST if joined else itip.CANCEL,
         )
+    queued += _cancel_withdrawn(session, settings, now, meeting, entries, last)
     headline, subject, method = _describe(meeting, entries)
     if headline is None:
         return queued
@@ -130,6 +143,37 @@ def _announce(
             method=method,
             previous_when=previous,
             details=details,
+        )
+    return queued
+
+
+def _cancel_withdrawn(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    meeting: Meeting,
+    entries: Sequence[AuditEntry],
+    last: int,
+) -> int:
+    """A withdrawn invitation whose e-mail (with its REQUEST) went out: CANCEL that entry."""
+    ids = [e.entity_id for e in entries if e.action == WITHDRAWN and e.entity_id is not None]
+    invited = outbox.existing_keys(session, [invitation_key(i) for i in ids])
+    queued = 0
+    for invitation_id in ids:
+        invitation = session.get(Invitation, invitation_id)
+        to = recipient_of(invitation.invitee_person) if invitation is not None else None
+        if to is None or invitation_key(invitation_id) not in invited or meeting.is_cancelled:
+            continue
+        queued += _queue(
+            session,
+            settings,
+            now,
+            meeting,
+            to,
+            key=f"change:{meeting.id}:{last}:{to.addr_spec}",
+            headline="The invitation to this meeting has been withdrawn.",
+            subject=f"Invitation withdrawn: {meeting.title}",
+            method=itip.CANCEL,
         )
     return queued
 

@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 import vobject
+from sqlalchemy import select
 
 from app.agendas.services import AgendaItemInput, update_item
 from app.agendas.versions import circulate
-from app.invitations.services import reply_to_invitation
+from app.invitations.models import Invitation
+from app.invitations.services import reply_to_invitation, withdraw_invitation
+from app.invitations.tasks import send_invitations
 from app.meetings.delegations import add_participant
 from app.meetings.services import cancel_meeting, input_from, move_meeting, update_meeting
 from app.meetings.tasks import notify_meeting_changes
@@ -133,3 +136,30 @@ def test_a_recirculated_agenda_is_announced_with_its_changes(session, make, smtp
     assert "Russia and Ukraine" in body
     assert not [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     assert server.to("declined@uk.example") == []
+
+
+def test_a_withdrawn_invitation_cancels_the_invited_persons_entry(
+    session, make, smtp, mail_settings
+):
+    server, _ = smtp
+    with time_machine.travel(T0, tick=False):
+        meeting = setup_meeting(make, session)
+        send_invitations(session, mail_settings, T0, "test")
+        sweep(session, mail_settings, T0)
+        [invitation_mail] = server.to("invited@uk.example")
+        assert calendar_of(invitation_mail)[0] == "REQUEST"
+        invitation = session.scalar(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting.id, Invitation.status == "invited"
+            )
+        )
+        withdraw_invitation(session, None, invitation.id)
+        assert sweep(session, mail_settings, T0) == 1
+        assert sweep(session, mail_settings, T0) == 0
+    [_, cancel] = server.to("invited@uk.example")
+    assert cancel.message["Subject"] == f"Invitation withdrawn: {meeting.title}"
+    method, calendar = calendar_of(cancel)
+    assert method == "CANCEL"
+    assert calendar.vevent.uid.value == meeting.uid
+    assert calendar.vevent.attendee.value == "mailto:invited@uk.example"
+    assert len(server.to("delegate@uk.example")) == 1  # only the earlier "added" message
