@@ -228,3 +228,15 @@ def test_itip_times_survive_dst_in_an_independent_parser(session, make, smtp, ma
         event = vobject.readOne(calendar_part.get_content()).vevent
         assert event.dtstart.value == meeting.start_utc
         assert event.dtend.value == meeting.end_utc
+
+
+def test_run_job_command_runs_one_sweep_now(session, make, cli):
+    with time_machine.travel(T0, tick=False):
+        invited(make)
+        first = cli.invoke(args=["scheduler", "run-job", "invitation-emails"])
+        again = cli.invoke(args=["scheduler", "run-job", "invitation-emails"])
+        unknown = cli.invoke(args=["scheduler", "run-job", "no-such-job"])
+    assert first.output.strip() == "invitation-emails: 1"
+    assert again.output.strip() == "invitation-emails: 0"
+    assert unknown.exit_code != 0
+    assert "Invalid value" in unknown.output

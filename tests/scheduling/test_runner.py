@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from app.core.sqlite import write_intent
 from app.extensions import db
@@ -312,3 +312,31 @@ def test_the_job_store_survives_database_errors_apscheduler_would_not_catch(tmp_
     assert soon is not None
     assert timedelta(0) < soon - datetime.now(UTC) <= ResilientJobStore.RETRY
     store.engine.dispose()
+
+
+@pytest.mark.skipif(backend_name() != "postgresql", reason="PostgreSQL only")
+def test_the_scheduler_heals_after_its_postgresql_connections_are_killed(live_app, smtp):
+    server, _ = smtp
+    with time_machine.travel(T0, tick=False):
+        seed(live_app, open_count=1, declined_count=0)
+        runner = SchedulerRunner(live_app, "survivor")
+        assert runner.run_job("invitation-emails") == 1
+        with live_app.app_context():
+            url = db.engine.url
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            killed = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": url.database},
+            ).scalar_one()
+        admin.dispose()
+        assert killed >= 1
+        assert runner.step() is True
+        try:
+            assert runner.run_job("deliver-outbox") == 1
+        finally:
+            runner.shutdown()
+    assert len(server.received) == 1
