@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem
@@ -20,6 +20,7 @@ from app.core.errors import (
     StaleVersion,
     ValidationError,
 )
+from app.core.paging import Page, paginate
 from app.invitations.models import (
     INVITATION_TRANSITIONS,
     Invitation,
@@ -65,6 +66,17 @@ def get_invitation(session: Session, invitation_id: int) -> Invitation:
 def list_invitations(
     session: Session, filters: InvitationFilter = InvitationFilter()
 ) -> Sequence[Invitation]:
+    return session.scalars(_invitations_query(filters)).all()
+
+
+def page_of_invitations(
+    session: Session, filters: InvitationFilter, *, page: int = 1, per_page: int = 50
+) -> Page[Invitation]:
+    """One page of `list_invitations`, for lists that grow long."""
+    return paginate(session, _invitations_query(filters), page, per_page)
+
+
+def _invitations_query(filters: InvitationFilter) -> Select[Invitation]:
     query = select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
     if filters.meeting_id is not None:
         query = query.where(Invitation.meeting_id == filters.meeting_id)
@@ -84,7 +96,7 @@ def list_invitations(
                 )
             )
         )
-    return session.scalars(query.order_by(Invitation.reply_deadline, Invitation.id)).all()
+    return query.order_by(Invitation.reply_deadline, Invitation.id)
 
 
 def issue_invitation(session: Session, actor: User | None, data: InvitationInput) -> Invitation:

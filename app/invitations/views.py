@@ -21,6 +21,7 @@ from app.people import services as people
 from app.web.forms import apply_error, int_or_none, optional_choices, options
 from app.web.nav import nav_link
 
+PER_PAGE = 50
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 nav_link(
     bp, "invitations.index", "Invitations", Role.VIEWER, order=40, active_prefix="invitations."
@@ -36,8 +37,10 @@ def index() -> ResponseReturnValue:
         open_only=status == "open",
         status=InvitationStatus(status) if status in set(InvitationStatus) else None,
     )
-    rows = invitations.list_invitations(db_session(), filters)
-    return render_template("invitations/index.html", invitations=rows, status=status)
+    page = invitations.page_of_invitations(
+        db_session(), filters, page=int_or_none(request.args.get("page")) or 1, per_page=PER_PAGE
+    )
+    return render_template("invitations/index.html", page=page, status=status)
 
 
 @bp.route("/new/<int:meeting_id>", methods=["GET", "POST"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.core.paging import Page, paginate
 from app.people.models import Organisation, Person, Side
 
 if TYPE_CHECKING:
@@ -73,10 +74,20 @@ def create_organisation(
 
 
 def list_people(session: Session, organisation_id: int | None = None) -> Sequence[Person]:
-    query = select(Person).order_by(Person.full_name)
+    return session.scalars(_people_query(organisation_id)).all()
+
+
+def page_of_people(
+    session: Session, organisation_id: int | None = None, *, page: int = 1, per_page: int = 50
+) -> Page[Person]:
+    return paginate(session, _people_query(organisation_id), page, per_page)
+
+
+def _people_query(organisation_id: int | None) -> Select[Person]:
+    query = select(Person).order_by(Person.full_name, Person.id)
     if organisation_id is not None:
         query = query.where(Person.organisation_id == organisation_id)
-    return session.scalars(query).all()
+    return query
 
 
 def get_person(session: Session, person_id: int) -> Person:

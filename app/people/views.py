@@ -18,6 +18,7 @@ from app.web.nav import nav_link
 
 bp = Blueprint("people", __name__)
 nav_link(bp, "people.index", "People", Role.VIEWER, order=55, active_prefix="people.")
+PER_PAGE = 50
 SIDES = [("uk", "United Kingdom"), ("eu", "European Union")]
 
 
@@ -47,10 +48,12 @@ class OrganisationForm(FlaskForm):
 def index() -> ResponseReturnValue:
     session = db_session()
     organisation_id = int_or_none(request.args.get("organisation"))
-    rows = people.list_people(session, organisation_id)
+    page = people.page_of_people(
+        session, organisation_id, page=int_or_none(request.args.get("page")) or 1, per_page=PER_PAGE
+    )
     return render_template(
         "people/index.html",
-        people=rows,
+        page=page,
         organisations=people.list_organisations(session),
         organisation_id=organisation_id,
     )

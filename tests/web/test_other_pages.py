@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -220,3 +220,37 @@ def test_agendas_due_lists_uncirculated_agendas_falling_due(as_viewer, make, ses
     assert "late" in panel
     assert far.title not in panel
     assert "Circulated agenda meeting" not in panel
+
+
+def test_people_list_is_paged_in_name_order(as_viewer, make):
+    unit = make.organisation(Side.UK)
+    for n in range(55):
+        make.person(unit, full_name=f"Paged Person {n:02d}")
+    first = as_viewer.get(f"/people?organisation={unit.id}").get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    assert "Paged Person 49" in first
+    assert "Paged Person 50" not in first
+    second = as_viewer.get(f"/people?organisation={unit.id}&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second
+    assert "Paged Person 54" in second
+    assert "Paged Person 49" not in second
+    # the link to the previous page keeps the filter
+    assert f"organisation={unit.id}" in second.split('rel="prev"')[0].rsplit("href=", 1)[1]
+
+
+def test_invitations_list_is_paged_and_keeps_the_status(as_viewer, make):
+    meetings = [make.meeting(title=f"Invited meeting {n:02d}") for n in range(52)]
+    for n, meeting in enumerate(meetings):
+        make.invitation(
+            meeting, reply_deadline=datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=n)
+        )
+    first = as_viewer.get("/invitations?status=open").get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    assert "Invited meeting 00" in first
+    assert "Invited meeting 50" not in first
+    second = as_viewer.get("/invitations?status=open&page=2").get_data(as_text=True)
+    assert "Invited meeting 51" in second
+    assert "Invited meeting 00" not in second
+    beyond = as_viewer.get("/invitations?status=open&page=999")
+    assert beyond.status_code == 200
+    assert "Page 2 of 2" in beyond.get_data(as_text=True)
