@@ -17,7 +17,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -26,7 +27,9 @@ from app.agendas import labels
 from app.agendas.document import AgendaDocument
 
 XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-COLUMN_WIDTHS = (Mm(14), Mm(16), Mm(88), Mm(28), Mm(28))
+COLUMN_WIDTHS = (Mm(12), Mm(14), Mm(90), Mm(34), Mm(24))  # 174 mm: the A4 text width
+FACT_WIDTHS = (Mm(28), Mm(146))
+PAPER_SIZE = Pt(9)
 
 
 def clean(value: object) -> str:
@@ -117,6 +120,7 @@ def _title_block(word: WordDocument, doc: AgendaDocument) -> None:
         cells = facts.add_row().cells
         cells[0].text = label
         cells[1].text = clean(value)
+    _fix_widths(facts, FACT_WIDTHS)
     word.add_paragraph()
 
 
@@ -143,22 +147,46 @@ def _items_table(word: WordDocument, doc: AgendaDocument) -> None:
         if row.notes:
             cells[2].add_paragraph(clean(row.notes))
         for paper in row.papers:
-            cited = cells[2].add_paragraph()
-            cited.add_run(clean(paper.citation)).bold = True
-            if paper.title:
-                cited.add_run(f" – {clean(paper.title)}")
+            _paper_line(cells[2].add_paragraph(), clean(paper.citation), clean(paper.title))
         purpose = labels.purpose(row.purpose)
         if row.duration_minutes:
             purpose = f"{purpose}\n{labels.minutes(row.duration_minutes)}".strip()
         cells[3].text = purpose
         cells[4].text = clean(row.lead)
-    for row_cells in table.rows:
-        for cell, width in zip(row_cells.cells, COLUMN_WIDTHS, strict=True):
+    _fix_widths(table, COLUMN_WIDTHS)
+    for table_row in table.rows:
+        _keep_row_together(table_row)
+
+
+def _paper_line(paragraph: Paragraph, citation: str, title: str) -> None:
+    """A paper under its item, smaller than the item: the reference in bold, then its title."""
+    reference = paragraph.add_run(citation)
+    reference.bold = True
+    reference.font.size = PAPER_SIZE
+    if title:
+        paragraph.add_run(f" – {title}").font.size = PAPER_SIZE
+
+
+def _fix_widths(table: Table, widths: tuple[Length, ...]) -> None:
+    """Set the widths both on the grid (LibreOffice, Google Docs) and on every cell (Word)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, widths, strict=True):
             cell.width = width
 
 
-def _repeat_header(row: object) -> None:
-    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _keep_row_together(row: _Row) -> None:
+    """An item never breaks across pages (the header row repeats on the next one)."""
+    properties = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    properties.append(keep)
+
+
+def _repeat_header(row: _Row) -> None:
+    properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)

@@ -7,6 +7,9 @@ import re
 from datetime import datetime
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
 from pypdf import PdfReader
 
 from app.agendas import papers, versions
@@ -111,6 +114,21 @@ def test_word_has_real_headings_an_editable_table_and_the_marking(session, agend
     assert "ENT 12/26 REV 1 (OR. en)" in items[3][2]
     assert [row[0] for row in items[1:]] == ["1", "2", "2.1", "2.2", "3", "4"]
     assert items[2][3] == "For discussion"
+
+
+def test_word_table_fits_the_page_and_keeps_each_item_on_one_page(session, agenda_meeting):
+    version = versions.circulate(session, None, agenda_meeting.id)
+    word = Document(
+        io.BytesIO(render_docx(build_document(versions.version_source(version), version)))
+    )
+    section = word.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    items = word.tables[1]
+    grid = [column.width for column in items.columns]
+    assert abs(sum(grid) - text_width) < Mm(1)
+    assert grid[2] == max(grid)  # the item column is the widest
+    assert all(cell.width == grid[n] for row in items.rows for n, cell in enumerate(row.cells))
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in items.rows)
 
 
 def test_french_labels_follow_the_requested_language(session, agenda_meeting):
