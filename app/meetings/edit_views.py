@@ -8,6 +8,7 @@ saved first) is refused with the input kept.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -42,20 +43,15 @@ def new() -> ResponseReturnValue:
     _choices(form)
     if not form.is_submitted():
         form.timezone.data = "Europe/London"
-    problem, warnings = "", []
+    attempt = _Attempt()
     if form.validate_on_submit():
-        try:
-            result = meetings.create_meeting(db_session(), current_actor(), _input(form))
-            if _confirmed(form, result.warnings):
-                db.session.commit()
-                flash(f"Meeting “{result.meeting.title}” created.", "success")
-                return redirect(url_for("meetings.show", meeting_id=result.meeting.id))
-            warnings = result.warnings
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error, ALIASES)
-    return render_template(
-        "meetings/form.html", form=form, meeting=None, problem=problem, warnings=warnings
+        attempt = _save(
+            form,
+            lambda: meetings.create_meeting(db_session(), current_actor(), _input(form)),
+            lambda result: f"Meeting “{result.meeting.title}” created.",
+        )
+    return attempt.response or render_template(
+        "meetings/form.html", form=form, meeting=None, **attempt.context
     )
 
 
@@ -67,29 +63,21 @@ def edit(meeting_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         _fill(form, meeting)
     _choices(form, meeting)
-    problem, warnings = "", []
+    attempt = _Attempt()
     if form.validate_on_submit():
-        try:
-            result = meetings.update_meeting(
+        attempt = _save(
+            form,
+            lambda: meetings.update_meeting(
                 db_session(),
                 current_actor(),
                 meeting_id,
                 _input(form),
                 expected_version=int_or_none(form.version.data),
-            )
-            if _confirmed(form, result.warnings):
-                db.session.commit()
-                flash("Your changes are saved.", "success")
-                return redirect(url_for("meetings.show", meeting_id=meeting_id))
-            warnings = result.warnings
-        except StaleVersion as error:
-            db.session.rollback()
-            problem = _stale_message(error)
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error, ALIASES)
-    return render_template(
-        "meetings/form.html", form=form, meeting=meeting, problem=problem, warnings=warnings
+            ),
+            lambda _result: "Your changes are saved.",
+        )
+    return attempt.response or render_template(
+        "meetings/form.html", form=form, meeting=meeting, **attempt.context
     )
 
 
@@ -103,10 +91,11 @@ def move(meeting_id: int) -> ResponseReturnValue:
         form.timezone.data = meeting.timezone
         form.version.data = str(meeting.version)
     form.timezone.choices = zone_choices(meeting.timezone)
-    problem, warnings = "", []
+    attempt = _Attempt()
     if form.validate_on_submit():
-        try:
-            result = meetings.move_meeting(
+        attempt = _save(
+            form,
+            lambda: meetings.move_meeting(
                 db_session(),
                 current_actor(),
                 meeting_id,
@@ -114,20 +103,11 @@ def move(meeting_id: int) -> ResponseReturnValue:
                 form.end(),
                 form.timezone.data,
                 expected_version=int_or_none(form.version.data),
-            )
-            if _confirmed(form, result.warnings):
-                db.session.commit()
-                flash("The meeting is moved; calendars will show the new time.", "success")
-                return redirect(url_for("meetings.show", meeting_id=meeting_id))
-            warnings = result.warnings
-        except StaleVersion as error:
-            db.session.rollback()
-            problem = _stale_message(error)
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error, ALIASES)
-    return render_template(
-        "meetings/move.html", form=form, meeting=meeting, problem=problem, warnings=warnings
+            ),
+            lambda _result: "The meeting is moved; calendars will show the new time.",
+        )
+    return attempt.response or render_template(
+        "meetings/move.html", form=form, meeting=meeting, **attempt.context
     )
 
 
@@ -208,12 +188,40 @@ def remove_participant(meeting_id: int, person_id: int) -> ResponseReturnValue:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _confirmed(form: MeetingForm | MoveForm, warnings: list[Warning]) -> bool:
-    """No warnings, or the user ticked "save anyway"; otherwise undo and ask."""
-    if not warnings or form.confirm_warnings.data:
-        return True
-    db.session.rollback()
-    return False
+@dataclasses.dataclass
+class _Attempt:
+    """What a save came to: a redirect, or the form again with a problem or warnings."""
+
+    response: ResponseReturnValue | None = None
+    problem: str = ""
+    warnings: list[Warning] = dataclasses.field(default_factory=list)
+
+    @property
+    def context(self) -> dict[str, object]:
+        return {"problem": self.problem, "warnings": self.warnings}
+
+
+def _save(
+    form: MeetingForm | MoveForm,
+    change: Callable[[], meetings.MeetingResult],
+    saved_message: Callable[[meetings.MeetingResult], str],
+) -> _Attempt:
+    """Make the change and commit it, unless it raised warnings the user has not accepted
+    ("save anyway"), a colleague saved first, or the input is refused: then nothing is kept."""
+    try:
+        result = change()
+    except StaleVersion as error:
+        db.session.rollback()
+        return _Attempt(problem=_stale_message(error))
+    except EntenteError as error:
+        db.session.rollback()
+        return _Attempt(problem=apply_error(form, error, ALIASES))
+    if result.warnings and not form.confirm_warnings.data:
+        db.session.rollback()
+        return _Attempt(warnings=result.warnings)
+    db.session.commit()
+    flash(saved_message(result), "success")
+    return _Attempt(redirect(url_for("meetings.show", meeting_id=result.meeting.id)))
 
 
 def _stale_message(error: StaleVersion) -> str:
