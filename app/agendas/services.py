@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.agendas.models import AgendaItem, ItemVisibility, Purpose
 from app.agendas.numbering import NumberedItem, number_items
@@ -40,7 +40,10 @@ class AgendaItemInput:
 
 def items_of(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
     return session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AgendaItem.position)
+        .options(selectinload(AgendaItem.papers))
     ).all()
 
 

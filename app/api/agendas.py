@@ -1,7 +1,8 @@
 """A meeting's agenda items: numbered reading order with start times; add, edit, move, remove.
 
-The agenda's ETag is a digest of its items: an edit sent with If-Match is refused (412) when
-anyone changed the agenda since it was read. Edits of one meeting's agenda take its row lock
+The agenda's ETag is a digest of its items and the papers listed under them (both are
+circulated): an edit sent with If-Match is refused (412) when anyone changed the agenda since
+it was read. Edits of one meeting's agenda take its row lock
 first, so the check and the change are one step.
 """
 
@@ -56,9 +57,25 @@ class AgendaItemOut(Schema):
     notes = Text(required=True)
 
 
+class AgendaPaperOut(Schema):
+    id = Integer(required=True)
+    item_id = Integer(required=True)
+    position = Integer(required=True)
+    reference = Text(required=True)
+    revision = Integer(required=True)
+    original_language = Text(required=True)
+    title = Text(required=True)
+    citation = Text(required=True, metadata={"example": "ENT 12/26 REV 1 (OR. en)"})
+
+
+class ListedPaperOut(AgendaPaperOut):
+    """A paper nested in a list (a subclass: the spec meets AgendaPaperOut on its own too)."""
+
+
 class NumberedItemOut(AgendaItemOut):
     number = Text(required=True)
     depth = Integer(required=True)
+    papers = List(Nested(ListedPaperOut), required=True)
     starts_at = Method(
         "_starts_at",
         required=True,
@@ -114,7 +131,11 @@ class _Numbered:
 
 def agenda_etag(items: list[AgendaItem] | Any) -> str:
     fields = list(AgendaItemOut().fields)
-    state = [{name: _plain(getattr(item, name)) for name in fields} for item in items]
+    state = [
+        {name: _plain(getattr(item, name)) for name in fields}
+        | {"papers": [[p.reference, p.revision, p.original_language, p.title] for p in item.papers]}
+        for item in items
+    ]
     digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:20]
     return f'"{digest}"'
 
@@ -123,14 +144,14 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def _locked_check(meeting_id: int, *, required: bool) -> None:
+def locked_agenda_check(meeting_id: int, *, required: bool) -> None:
     """Lock the agenda, then compare If-Match with its current ETag."""
     session = db_session()
     lock_agenda(session, meeting_id)
     check_if_match(agenda_etag(agendas.items_of(session, meeting_id)).strip('"'), required=required)
 
 
-def _with_agenda_etag(payload: Any, meeting_id: int, status: int = 200) -> Any:
+def with_agenda_etag(payload: Any, meeting_id: int, status: int = 200) -> Any:
     return payload, status, {"ETag": agenda_etag(agendas.items_of(db_session(), meeting_id))}
 
 
@@ -157,7 +178,7 @@ def get_agenda(meeting_id: int, query_data: dict[str, Any]) -> Any:
 @bp.doc(responses=OPTIONAL_IF_MATCH)
 def add_item(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Add an item at the end of the agenda or under `parent_id` (If-Match honoured)."""
-    _locked_check(meeting_id, required=False)
+    locked_agenda_check(meeting_id, required=False)
     values = dict(json_data)
     parent_id = values.pop("parent_id")
     item = agendas.add_item(
@@ -168,7 +189,7 @@ def add_item(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
         parent_id=parent_id,
     )
     db.session.commit()
-    return _with_agenda_etag(item, meeting_id, 201)
+    return with_agenda_etag(item, meeting_id, 201)
 
 
 @items_bp.patch("/<int:item_id>")
@@ -181,12 +202,12 @@ def update_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Change some fields of an item (If-Match with the agenda's ETag required)."""
     session = db_session()
     item = agendas.get_item(session, item_id)
-    _locked_check(item.meeting_id, required=True)
+    locked_agenda_check(item.meeting_id, required=True)
     current = {name: getattr(item, name) for name in ItemFields().fields}
     data = agendas.AgendaItemInput(**{**current, **json_data})
     item = agendas.update_item(session, current_api_user(), item_id, data)
     db.session.commit()
-    return _with_agenda_etag(item, item.meeting_id)
+    return with_agenda_etag(item, item.meeting_id)
 
 
 @items_bp.post("/<int:item_id>/move")
@@ -198,10 +219,10 @@ def update_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
 def move_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Put an item at `position` (1-based) under `parent_id` (If-Match honoured)."""
     session = db_session()
-    _locked_check(agendas.get_item(session, item_id).meeting_id, required=False)
+    locked_agenda_check(agendas.get_item(session, item_id).meeting_id, required=False)
     item = agendas.move_item(session, current_api_user(), item_id, **json_data)
     db.session.commit()
-    return _with_agenda_etag(item, item.meeting_id)
+    return with_agenda_etag(item, item.meeting_id)
 
 
 @items_bp.delete("/<int:item_id>")
@@ -212,7 +233,7 @@ def move_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
 def remove_item(item_id: int, headers: Any) -> Any:
     """Remove an item and its sub-items (If-Match honoured); the rest are renumbered."""
     session = db_session()
-    _locked_check(agendas.get_item(session, item_id).meeting_id, required=False)
+    locked_agenda_check(agendas.get_item(session, item_id).meeting_id, required=False)
     agendas.remove_item(session, current_api_user(), item_id)
     db.session.commit()
     return no_content()

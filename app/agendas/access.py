@@ -1,0 +1,78 @@
+"""Which draft items, papers and follow-up actions a reader may reach.
+
+A reader linked to one side's delegate never gets the other side's items: not the item, not
+the papers under it, not its outcome or actions. A hidden item is answered as not found, so
+that its existence does not leak either. An item is hidden when it, or any item above it,
+is for the other side only (as in the numbered agenda, which drops hidden items' children).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from app.agendas.models import AgendaItem, AgendaPaper, FollowUpAction
+from app.agendas.numbering import visible
+from app.agendas.outcomes import actions_of, get_action
+from app.agendas.overview import reader_side
+from app.agendas.services import get_item
+from app.core.errors import NotFound, PermissionDenied
+from app.meetings.services import get_meeting
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+def visible_to(item: AgendaItem, side: str | None) -> bool:
+    """True when `item` and every item above it may be seen by `side` (None: both sides)."""
+    node: AgendaItem | None = item
+    while node is not None:
+        if not visible(node, side):
+            return False
+        node = node.parent
+    return True
+
+
+def readable_item(
+    session: Session, user: User | None, item_id: int, *, meeting_id: int | None = None
+) -> AgendaItem:
+    """The item, if `user` may see it (and it belongs to `meeting_id` when given)."""
+    item = get_item(session, item_id)
+    hidden = not visible_to(item, reader_side(session, user, None))
+    if hidden or (meeting_id is not None and item.meeting_id != meeting_id):
+        raise NotFound(f"No agenda item with id {item_id}", field="item")
+    return item
+
+
+def readable_paper(session: Session, user: User | None, item_id: int, paper_id: int) -> AgendaPaper:
+    """A paper listed under the item `item_id`, if `user` may see that item."""
+    item = readable_item(session, user, item_id)
+    paper = next((p for p in item.papers if p.id == paper_id), None)
+    if paper is None:
+        raise NotFound(f"No paper with id {paper_id} under this item", field="paper")
+    return paper
+
+
+def readable_action(session: Session, user: User | None, action_id: int) -> FollowUpAction:
+    """The action, if `user` may see the item it was agreed under."""
+    action = get_action(session, action_id)
+    if not visible_to(action.item, reader_side(session, user, None)):
+        raise NotFound(f"No follow-up action with id {action_id}", field="action")
+    return action
+
+
+def readable_actions(
+    session: Session, user: User | None, meeting_id: int
+) -> Sequence[FollowUpAction]:
+    """The meeting's follow-up actions under items `user` may see, oldest first."""
+    meeting = get_meeting(session, meeting_id)
+    side = reader_side(session, user, None)
+    return [a for a in actions_of(session, meeting.id) if visible_to(a.item, side)]
+
+
+def require_both_sides(session: Session, user: User | None, what: str) -> None:
+    """Refuse an operation that acts on both sides' items to a reader of one side."""
+    if reader_side(session, user, None) is not None:
+        raise PermissionDenied(f"{what} acts on both sides' items: not for one side's delegates")
