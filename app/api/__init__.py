@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.api import (
+    agenda_outcomes,
     agenda_papers,
     agenda_versions,
     agendas,
@@ -23,14 +24,8 @@ from app.api.common import install_error_processor
 
 def register_api(app: Flask) -> None:
     install_error_processor(app)
-    modules = (topics, people, meetings, delegations, agendas, agenda_versions, agenda_papers)
-    for module in (
-        *modules,
-        invitations,
-        consultations,
-        subscriptions,
-        audit,
-        users,
-    ):
+    agenda_modules = (agendas, agenda_versions, agenda_papers, agenda_outcomes)
+    modules = (topics, people, meetings, delegations, *agenda_modules, invitations)
+    for module in (*modules, consultations, subscriptions, audit, users):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)

@@ -42,6 +42,11 @@ class Api:
             f"/api/v1{path}", json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs
         )
 
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> TestResponse:
+        return self.client.put(
+            f"/api/v1{path}", json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
+
     def delete(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.delete(
             f"/api/v1{path}", headers=self.headers(kwargs.pop("headers", None)), **kwargs

@@ -12,6 +12,7 @@ import collections
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy.orm import Session
 
 from app import create_app
+from app.agendas import outcomes, papers
 from app.auth import services as auth
 from app.auth.models import Role
 from app.extensions import limiter
@@ -60,9 +62,14 @@ schema.config.phases.coverage.unexpected_methods = set()
 
 @pytest.fixture
 def tokens(session: Session, make: factories.Factory) -> dict[Role, str]:
-    """A token per role, and some data for the operations to find."""
-    meeting = make.meeting()
-    make.item(meeting, "Opening")
+    """A token per role, and some data for the operations to find: a meeting with a later
+    round, an item with a paper and a follow-up action."""
+    series = make.series(slug="schemathesis-rounds")
+    meeting = make.meeting(series=series.id)
+    make.meeting(series=series.id, start=datetime(2027, 9, 14, 10), end=datetime(2027, 9, 14, 13))
+    item = make.item(meeting, "Opening")
+    papers.add_paper(session, None, item.id, "ENT 1/27")
+    outcomes.add_action(session, None, item.id, "Report back")
     make.invitation(meeting)
     make.person()
     tokens = {}
