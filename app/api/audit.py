@@ -1,4 +1,5 @@
-"""The audit log, read-only: who changed what, when, with full snapshots and field diffs."""
+"""The audit log, read-only and for editors as in the UI: who changed what, when, with snapshots
+and field diffs."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class AuditQuery(PageQuery):
 
 
 @bp.get("")
-@requires(bp, Role.VIEWER)
+@requires(bp, Role.EDITOR)
 @bp.input(AuditQuery, location="query")
 @bp.output(AuditPage)
 def list_entries(query_data: dict[str, Any]) -> Any:
