@@ -1,9 +1,11 @@
-"""Which draft items, papers and follow-up actions a reader may reach.
+"""Which draft items, papers and follow-up actions a reader may reach, in the UI and the API.
 
 A reader linked to one side's delegate never gets the other side's items: not the item, not
 the papers under it, not its outcome or actions. A hidden item is answered as not found, so
 that its existence does not leak either. An item is hidden when it, or any item above it,
 is for the other side only (as in the numbered agenda, which drops hidden items' children).
+What acts on both sides' items at once (circulating, reordering, carrying actions forward,
+removing an item with hidden sub-items) is for the joint secretariat, not for one side.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem, AgendaPaper, FollowUpAction
-from app.agendas.numbering import visible
+from app.agendas.numbering import visible_to
 from app.agendas.outcomes import actions_of, get_action
 from app.agendas.overview import reader_side
 from app.agendas.services import get_item
@@ -25,14 +27,9 @@ if TYPE_CHECKING:
     from app.auth.models import User
 
 
-def visible_to(item: AgendaItem, side: str | None) -> bool:
-    """True when `item` and every item above it may be seen by `side` (None: both sides)."""
-    node: AgendaItem | None = item
-    while node is not None:
-        if not visible(node, side):
-            return False
-        node = node.parent
-    return True
+def own_side(session: Session, user: User | None) -> str | None:
+    """The only side `user` may read ("uk" or "eu"), or None for the joint secretariat."""
+    return reader_side(session, user, None)
 
 
 def readable_item(
@@ -76,3 +73,20 @@ def require_both_sides(session: Session, user: User | None, what: str) -> None:
     """Refuse an operation that acts on both sides' items to a reader of one side."""
     if reader_side(session, user, None) is not None:
         raise PermissionDenied(f"{what} acts on both sides' items: not for one side's delegates")
+
+
+def removable_item(
+    session: Session, user: User | None, item_id: int, *, meeting_id: int | None = None
+) -> AgendaItem:
+    """The item, if `user` may see it and every sub-item that would go with it."""
+    item = readable_item(session, user, item_id, meeting_id=meeting_id)
+    side = reader_side(session, user, None)
+    if side is not None and not all(visible_to(child, side) for child in _below(item)):
+        raise PermissionDenied(
+            "This item has sub-items for the other side only: the secretariat removes it"
+        )
+    return item
+
+
+def _below(item: AgendaItem) -> list[AgendaItem]:
+    return [node for child in item.children for node in (child, *_below(child))]

@@ -26,6 +26,16 @@ def visible(item: AgendaItem | ItemRow, side: str | None) -> bool:
     return side is None or item.visibility is ItemVisibility.ALL or item.visibility.value == side
 
 
+def visible_to(item: AgendaItem, side: str | None) -> bool:
+    """True when `item` and every item above it may be seen by `side` (None: both sides)."""
+    node: AgendaItem | None = item
+    while node is not None:
+        if not visible(node, side):
+            return False
+        node = node.parent
+    return True
+
+
 def number_items(
     items: Sequence[T], start_local: datetime | None, visible_to: str | None = None
 ) -> list[NumberedItem[T]]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.agendas.document import SIDES, AgendaDocument, build_document
 from app.agendas.models import AgendaItem, AgendaVersion, FollowUpAction
-from app.agendas.numbering import NumberedItem
+from app.agendas.numbering import NumberedItem, visible_to
 from app.agendas.outcomes import actions_of, next_round
 from app.agendas.services import MAX_DEPTH, items_of, numbered
 from app.agendas.versions import (
@@ -46,6 +46,7 @@ class AgendaOverview:
     actions: Sequence[FollowUpAction]
     next_meeting: Meeting | None
     topics: Sequence[TopicArea]
+    own_side: str | None = None  # a one-side delegate's view: their items only, no changes
 
     def parent_choices(self, exclude: AgendaItem | None = None) -> list[tuple[str, str]]:
         """Items that may take children: not too deep, and not `exclude` or its own subtree."""
@@ -57,22 +58,28 @@ class AgendaOverview:
         return choices
 
 
-def overview(session: Session, meeting_id: int, *, side: str | None = None) -> AgendaOverview:
-    """`side` filters the circulated version shown (a reader's edition); the draft, which
-    only editors see, always has every item."""
+def overview(
+    session: Session, meeting_id: int, *, side: str | None = None, own_side: str | None = None
+) -> AgendaOverview:
+    """`side` filters the circulated version shown (a reader's edition). The draft, which only
+    editors see, has every item for the secretariat; for an editor linked to one side's
+    delegate (`own_side`) it has that side's items only, and no change summary, which would
+    name the other side's items."""
     meeting = get_meeting(session, meeting_id)
     latest = latest_version(session, meeting.id)
+    changes = draft_changes(session, meeting.id)
     return AgendaOverview(
         meeting=meeting,
-        draft=numbered(meeting, items_of(session, meeting.id)),
+        draft=numbered(meeting, items_of(session, meeting.id), own_side),
         latest=build_document(version_source(latest), latest, side=side) if latest else None,
         versions=list_versions(session, meeting.id),
-        changes=draft_changes(session, meeting.id),
-        actions=actions_of(session, meeting.id),
+        changes=changes if own_side is None or changes is None else [],
+        actions=[a for a in actions_of(session, meeting.id) if visible_to(a.item, own_side)],
         next_meeting=next_round(session, meeting),
         topics=session.scalars(
             select(TopicArea).where(TopicArea.is_active.is_(True)).order_by(TopicArea.name)
         ).all(),
+        own_side=own_side,
     )
 
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from app.agendas import access, outcomes, papers, versions
 from app.agendas import export as exports
-from app.agendas import outcomes, papers, versions
 from app.agendas import services as agendas
 from app.agendas.forms import (
     ActionForm,
@@ -24,7 +24,7 @@ from app.agendas.models import AgendaItem
 from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError, NotFound, ValidationError
+from app.core.errors import EntenteError, ValidationError
 from app.extensions import db, db_session
 
 bp = Blueprint("agendas", __name__)
@@ -35,16 +35,17 @@ bp = Blueprint("agendas", __name__)
 def agenda(meeting_id: int) -> ResponseReturnValue:
     """The agenda: the latest circulated version, and for editors the draft and its tools."""
     side = reader_side(db_session(), current_actor(), request.args.get("side"))
-    return _agenda_page(overview(db_session(), meeting_id, side=side), side=side)
+    return _agenda_page(_overview(meeting_id, side=side), side=side)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/items")
 @role_required(Role.EDITOR)
 def add_item(meeting_id: int) -> ResponseReturnValue:
-    view = overview(db_session(), meeting_id)
+    view = _overview(meeting_id)
     form = _item_form(view)
     if form.validate_on_submit():
         try:
+            _readable_parent(meeting_id, _optional_int(form.parent_id.data))
             agendas.add_item(
                 db_session(),
                 current_actor(),
@@ -65,7 +66,7 @@ def add_item(meeting_id: int) -> ResponseReturnValue:
 def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     """Edit one item; its papers, outcome and follow-up actions are managed on the same page."""
     item = _item(meeting_id, item_id)
-    view = overview(db_session(), meeting_id)
+    view = _overview(meeting_id)
     form = _item_form(view, obj=item)
     del form.parent_id  # moving has its own form
     if form.validate_on_submit():
@@ -84,7 +85,8 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
-    view = overview(db_session(), meeting_id)
+    access.require_both_sides(db_session(), current_actor(), "Reordering the agenda")
+    view = _overview(meeting_id)
     form = MoveForm()
     form.parent_id.choices = as_choices(view.parent_choices(exclude=item))
     if form.validate_on_submit():
@@ -107,7 +109,7 @@ def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/remove")
 @role_required(Role.EDITOR)
 def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
-    item = _item(meeting_id, item_id)
+    item = access.removable_item(db_session(), current_actor(), item_id, meeting_id=meeting_id)
     agendas.remove_item(db_session(), current_actor(), item.id)
     db.session.commit()
     flash("Item removed from the draft.", "success")
@@ -131,18 +133,19 @@ def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
                 title=form.title.data or "",
             )
         except EntenteError as error:
-            view = overview(db_session(), meeting_id)
+            view = _overview(meeting_id)
             return _failed(error, form, lambda: _item_page(view, item, paper_form=form))
         db.session.commit()
         flash("Paper listed.", "success")
         return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
-    return _item_page(overview(db_session(), meeting_id), item, paper_form=form, status=422)
+    return _item_page(_overview(meeting_id), item, paper_form=form, status=422)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/papers/<int:paper_id>/remove")
 @role_required(Role.EDITOR)
 def remove_paper(meeting_id: int, paper_id: int) -> ResponseReturnValue:
     item_id = papers.item_of_paper(db_session(), meeting_id, paper_id)
+    _item(meeting_id, item_id)
     papers.remove_paper(db_session(), current_actor(), paper_id)
     db.session.commit()
     flash("Paper removed.", "success")
@@ -159,7 +162,7 @@ def record_outcome(meeting_id: int, item_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash("Outcome recorded.", "success")
         return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
-    return _item_page(overview(db_session(), meeting_id), item, outcome_form=form, status=422)
+    return _item_page(_overview(meeting_id), item, outcome_form=form, status=422)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/actions")
@@ -179,13 +182,13 @@ def add_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash("Follow-up action added.", "success")
         return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
-    return _item_page(overview(db_session(), meeting_id), item, action_form=form, status=422)
+    return _item_page(_overview(meeting_id), item, action_form=form, status=422)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/actions/<int:action_id>/status")
 @role_required(Role.EDITOR)
 def action_status(meeting_id: int, action_id: int) -> ResponseReturnValue:
-    action = outcomes.get_action(db_session(), action_id)
+    action = access.readable_action(db_session(), current_actor(), action_id)
     if action.item.meeting_id != meeting_id:
         abort(404)
     outcomes.set_action_status(
@@ -198,6 +201,7 @@ def action_status(meeting_id: int, action_id: int) -> ResponseReturnValue:
 @bp.post("/meetings/<int:meeting_id>/agenda/carry")
 @role_required(Role.EDITOR)
 def carry_forward(meeting_id: int) -> ResponseReturnValue:
+    access.require_both_sides(db_session(), current_actor(), "Carrying actions forward")
     try:
         result = outcomes.carry_forward(db_session(), current_actor(), meeting_id)
     except ValidationError as error:
@@ -212,6 +216,7 @@ def carry_forward(meeting_id: int) -> ResponseReturnValue:
 @bp.post("/meetings/<int:meeting_id>/agenda/circulate")
 @role_required(Role.EDITOR)
 def circulate(meeting_id: int) -> ResponseReturnValue:
+    access.require_both_sides(db_session(), current_actor(), "Circulating the agenda")
     form = CirculateForm()
     if form.validate_on_submit():
         try:
@@ -223,12 +228,12 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
                 note=form.note.data or "",
             )
         except EntenteError as error:
-            view = overview(db_session(), meeting_id)
+            view = _overview(meeting_id)
             return _failed(error, form, lambda: _agenda_page(view, circulate_form=form))
         db.session.commit()
         flash(f"Version {version.number} circulated.", "success")
         return redirect(url_for(".agenda", meeting_id=meeting_id))
-    return _agenda_page(overview(db_session(), meeting_id), circulate_form=form, status=422)
+    return _agenda_page(_overview(meeting_id), circulate_form=form, status=422)
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda/versions/<int:number>")
@@ -257,7 +262,7 @@ def compare(meeting_id: int) -> ResponseReturnValue:
         abort(403)
     if reader_side(db_session(), user, None) is not None:
         abort(403)  # changes name both sides' items: not for one side's delegates
-    view = overview(db_session(), meeting_id)
+    view = _overview(meeting_id)
     changes = versions.compare(db_session(), meeting_id, old, new)
     return render_template("agendas/compare.html", view=view, old=old, new=new, changes=changes)
 
@@ -357,11 +362,19 @@ def _failed(error: EntenteError, form: FlaskForm, render: Any) -> Any:
     return page, 422 if error.http_status < 500 else error.http_status
 
 
+def _overview(meeting_id: int, side: str | None = None) -> AgendaOverview:
+    own = access.own_side(db_session(), current_actor())
+    return overview(db_session(), meeting_id, side=side, own_side=own)
+
+
 def _item(meeting_id: int, item_id: int) -> AgendaItem:
-    item = agendas.get_item(db_session(), item_id)
-    if item.meeting_id != meeting_id:
-        raise NotFound(f"No agenda item with id {item_id} in this meeting", field="item")
-    return item
+    """The item of this meeting, if the current user may see it (else 404)."""
+    return access.readable_item(db_session(), current_actor(), item_id, meeting_id=meeting_id)
+
+
+def _readable_parent(meeting_id: int, parent_id: int | None) -> None:
+    if parent_id is not None:
+        _item(meeting_id, parent_id)
 
 
 def _optional_int(value: str | None) -> int | None:

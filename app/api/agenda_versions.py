@@ -9,7 +9,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Integer, List, Method, Nested
 from apiflask.validators import Length, OneOf, Range
 
-from app.agendas import versions
+from app.agendas import access, versions
 from app.agendas.locking import lock_agenda
 from app.agendas.models import AgendaVersion, VersionStage
 from app.agendas.numbering import number_items
@@ -162,6 +162,7 @@ def compare(meeting_id: int, query_data: dict[str, Any]) -> Any:
 def circulate(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Freeze the draft as the next version (If-Match honoured: the draft you reviewed)."""
     session = db_session()
+    access.require_both_sides(session, current_api_user(), "Circulating the agenda")
     lock_agenda(session, meeting_id)
     check_if_match(agenda_etag(items_of(session, meeting_id)).strip('"'), required=False)
     version = versions.circulate(session, current_api_user(), meeting_id, **json_data)

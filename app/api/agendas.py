@@ -16,6 +16,7 @@ from apiflask import Schema
 from apiflask.fields import Integer, List, Method, Nested
 from apiflask.validators import Length, OneOf, Range
 
+from app.agendas import access
 from app.agendas import services as agendas
 from app.agendas.locking import lock_agenda
 from app.agendas.models import AgendaItem, ItemVisibility, Purpose
@@ -181,6 +182,8 @@ def add_item(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     locked_agenda_check(meeting_id, required=False)
     values = dict(json_data)
     parent_id = values.pop("parent_id")
+    if parent_id is not None:
+        access.readable_item(db_session(), current_api_user(), parent_id, meeting_id=meeting_id)
     item = agendas.add_item(
         db_session(),
         current_api_user(),
@@ -201,7 +204,7 @@ def add_item(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
 def update_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Change some fields of an item (If-Match with the agenda's ETag required)."""
     session = db_session()
-    item = agendas.get_item(session, item_id)
+    item = access.readable_item(session, current_api_user(), item_id)
     locked_agenda_check(item.meeting_id, required=True)
     current = {name: getattr(item, name) for name in ItemFields().fields}
     data = agendas.AgendaItemInput(**{**current, **json_data})
@@ -219,7 +222,9 @@ def update_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
 def move_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Put an item at `position` (1-based) under `parent_id` (If-Match honoured)."""
     session = db_session()
-    locked_agenda_check(agendas.get_item(session, item_id).meeting_id, required=False)
+    item = access.readable_item(session, current_api_user(), item_id)
+    access.require_both_sides(session, current_api_user(), "Reordering the agenda")
+    locked_agenda_check(item.meeting_id, required=False)
     item = agendas.move_item(session, current_api_user(), item_id, **json_data)
     db.session.commit()
     return with_agenda_etag(item, item.meeting_id)
@@ -233,7 +238,8 @@ def move_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
 def remove_item(item_id: int, headers: Any) -> Any:
     """Remove an item and its sub-items (If-Match honoured); the rest are renumbered."""
     session = db_session()
-    locked_agenda_check(agendas.get_item(session, item_id).meeting_id, required=False)
+    item = access.removable_item(session, current_api_user(), item_id)
+    locked_agenda_check(item.meeting_id, required=False)
     agendas.remove_item(session, current_api_user(), item_id)
     db.session.commit()
     return no_content()

@@ -158,3 +158,43 @@ def test_one_sides_editor_never_reaches_the_other_sides_papers(make, editor, api
     drafted = uk_editor.get(f"/meetings/{meeting.id}/agenda").get_json()["items"]
     assert [i["title"] for i in drafted] == ["Shared"]
     assert len(editor.get(papers_path(eu_item.id)).get_json()["papers"]) == 1
+
+
+def test_one_sides_editor_edits_only_their_side_and_leaves_whole_agenda_work_alone(
+    make, editor, api_as, session
+):
+    meeting = make.meeting()
+    shared = make.item(meeting, "Shared")
+    make.item(meeting, "EU note under shared", parent=shared, visibility="eu")
+    eu_item = make.item(meeting, "EU internal", visibility="eu")
+    uk_item = make.item(meeting, "UK internal", visibility="uk")
+    uk_editor = api_as("editor")
+    user = auth.user_for_token(session, uk_editor.token)
+    assert user is not None
+    user.person_id = make.person(make.organisation(Side.UK)).id
+    session.commit()
+    etag = uk_editor.get(f"/meetings/{meeting.id}/agenda").headers["ETag"]
+
+    hidden = uk_editor.patch(
+        f"/agenda-items/{eu_item.id}", json={"title": "Seen"}, headers={"If-Match": etag}
+    )
+    assert (hidden.status_code, hidden.get_json()["field"]) == (404, "item")
+    assert uk_editor.delete(f"/agenda-items/{eu_item.id}").status_code == 404
+    assert uk_editor.delete(f"/agenda-items/{shared.id}").status_code == 403  # takes the EU note
+    assert uk_editor.post(f"/agenda-items/{uk_item.id}/move", json={"position": 1}).status_code == (
+        403
+    )
+    under_eu = uk_editor.post(
+        f"/meetings/{meeting.id}/agenda/items", json={"title": "X", "parent_id": eu_item.id}
+    )
+    assert under_eu.status_code == 404
+    circulated = uk_editor.post(f"/meetings/{meeting.id}/agenda/circulate", json={})
+    assert circulated.status_code == 403
+    assert editor.get(f"/meetings/{meeting.id}/agenda/versions").get_json() == []
+    assert editor.get(f"/agenda-items/{eu_item.id}/papers").status_code == 200  # still there
+
+    renamed = uk_editor.patch(
+        f"/agenda-items/{uk_item.id}", json={"title": "UK line"}, headers={"If-Match": etag}
+    )
+    assert renamed.status_code == 200
+    assert renamed.get_json()["title"] == "UK line"

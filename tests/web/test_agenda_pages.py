@@ -280,3 +280,64 @@ def test_outcomes_actions_and_carrying_them_to_the_next_round(as_editor, make, s
     make.item(lone, "Solo")
     with pytest.raises(Exception, match="no later round"):
         outcomes.carry_forward(session, None, lone.id)
+
+
+def test_an_editor_of_one_side_works_on_their_side_of_the_draft_only(
+    app, client, make, session, meeting
+):
+    from tests.web.conftest import sign_in
+
+    eu_editor = make.user("editor")
+    eu_editor.person_id = make.person(make.organisation(Side.EU)).id
+    opening, uk_line, eu_line = agendas.items_of(session, meeting.id)
+    agendas.add_item(
+        session,
+        None,
+        meeting.id,
+        agendas.AgendaItemInput(title="UK note under opening", visibility="uk"),
+        parent_id=opening.id,
+    )
+    outcomes.add_action(session, None, uk_line.id, "UK-only follow-up")
+    versions.circulate(session, None, meeting.id)
+    session.commit()
+    sign_in(client, eu_editor)
+    base = f"/meetings/{meeting.id}/agenda"
+
+    page = client.get(base).get_data(as_text=True)
+    assert "EU internal line" in page
+    assert "UK internal line" not in page
+    assert "UK note under opening" not in page
+    assert "UK-only follow-up" not in page
+    assert f"{base}/circulate" not in page
+    assert client.get(f"{base}/items/{uk_line.id}").status_code == 404
+    assert client.get(f"{base}/items/{eu_line.id}").status_code == 200
+
+    token = csrf_from(client, f"{base}/items/{eu_line.id}")
+    refusals = {
+        f"{base}/items/{uk_line.id}": 404,  # edit the other side's item
+        f"{base}/items/{uk_line.id}/remove": 404,
+        f"{base}/items/{opening.id}/remove": 403,  # would take the UK note with it
+        f"{base}/items/{eu_line.id}/move": 403,  # positions count both sides' items
+        f"{base}/circulate": 403,
+        f"{base}/carry": 403,
+    }
+    for path, status in refusals.items():
+        assert client.post(path, data={"csrf_token": token, "title": "x"}).status_code == status
+    added = client.post(
+        f"{base}/items",
+        data={"csrf_token": token, "title": "Under UK", "parent_id": str(uk_line.id)},
+    )
+    assert added.status_code == 422
+    assert {i.title for i in agendas.items_of(session, meeting.id)} == {
+        "Opening",
+        "UK note under opening",
+        "UK internal line",
+        "EU internal line",
+    }
+    saved = client.post(
+        f"{base}/items/{eu_line.id}",
+        data={"csrf_token": token, "title": "EU line, revised", "visibility": "eu"},
+    )
+    assert saved.status_code == 302
+    session.refresh(eu_line)
+    assert eu_line.title == "EU line, revised"
