@@ -230,7 +230,9 @@ def _stale_message(error: StaleVersion) -> str:
 
 def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     session = db_session()
-    form.kind.choices = options((k.slug, k.name) for k in catalogue.list_kinds(session))
+    form.kind.choices = optional_choices(
+        ((k.slug, k.name) for k in catalogue.list_kinds(session)), "Choose the kind of meeting"
+    )
     form.timezone.choices = zone_choices(meeting.timezone if meeting else None)
     form.topics.choices = options((t.slug, t.name) for t in topics.list_topics(session))
     form.series.choices = optional_choices(

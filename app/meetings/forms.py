@@ -34,7 +34,7 @@ def when_fields() -> tuple[DateField, TimeField, DateField, TimeField]:
     return (
         DateField("Start date", validators=[InputRequired("Enter the start date")]),
         TimeField("Start time", validators=[InputRequired("Enter the start time")]),
-        DateField("End date", validators=[Optional()], description="Leave empty for the same day"),
+        DateField("End date, if another day", validators=[Optional()]),
         TimeField("End time", validators=[InputRequired("Enter the end time")]),
     )
 
@@ -58,7 +58,9 @@ class WhenMixin:
 
 class MeetingForm(WhenMixin, FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=300)])
-    kind = SelectField("Kind of meeting", coerce=str)
+    kind = SelectField(
+        "Kind of meeting", coerce=str, validators=[DataRequired("Choose the kind of meeting")]
+    )
     start_date, start_time, end_date, end_time = when_fields()
     timezone = SelectField("Time zone", description="Times are entered in this zone")
     venue = StringField("Venue", validators=[Length(max=300)])

@@ -69,6 +69,16 @@ def test_validation_errors_sit_next_to_the_field_and_input_is_kept(as_editor):
     assert 'value="Kept title"' in html
 
 
+def test_the_kind_is_chosen_not_defaulted(as_editor, session):
+    blank = as_editor.get("/meetings/new").get_data(as_text=True)
+    assert '<option value="">Choose the kind of meeting</option><option' in blank
+    response = _form(as_editor, "/meetings/new", **_meeting_data(kind="", title="No kind"))
+    html = response.get_data(as_text=True)
+    assert 'id="kind-error"' in html
+    assert "Choose the kind of meeting" in html
+    assert session.scalar(select(Meeting).where(Meeting.title == "No kind")) is None
+
+
 def test_a_time_that_does_not_exist_is_refused_on_its_field(as_editor):
     data = _meeting_data(start_date="2027-03-28", start_time="01:30", timezone="Europe/London")
     html = _form(as_editor, "/meetings/new", **data).get_data(as_text=True)
