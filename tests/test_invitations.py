@@ -132,6 +132,6 @@ def test_filter_open_invitations_by_topic(make, session):
     invitations.reply_to_invitation(session, None, declined.id, "declined")
     topic_id = balkans.topics[0].id
     found = invitations.list_invitations(
-        session, invitations.InvitationFilter(topic_id=topic_id, open_only=True)
+        session, None, invitations.InvitationFilter(topic_id=topic_id, open_only=True)
     )
     assert [i.id for i in found] == [wanted.id]

@@ -26,6 +26,7 @@ from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core.errors import EntenteError, ValidationError
 from app.extensions import db, db_session
+from app.meetings.access import readable_meeting
 
 bp = Blueprint("agendas", __name__)
 
@@ -34,6 +35,7 @@ bp = Blueprint("agendas", __name__)
 @role_required(Role.VIEWER)
 def agenda(meeting_id: int) -> ResponseReturnValue:
     """The agenda: the latest circulated version, and for editors the draft and its tools."""
+    _readable(meeting_id)
     side = reader_side(db_session(), current_actor(), request.args.get("side"))
     return _agenda_page(_overview(meeting_id, side=side), side=side)
 
@@ -240,6 +242,7 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
     session = db_session()
+    _readable(meeting_id)
     side = reader_side(session, current_actor(), request.args.get("side"))
     doc = document_for(session, meeting_id, version=number, side=side)
     version = versions.get_version(session, meeting_id, number)
@@ -256,6 +259,7 @@ def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def compare(meeting_id: int) -> ResponseReturnValue:
     """Changes between two versions (`from`, `to`); 0 stands for the draft (editors only)."""
+    _readable(meeting_id)
     old, new = _int_arg("from"), _int_arg("to")
     user = current_actor()
     if 0 in (old, new) and not (user and user.has_role(Role.EDITOR)):
@@ -273,6 +277,7 @@ def export(meeting_id: int, fmt: str) -> ResponseReturnValue:
     """The agenda as a document: latest version, `?version=N`, or `?draft=1` (editors)."""
     session = db_session()
     user = current_actor()
+    _readable(meeting_id)
     draft = request.args.get("draft", "") in ("1", "true", "yes")
     if draft and not (user and user.has_role(Role.EDITOR)):
         abort(403)
@@ -360,6 +365,11 @@ def _failed(error: EntenteError, form: FlaskForm, render: Any) -> Any:
         form.form_errors.append(error.message)
     page, _status = render()
     return page, 422 if error.http_status < 500 else error.http_status
+
+
+def _readable(meeting_id: int) -> None:
+    """404, as for an unknown id, when the current user may not read the meeting."""
+    readable_meeting(db_session(), current_actor(), meeting_id)
 
 
 def _overview(meeting_id: int, side: str | None = None) -> AgendaOverview:

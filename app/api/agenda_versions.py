@@ -22,6 +22,7 @@ from app.auth.models import Role
 from app.core.errors import PermissionDenied
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
+from app.meetings.access import readable_meeting
 
 bp = api_blueprint("api_agenda_versions", __name__, "/meetings", "Agendas")
 blueprints = (bp,)
@@ -118,6 +119,7 @@ def list_versions(meeting_id: int) -> Any:
     """Every circulated version, oldest first, with its change summary (not for one side's
     delegates: a summary names both sides' items)."""
     session = db_session()
+    readable_meeting(session, current_api_user(), meeting_id)
     side = reader_side(session, current_api_user(), None)
     return [_Detail(version, [], side) for version in versions.list_versions(session, meeting_id)]
 
@@ -130,6 +132,7 @@ def get_version(meeting_id: int, number: int, query_data: dict[str, Any]) -> Any
     """One circulated version, frozen, numbered as circulated (one side's items on request;
     a user linked to a delegate always gets their own side's)."""
     session = db_session()
+    readable_meeting(session, current_api_user(), meeting_id)
     side = reader_side(session, current_api_user(), query_data.get("side"))
     version = versions.get_version(session, meeting_id, number)
     source = versions.version_source(version)
@@ -146,6 +149,7 @@ def compare(meeting_id: int, query_data: dict[str, Any]) -> Any:
     """What changed from version `old` to version `new` (0 is the draft: editors only)."""
     old, new = query_data["old"], query_data["new"]
     user = current_api_user()
+    readable_meeting(db_session(), user, meeting_id)
     if 0 in (old, new) and not user.has_role(Role.EDITOR):
         raise PermissionDenied("Only editors may compare with the draft", field="old")
     if reader_side(db_session(), user, None) is not None:

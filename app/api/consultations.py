@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Boolean, List, Method, Nested
+from apiflask.fields import Boolean, Integer, List, Method, Nested
 from apiflask.validators import Length, OneOf, Regexp
 
 from app.api.auth import current_api_user, requires
@@ -48,6 +49,10 @@ class HalfYearOut(Schema):
         "_moved_out", required=True, metadata={"type": "array", "items": {"type": "integer"}}
     )
     flagged = Boolean(required=True)
+    restricted = Integer(
+        required=True,
+        metadata={"description": "Consultations in this half whose details you may not read"},
+    )
     proposal = Nested(ProposalOut, required=True, allow_none=True)
 
     def _meeting_ids(self, plan: planning.HalfYearPlan) -> list[int]:
@@ -70,16 +75,12 @@ class ScheduleIn(Schema):
     topics = List(Text(validate=Length(max=64)), load_default=list, validate=Length(max=50))
 
 
-def _plans(values: dict[str, Any]) -> list[planning.HalfYearPlan]:
-    today = clock.now().date()
+def _range(values: dict[str, Any], today: date) -> tuple[planning.HalfYear, planning.HalfYear]:
     first = values.get("first")
     last = values.get("last")
-    return planning.plan_series(
-        db_session(),
-        values["series"],
+    return (
         planning.HalfYear.parse(first) if first else planning.HalfYear(today.year - 1, 1),
         planning.HalfYear.parse(last) if last else planning.HalfYear(today.year + 2, 2),
-        today,
     )
 
 
@@ -88,8 +89,13 @@ def _plans(values: dict[str, Any]) -> list[planning.HalfYearPlan]:
 @bp.input(PlanQuery, location="query")
 @bp.output(HalfYearOut(many=True))
 def plan(query_data: dict[str, Any]) -> Any:
-    """Each half-year's consultation: held, scheduled, missing (with a proposal) or overdue."""
-    return _plans(query_data)
+    """Each half-year's consultation: held, scheduled, missing (with a proposal) or overdue.
+    A consultation you may not read still counts, in `restricted`, without its id."""
+    today = clock.now().date()
+    first, last = _range(query_data, today)
+    return planning.plan_for(
+        db_session(), current_api_user(), query_data["series"], first, last, today
+    )
 
 
 @bp.post("/schedule")
@@ -98,7 +104,9 @@ def plan(query_data: dict[str, Any]) -> Any:
 @bp.output(MeetingOut(many=True), status_code=201)
 def schedule(json_data: dict[str, Any]) -> Any:
     """Create a tentative consultation for every missing half-year in the range."""
-    plans = _plans(json_data)
+    today = clock.now().date()
+    first, last = _range(json_data, today)
+    plans = planning.plan_series(db_session(), json_data["series"], first, last, today)
     created = planning.schedule_proposals(
         db_session(), current_api_user(), json_data["series"], plans, json_data["topics"]
     )

@@ -23,6 +23,7 @@ from app.api.meetings import WarningOut
 from app.auth.models import Role
 from app.extensions import db, db_session
 from app.meetings import delegations
+from app.meetings.access import readable_meeting
 from app.meetings.models import Attendance, DelegateRole
 from app.meetings.services import get_meeting
 
@@ -62,7 +63,7 @@ class ParticipantAdded(ParticipantOut):
 @bp.output(DelegationOut)
 def get_delegation(meeting_id: int) -> Any:
     """Both delegations in protocol order; the ETag is the meeting's version."""
-    meeting = get_meeting(db_session(), meeting_id)
+    meeting = readable_meeting(db_session(), current_api_user(), meeting_id)
     return with_etag(delegations.delegation(meeting), meeting.version)
 
 

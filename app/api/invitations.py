@@ -103,7 +103,7 @@ def list_invitations(query_data: dict[str, Any]) -> Any:
         status=InvitationStatus(status) if status else None,
         open_only=query_data["open_only"],
     )
-    return list(invitations.list_invitations(db_session(), filters))
+    return list(invitations.list_invitations(db_session(), current_api_user(), filters))
 
 
 @bp.get("/<int:invitation_id>")
@@ -111,7 +111,7 @@ def list_invitations(query_data: dict[str, Any]) -> Any:
 @bp.output(InvitationOut, headers={"ETag": Text(metadata={"description": "The version"})})
 def get_invitation(invitation_id: int) -> Any:
     """One invitation; its ETag is the version to send back in If-Match."""
-    invitation = invitations.get_invitation(db_session(), invitation_id)
+    invitation = invitations.readable_invitation(db_session(), current_api_user(), invitation_id)
     return with_etag(invitation, invitation.version)
 
 

@@ -28,7 +28,7 @@ from app.api.common import (
 from app.auth.models import Role
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
-from app.meetings import listing
+from app.meetings import access, listing
 from app.meetings import services as meetings
 from app.meetings.models import Access, Marking, Meeting, MeetingStatus
 
@@ -152,7 +152,11 @@ def list_meetings(query_data: dict[str, Any]) -> Any:
     )
     per_page = query_data["per_page"]
     rows, total = listing.list_meetings(
-        db_session(), filters, limit=per_page, offset=(query_data["page"] - 1) * per_page
+        db_session(),
+        current_api_user(),
+        filters,
+        limit=per_page,
+        offset=(query_data["page"] - 1) * per_page,
     )
     return page_payload(rows, total, query_data)
 
@@ -162,7 +166,7 @@ def list_meetings(query_data: dict[str, Any]) -> Any:
 @bp.output(MeetingOut, headers={"ETag": Text(metadata={"description": "The version"})})
 def get_meeting(meeting_id: int) -> Any:
     """One meeting; its ETag is the version to send back in If-Match."""
-    meeting = meetings.get_meeting(db_session(), meeting_id)
+    meeting = access.readable_meeting(db_session(), current_api_user(), meeting_id)
     return with_etag(meeting, meeting.version)
 
 

@@ -6,6 +6,7 @@ H2 (July–December), hosts alternating London / Brussels.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import ValidationError
 from app.core.timezones import utc_to_local
 from app.meetings import catalogue
+from app.meetings.access import readable_ids
 from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
 from app.meetings.services import MeetingInput, create_meeting, half_of
 
@@ -87,12 +89,11 @@ class HalfYearPlan:
     proposal: Proposal | None = None
     # Meetings planned for this half that were moved into another one.
     moved_out: list[Meeting] = field(default_factory=list)
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.moved_out) or any(
-            m.planned_half not in (None, self.half.label) for m in self.meetings
-        )
+    # A meeting planned for one half now falls in another (this one, or out of it).
+    flagged: bool = False
+    # Consultations in this half that the reader may not read (see `plan_for`): they count
+    # for `state`, but are not in `meetings`.
+    restricted: int = 0
 
 
 def halves_between(first: HalfYear, last: HalfYear) -> list[HalfYear]:
@@ -138,8 +139,36 @@ def plan_series(
             host = _next_host(hosts, last_host)
             proposal = _propose(half, host, today, series)
             last_host = host
-        plans.append(HalfYearPlan(half, state, meetings, proposal, moved_out))
+        flagged = bool(moved_out) or any(m.planned_half not in (None, half.label) for m in meetings)
+        plans.append(HalfYearPlan(half, state, meetings, proposal, moved_out, flagged))
     return plans
+
+
+def plan_for(
+    session: Session,
+    actor: User | None,
+    series_id: int | str,
+    first: HalfYear,
+    last: HalfYear,
+    today: date,
+) -> list[HalfYearPlan]:
+    """`plan_series` as `actor` may read it (app.meetings.access): a consultation they may not
+    read still makes its half-year scheduled or held, but is only counted in `restricted`,
+    never listed (no title, no link)."""
+    plans = plan_series(session, series_id, first, last, today)
+    every = {meeting.id for plan in plans for meeting in (*plan.meetings, *plan.moved_out)}
+    shown = readable_ids(session, actor, every)
+    return [_as_read(plan, shown) for plan in plans]
+
+
+def _as_read(plan: HalfYearPlan, shown: set[int]) -> HalfYearPlan:
+    meetings = [meeting for meeting in plan.meetings if meeting.id in shown]
+    return dataclasses.replace(
+        plan,
+        meetings=meetings,
+        moved_out=[meeting for meeting in plan.moved_out if meeting.id in shown],
+        restricted=len(plan.meetings) - len(meetings),
+    )
 
 
 def schedule_proposals(

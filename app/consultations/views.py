@@ -40,7 +40,9 @@ def index() -> ResponseReturnValue:
     problem = ""
     if series is not None:
         try:
-            plans = consultations.plan_series(session, series.id, first, last, _today())
+            plans = consultations.plan_for(
+                session, current_actor(), series.id, first, last, _today()
+            )
         except EntenteError as error:
             problem = error.message
     return render_template(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, exists, literal, or_, select, true
+from sqlalchemy import ColumnElement, case, literal, or_, select, true
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.feeds.models import FeedScope
 from app.invitations.models import Invitation
+from app.meetings.access import Reader, readable
 from app.meetings.models import Access, Meeting, MeetingKind, Participant, meeting_topics
 from app.people.models import Organisation, Person
 from app.topics.models import TopicArea
@@ -23,26 +24,26 @@ BUSY = "busy"
 
 @dataclass(frozen=True)
 class Audience:
-    """Who reads the feed: editors and admins see everything; others see a restricted meeting
-    in full only when they are in its delegation (their user is linked to a person)."""
+    """Who reads the feed. A meeting they may read (app.meetings.access: editors and admins
+    everything, others a restricted meeting only when in its delegation) is in full; any other
+    is busy time. The public feed holds public meetings only, in full."""
 
-    full_reader: bool
-    person_id: int | None = None
+    reader: Reader
     public_only: bool = False
 
     @classmethod
     def of(cls, user: User) -> Audience:
-        return cls(full_reader=user.has_role(Role.EDITOR), person_id=user.person_id)
+        return cls(Reader.of(user))
 
     @classmethod
     def public(cls) -> Audience:
-        return cls(full_reader=True, public_only=True)
+        return cls(Reader(reads_all=True), public_only=True)
 
     @property
     def key(self) -> str:
         if self.public_only:
             return "public"
-        return "editor" if self.full_reader else f"reader:{self.person_id or 0}"
+        return "editor" if self.reader.reads_all else f"reader:{self.reader.person_id or 0}"
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,9 @@ def scope_filter(selection: Selection) -> ColumnElement[bool]:
 
 def variant_expression(audience: Audience) -> ColumnElement[str]:
     """'full' where the audience may read the meeting, else 'busy' (restricted meetings)."""
-    if audience.full_reader:
+    if audience.reader.reads_all:
         return literal(FULL)
-    whens: list[tuple[ColumnElement[bool], str]] = [(Meeting.access != Access.RESTRICTED, FULL)]
-    if audience.person_id is not None:
-        in_delegation = exists().where(
-            Participant.meeting_id == Meeting.id, Participant.person_id == audience.person_id
-        )
-        whens.append((in_delegation, FULL))
-    return case(*whens, else_=literal(BUSY))
+    return case((readable(audience.reader), FULL), else_=literal(BUSY))
 
 
 def _scope(scope: FeedScope, ref: str) -> ColumnElement[bool]:

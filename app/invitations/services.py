@@ -27,6 +27,7 @@ from app.invitations.models import (
     InvitationScope,
     InvitationStatus,
 )
+from app.meetings.access import may_read, readable_by
 from app.meetings.models import Meeting, MeetingStatus, meeting_topics
 from app.meetings.services import get_meeting
 from app.people.services import get_organisation, get_person
@@ -63,21 +64,39 @@ def get_invitation(session: Session, invitation_id: int) -> Invitation:
     return invitation
 
 
+def readable_invitation(session: Session, actor: User | None, invitation_id: int) -> Invitation:
+    """The invitation, if `actor` may read its meeting; otherwise as if there were none."""
+    invitation = get_invitation(session, invitation_id)
+    if not may_read(session, actor, invitation.meeting):
+        raise NotFound(f"No invitation with id {invitation_id}", field="invitation")
+    return invitation
+
+
 def list_invitations(
-    session: Session, filters: InvitationFilter = InvitationFilter()
+    session: Session, actor: User | None, filters: InvitationFilter = InvitationFilter()
 ) -> Sequence[Invitation]:
-    return session.scalars(_invitations_query(filters)).all()
+    """Invitations to the meetings `actor` may read, soonest reply deadline first."""
+    return session.scalars(_invitations_query(actor, filters)).all()
 
 
 def page_of_invitations(
-    session: Session, filters: InvitationFilter, *, page: int = 1, per_page: int = 50
+    session: Session,
+    actor: User | None,
+    filters: InvitationFilter,
+    *,
+    page: int = 1,
+    per_page: int = 50,
 ) -> Page[Invitation]:
     """One page of `list_invitations`, for lists that grow long."""
-    return paginate(session, _invitations_query(filters), page, per_page)
+    return paginate(session, _invitations_query(actor, filters), page, per_page)
 
 
-def _invitations_query(filters: InvitationFilter) -> Select[Invitation]:
-    query = select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+def _invitations_query(actor: User | None, filters: InvitationFilter) -> Select[Invitation]:
+    query = (
+        select(Invitation)
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(readable_by(actor))
+    )
     if filters.meeting_id is not None:
         query = query.where(Invitation.meeting_id == filters.meeting_id)
     if filters.invitee_id is not None:

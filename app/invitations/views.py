@@ -38,7 +38,11 @@ def index() -> ResponseReturnValue:
         status=InvitationStatus(status) if status in set(InvitationStatus) else None,
     )
     page = invitations.page_of_invitations(
-        db_session(), filters, page=int_or_none(request.args.get("page")) or 1, per_page=PER_PAGE
+        db_session(),
+        current_actor(),
+        filters,
+        page=int_or_none(request.args.get("page")) or 1,
+        per_page=PER_PAGE,
     )
     return render_template("invitations/index.html", page=page, status=status)
 

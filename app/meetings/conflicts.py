@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.timezones import local_dates, utc_to_local
+from app.meetings.access import Reader, readable
 from app.meetings.models import Meeting, MeetingStatus, Participant, UnavailableDate
 from app.people.models import Person
 
@@ -24,18 +25,23 @@ class Warning:
     person_id: int | None = None
 
 
-def find_conflicts(session: Session, meeting: Meeting) -> list[Warning]:
+def find_conflicts(
+    session: Session, meeting: Meeting, *, reader: Reader | None = None
+) -> list[Warning]:
+    """Every clash, naming the other meeting; for a `reader`, a meeting they may not read
+    is named only as restricted, with its time (as busy time in their calendar feed)."""
     if meeting.status is MeetingStatus.CANCELLED:
         return []
-    return _double_bookings(session, meeting) + _unavailable_days(session, meeting)
+    return _double_bookings(session, meeting, reader) + _unavailable_days(session, meeting)
 
 
-def _double_bookings(session: Session, meeting: Meeting) -> list[Warning]:
+def _double_bookings(session: Session, meeting: Meeting, reader: Reader | None) -> list[Warning]:
     person_ids = [p.person_id for p in meeting.participants]
     if not person_ids:
         return []
+    shown = readable(reader if reader is not None else Reader(reads_all=True))
     rows = session.execute(
-        select(Person, Meeting)
+        select(Person, Meeting, shown)
         .join(Participant, Participant.person_id == Person.id)
         .join(Meeting, Meeting.id == Participant.meeting_id)
         .where(
@@ -47,18 +53,24 @@ def _double_bookings(session: Session, meeting: Meeting) -> list[Warning]:
         )
         .order_by(Meeting.start_utc)
     ).all()
-    return [
-        Warning(
+    return [_double_booked(person, other, bool(may_read)) for person, other, may_read in rows]
+
+
+def _double_booked(person: Person, other: Meeting, may_read: bool) -> Warning:
+    span = _span(other.start_utc, other.end_utc, other.timezone)
+    if not may_read:
+        return Warning(
             code="person_double_booked",
-            message=(
-                f"{person.display_name} is also in “{other.title}” "
-                f"({_span(other.start_utc, other.end_utc, other.timezone)})"
-            ),
-            other_meeting_id=other.id,
+            message=f"{person.display_name} is also in a meeting whose details are restricted "
+            f"({span})",
             person_id=person.id,
         )
-        for person, other in rows
-    ]
+    return Warning(
+        code="person_double_booked",
+        message=f"{person.display_name} is also in “{other.title}” ({span})",
+        other_meeting_id=other.id,
+        person_id=person.id,
+    )
 
 
 def _unavailable_days(session: Session, meeting: Meeting) -> list[Warning]:

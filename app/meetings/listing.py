@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.invitations.models import Invitation
+from app.meetings.access import readable_by
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus, Participant, meeting_topics
 from app.people.models import Person
 from app.topics.models import TopicArea
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 T = TypeVar("T", bound=Any)
 
@@ -29,11 +33,16 @@ class MeetingFilter:
 
 
 def list_meetings(
-    session: Session, filters: MeetingFilter = MeetingFilter(), *, limit: int = 50, offset: int = 0
+    session: Session,
+    actor: User | None,
+    filters: MeetingFilter = MeetingFilter(),
+    *,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[Sequence[Meeting], int]:
-    """One page of meetings in start order, and how many match in all."""
-    query = _filtered(select(Meeting), filters)
-    total = session.scalar(_filtered(select(func.count(Meeting.id)), filters)) or 0
+    """One page of the meetings `actor` may read, in start order, and how many match in all."""
+    query = _filtered(select(Meeting), actor, filters)
+    total = session.scalar(_filtered(select(func.count(Meeting.id)), actor, filters)) or 0
     rows = session.scalars(
         query.options(selectinload(Meeting.topics))
         .order_by(Meeting.start_utc, Meeting.id)
@@ -43,7 +52,8 @@ def list_meetings(
     return rows, total
 
 
-def _filtered(query: Select[T], filters: MeetingFilter) -> Select[T]:
+def _filtered(query: Select[T], actor: User | None, filters: MeetingFilter) -> Select[T]:
+    query = query.where(readable_by(actor))
     if filters.topic:
         query = query.where(
             Meeting.id.in_(

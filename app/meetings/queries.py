@@ -1,4 +1,8 @@
-"""Finding meetings: filtered, searched, paged lists and month calendars (read-only)."""
+"""Finding meetings: filtered, searched, paged lists and month calendars (read-only).
+
+Each list is what `actor` may read (app.meetings.access): restricted meetings outside their
+reach are left out, whatever the filters.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -13,8 +18,12 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.paging import Page, paginate
 from app.core.timezones import local_dates, local_to_utc, zone
 from app.invitations.models import Invitation
+from app.meetings.access import readable_by
 from app.meetings.models import Meeting, MeetingStatus, Participant, meeting_topics
 from app.people.models import Person
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,9 @@ class MeetingFilter:
     zone_name: str = "Europe/London"
 
 
-def filtered(filters: MeetingFilter) -> Select[Meeting]:
-    query = select(Meeting)
+def filtered(actor: User | None, filters: MeetingFilter) -> Select[Meeting]:
+    """The meetings `actor` may read that match `filters`."""
+    query = select(Meeting).where(readable_by(actor))
     if filters.text.strip():
         pattern = f"%{_escape_like(filters.text.strip())}%"
         query = query.where(
@@ -66,10 +76,15 @@ def filtered(filters: MeetingFilter) -> Select[Meeting]:
 
 
 def search_meetings(
-    session: Session, filters: MeetingFilter, *, page: int = 1, per_page: int = 25
+    session: Session,
+    actor: User | None,
+    filters: MeetingFilter,
+    *,
+    page: int = 1,
+    per_page: int = 25,
 ) -> Page[Meeting]:
     query = (
-        filtered(filters)
+        filtered(actor, filters)
         .options(selectinload(Meeting.topics))
         .order_by(Meeting.start_utc, Meeting.id)
     )
@@ -96,7 +111,9 @@ class MonthGrid:
         return (self.first + timedelta(days=32)).replace(day=1)
 
 
-def month_grid(session: Session, year: int, month: int, filters: MeetingFilter) -> MonthGrid:
+def month_grid(
+    session: Session, actor: User | None, year: int, month: int, filters: MeetingFilter
+) -> MonthGrid:
     """Meetings on each day of a month's grid, placed by their dates in their own zone."""
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first_day, last_day = weeks[0][0], weeks[-1][-1]
@@ -104,7 +121,7 @@ def month_grid(session: Session, year: int, month: int, filters: MeetingFilter) 
     window_start = local_to_utc(datetime.combine(first_day - timedelta(days=1), time()), "UTC")
     window_end = local_to_utc(datetime.combine(last_day + timedelta(days=2), time()), "UTC")
     query = (
-        filtered(filters)
+        filtered(actor, filters)
         .where(Meeting.start_utc < window_end, Meeting.end_utc > window_start)
         .order_by(Meeting.start_utc, Meeting.id)
     )
@@ -116,11 +133,14 @@ def month_grid(session: Session, year: int, month: int, filters: MeetingFilter) 
     return MonthGrid(year, month, weeks, by_day)
 
 
-def upcoming(session: Session, now: datetime, until: datetime, limit: int) -> Sequence[Meeting]:
+def upcoming(
+    session: Session, actor: User | None, now: datetime, until: datetime, limit: int
+) -> Sequence[Meeting]:
     """Meetings not cancelled that start between `now` and `until`, soonest first."""
     query = (
         select(Meeting)
         .where(
+            readable_by(actor),
             Meeting.status != MeetingStatus.CANCELLED,
             Meeting.start_utc >= now,
             Meeting.start_utc < until,

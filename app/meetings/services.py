@@ -17,6 +17,7 @@ from app.core.errors import InvalidTransition, NotFound, StaleVersion, Validatio
 from app.core.timezones import local_to_utc, utc_to_local, zone
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings import catalogue
+from app.meetings.access import Reader
 from app.meetings.conflicts import Warning, find_conflicts
 from app.meetings.models import (
     MEETING_TRANSITIONS,
@@ -238,9 +239,11 @@ def cancel_meeting(
     )
 
 
-def conflicts_for(session: Session, meeting_id: int) -> list[Warning]:
+def conflicts_for(session: Session, actor: User | None, meeting_id: int) -> list[Warning]:
+    """The meeting's warnings as `actor` may read them (a clash with a meeting they may not
+    read does not name it)."""
     meeting = get_meeting(session, meeting_id)
-    return find_conflicts(session, meeting) + _half_warnings(meeting)
+    return find_conflicts(session, meeting, reader=Reader.of(actor)) + _half_warnings(meeting)
 
 
 def half_of(moment: datetime, zone_name: str) -> str:

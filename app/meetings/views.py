@@ -17,7 +17,7 @@ from app.core import clock
 from app.core.timezones import utc_to_local
 from app.extensions import db_session
 from app.invitations import services as invitations
-from app.meetings import catalogue, delegations, queries
+from app.meetings import access, catalogue, delegations, queries
 from app.meetings import services as meetings
 from app.meetings.forms import MeetingFilterForm
 from app.meetings.models import MeetingStatus
@@ -43,7 +43,11 @@ def index() -> ResponseReturnValue:
     """All meetings, filtered and searched, a page at a time (upcoming first by default)."""
     form, filters = _filters(default_from=clock.now().date())
     page = queries.search_meetings(
-        db_session(), filters, page=int_or_none(request.args.get("page")) or 1, per_page=PER_PAGE
+        db_session(),
+        current_actor(),
+        filters,
+        page=int_or_none(request.args.get("page")) or 1,
+        per_page=PER_PAGE,
     )
     return render_template("meetings/index.html", form=form, page=page)
 
@@ -55,22 +59,23 @@ def calendar() -> ResponseReturnValue:
     form, filters = _filters(default_from=None)
     today = utc_to_local(clock.now(), viewer_timezone()).date()
     year, month = _month(request.args.get("month"), today)
-    grid = queries.month_grid(db_session(), year, month, filters)
+    grid = queries.month_grid(db_session(), current_actor(), year, month, filters)
     return render_template("meetings/calendar.html", form=form, grid=grid, today=today)
 
 
 @bp.get("/<int:meeting_id>")
 @role_required(Role.VIEWER)
 def show(meeting_id: int) -> ResponseReturnValue:
+    """One meeting in full, for those who may read it (otherwise 404, as for an unknown id)."""
     session = db_session()
-    meeting = meetings.get_meeting(session, meeting_id)
+    actor = current_actor()
+    meeting = access.readable_meeting(session, actor, meeting_id)
     invites = invitations.list_invitations(
-        session, invitations.InvitationFilter(meeting_id=meeting.id)
+        session, actor, invitations.InvitationFilter(meeting_id=meeting.id)
     )
     history = audit.history_of(
         session, {"meeting": [meeting.id], "invitation": [i.id for i in invites]}
     )
-    actor = current_actor()
     if actor is None or not actor.has_role(Role.EDITOR):
         # Draft agenda work (item titles, side-only items) is for editors; readers see the
         # circulated agenda on the agenda page.
@@ -83,11 +88,11 @@ def show(meeting_id: int) -> ResponseReturnValue:
         agenda=agendas.numbered(
             meeting,
             agendas.items_of(session, meeting.id),
-            visible_to=reader_side(session, current_actor(), None),
+            visible_to=reader_side(session, actor, None),
         ),
         agenda_version=versions.latest_version(session, meeting.id),
         agenda_url=endpoint_url("agendas.agenda", meeting_id=meeting.id),
-        warnings=meetings.conflicts_for(session, meeting.id),
+        warnings=meetings.conflicts_for(session, actor, meeting.id),
         history=history,
     )
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.models import Role
-from app.auth.web import role_required
+from app.auth.web import current_actor, role_required
 from app.core import clock
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
@@ -44,7 +44,11 @@ def home() -> ResponseReturnValue:
     today = utc_to_local(now, viewer_timezone()).date()
     settings = current_app.extensions["entente.settings"]
     board = dashboard.build(
-        db_session(), now, today, agenda_working_days=settings.agenda_due_working_days
+        db_session(),
+        current_actor(),
+        now,
+        today,
+        agenda_working_days=settings.agenda_due_working_days,
     )
     scheduler = heartbeat(db_session(), now)
     return render_template("home.html", board=board, now=now, scheduler=scheduler)

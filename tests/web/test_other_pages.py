@@ -52,7 +52,7 @@ def test_issue_invitation_record_acceptance_and_withdraw(as_editor, make, sessio
         message="Please attend",
     )
     assert issued.status_code == 302
-    (invitation,) = list_invitations(session, InvitationFilter(meeting_id=meeting.id))
+    (invitation,) = list_invitations(session, None, InvitationFilter(meeting_id=meeting.id))
     assert invitation.reply_deadline == datetime.fromisoformat("2027-03-01T23:59:59+00:00")
     replied = _post(
         as_editor,
