@@ -13,6 +13,7 @@ from werkzeug.routing import Rule
 
 from app.auth import services as auth
 from app.auth.models import Role
+from tests import restricted
 from tests.web.conftest import sign_in
 
 # endpoint -> why it is public
@@ -112,3 +113,62 @@ def test_allowed_roles_get_through(as_viewer):
     """The audit above would pass if everything were refused: check the door also opens."""
     assert as_viewer.get("/meetings").status_code == 200
     assert as_viewer.get("/meetings/new").status_code == 403
+
+
+# Path arguments that name a meeting, directly or through what belongs to it.
+MEETING_ARGUMENTS = {"meeting_id", "invitation_id"}
+# Query strings a route needs to get past input validation (which comes before any lookup).
+QUERIES = {"agendas.compare": "?from=1&to=1", "api_agenda_versions.compare": "?old=1&new=1"}
+
+
+def _reading_routes(app: Flask) -> list[Rule]:
+    """Every GET route a viewer may call with a meeting (or an invitation) in its path."""
+    return [
+        rule
+        for rule in _rules(app)
+        if "GET" in (rule.methods or set())
+        and MEETING_ARGUMENTS & set(rule.arguments)
+        and getattr(app.view_functions[rule.endpoint], "required_role", None) is Role.VIEWER
+    ]
+
+
+def _restricted_url(rule: Rule, scenario: restricted.Scenario) -> str:
+    ids = {"meeting_id": scenario.meeting.id, "invitation_id": scenario.invitation.id}
+    values = {}
+    for name in rule.arguments:
+        converter = type(rule._converters[name]).__name__
+        if name in ids:
+            values[name] = ids[name]
+        elif converter == "AnyConverter":
+            values[name] = sorted(rule._converters[name].items)[0]  # type: ignore[attr-defined]
+        else:
+            values[name] = 1  # the first agenda version: circulated in the scenario
+    built = rule.build(values, append_unknown=False)
+    assert built is not None, rule.rule
+    return built[1] + QUERIES.get(rule.endpoint, "")
+
+
+def test_every_reading_route_hides_a_restricted_meeting_from_outsiders(app, client, session, make):
+    """Walk every viewer route that names a meeting: one a viewer may not read is not found,
+    as an unknown one; its editor reads it through each of them."""
+    scenario = restricted.build(session, make)
+    tokens = {
+        user.id: {"Authorization": f"Bearer {auth.issue_api_token(session, None, user.id)}"}
+        for user in (scenario.outsider, scenario.editor)
+    }
+    session.commit()  # a 404 rolls back the request's session: keep the tokens
+    routes = _reading_routes(app)
+    assert {"meetings.show", "agendas.export", "api_meetings.get_meeting"} <= {
+        rule.endpoint for rule in routes
+    }
+    for user, refused in ((scenario.outsider, True), (scenario.editor, False)):
+        browser = sign_in(app.test_client(), user)
+        for rule in routes:
+            url = _restricted_url(rule, scenario)
+            api = rule.rule.startswith("/api/")
+            response = browser.open(url, headers=tokens[user.id] if api else {})
+            if refused:
+                assert response.status_code == 404, url
+                assert restricted.leaks(response.get_data(as_text=True)) == [], url
+            else:
+                assert response.status_code not in (404, 500), (url, response.status_code)
