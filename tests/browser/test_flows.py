@@ -187,3 +187,24 @@ def test_viewer_subscribes_to_a_topic_feed_and_fetches_it(new_page):
     body = page.request.get("/" + path, headers={"Cookie": ""}).text()
     assert body.startswith("BEGIN:VCALENDAR")
     assert "SUMMARY:UK–EU strategic consultation" in body or "strategic consultation" in body
+
+
+def test_a_restricted_meeting_is_not_there_for_a_viewer_outside_its_delegation(new_page):
+    """The demo's European Council is restricted; the demo viewer is in no delegation."""
+    editor = new_page("editor")
+    editor.goto("/meetings?q=European+Council")
+    link = editor.get_by_role("link", name="European Council", exact=True)
+    expect(link).to_be_visible()
+    path = link.get_attribute("href")
+    assert path is not None
+    assert path.startswith("/meetings/")
+    viewer = new_page("viewer")
+    viewer.goto("/meetings?q=European+Council")
+    expect(viewer.get_by_role("link", name="European Council", exact=True)).to_have_count(0)
+    response = viewer.goto(path)
+    assert response is not None
+    assert response.status == 404
+    expect(viewer.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert "European Council" not in viewer.content()
+    assert viewer.goto(f"{path}/agenda.pdf").status == 404
+    screenshot(viewer, "restricted-meeting-viewer")
