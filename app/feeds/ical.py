@@ -15,14 +15,17 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Calendar, Event, vText
 
+from app.core.vtimezone import vtimezone
 from app.meetings.models import MeetingStatus
 
 PRODID = "-//Entente//UK-EU partnership secretariat//EN"
 RESTRICTED_TITLE = "Details restricted"
-# Bump when the bytes of an event change for the same meeting state (rebuilds every cache row).
-FORMAT_VERSION = 1
+# Bump when the bytes of a feed change for the same meetings: it is part of every ETag (so
+# clients fetch the new form) and of every cache row's fingerprint (rebuilt once).
+# 2: VTIMEZONEs as yearly rules.
+FORMAT_VERSION = 2
 CRLF = b"\r\n"
 END_CALENDAR = b"END:VCALENDAR\r\n"
 
@@ -144,14 +147,9 @@ def calendar_head(name: str, refresh_minutes: int) -> bytes:
 
 @lru_cache(maxsize=256)
 def vtimezone_bytes(zone_name: str, first_year: int, last_year: int) -> bytes:
-    """A VTIMEZONE for `zone_name` covering the given years (every transition as an RDATE)."""
-    component = Timezone.from_tzinfo(
-        ZoneInfo(zone_name),
-        tzid=zone_name,
-        first_date=date(first_year, 1, 1),
-        last_date=date(last_year + 1, 1, 1),
-    )
-    return component.to_ical()
+    """A VTIMEZONE for `zone_name` covering the given years, in yearly rules where the zone
+    follows one (app.core.vtimezone: the form Outlook needs)."""
+    return vtimezone(zone_name, date(first_year, 1, 1), date(last_year, 12, 31)).to_ical()
 
 
 def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -7,12 +7,13 @@ it already has instead of adding a second one.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from app.core.vtimezone import vtimezone
 from app.meetings.models import Meeting, MeetingStatus
 from app.notifications.addresses import one_line
 
@@ -69,15 +70,9 @@ def meeting_itip(
 
 
 def _vtimezone(meeting: Meeting) -> Timezone:
-    """The zone's transitions around the meeting, as explicit dates: readers (vobject, older
-    Outlook) misread the long 1970–2038 default with its historical rules."""
-    start, end = meeting.start_utc.year, meeting.end_utc.year
-    return Timezone.from_tzinfo(
-        ZoneInfo(meeting.timezone),
-        tzid=meeting.timezone,
-        first_date=date(start - 1, 1, 1),
-        last_date=date(end + 2, 1, 1),
-    )
+    """The zone's rules around the meeting (app.core.vtimezone: yearly rules, as Outlook
+    needs; not the long 1970-2038 history, which readers such as vobject misread)."""
+    return vtimezone(meeting.timezone, meeting.start_utc.date(), meeting.end_utc.date())
 
 
 def _wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -45,6 +45,11 @@ def with_icalendar(body: bytes) -> list[Seen]:
 
 
 def with_vobject(body: bytes) -> list[Seen]:
+    # vobject keeps the first VTIMEZONE it ever read for a TZID for the rest of the process:
+    # forget earlier ones, so that this calendar is read with its own, as a fresh reader would.
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    for tzid in [tzid for tzid in registry if tzid != "UTC"]:
+        del registry[tzid]
     calendar = vobject.readOne(body.decode("utf-8"))
     events = getattr(calendar, "vevent_list", [])
     return sorted(
