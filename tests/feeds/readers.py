@@ -1,7 +1,7 @@
 """Read a feed with parsers the project does not write it with, and check they agree.
 
 Every feed a test fetches goes through `read_feed`: icalendar (the project's own library),
-vobject, recurring-ical-events and, when node and tests/js/node_modules are present, ical.js
+vobject, recurring-ical-events, ical (allenporter's strict parser) and, when node and tests/js/node_modules are present, ical.js
 (the parser inside Thunderbird). Each gives (uid, UTC start, UTC end, summary); they must
 agree with each other, and the test then compares them with what it expects.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 import icalendar
 import recurring_ical_events
 import vobject
+from ical.calendar_stream import IcsCalendarStream
 
 JS_DIR = Path(__file__).resolve().parent.parent / "js"
 
@@ -69,6 +70,16 @@ def with_recurring_ical_events(body: bytes) -> list[Seen]:
     )
 
 
+def with_ical(body: bytes) -> list[Seen]:
+    """ical (allenporter), whose parser is strict about RFC 5545 (it refuses, for instance,
+    a missing DTSTAMP or a property value it cannot parse)."""
+    calendar = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
+    return sorted(
+        Seen(_utc(e.dtstart), _utc(e.dtend), e.uid or "", e.summary or "")
+        for e in calendar.events
+    )
+
+
 def node_available() -> bool:
     return shutil.which("node") is not None and (JS_DIR / "node_modules" / "ical.js").exists()
 
@@ -101,6 +112,7 @@ def read_feed(body: bytes) -> list[Seen]:
     own = with_icalendar(body)
     assert with_vobject(body) == own, "vobject disagrees with icalendar"
     assert with_recurring_ical_events(body) == own, "recurring-ical-events disagrees"
+    assert with_ical(body) == own, "ical disagrees with icalendar"
     if node_available():
         assert with_icaljs(body) == own, "ical.js disagrees with icalendar"
     return own
