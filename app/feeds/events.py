@@ -15,7 +15,7 @@ from app.agendas.services import numbered
 from app.feeds import ical
 from app.feeds.models import FeedEventVersion
 from app.feeds.selection import BUSY
-from app.meetings.models import Meeting, Participant
+from app.meetings.models import Access, Meeting, Participant
 
 _CHUNK = 500
 
@@ -92,12 +92,14 @@ def event_data(
         timezone=meeting.timezone,
         status=meeting.status,
         restricted=True,
+        private=True,
     )
     if variant == BUSY:
         return busy
     return dataclasses.replace(
         busy,
         restricted=False,
+        private=meeting.access is Access.RESTRICTED,
         title=meeting.title,
         location=", ".join(part for part in (meeting.venue, meeting.host_city) if part),
         description=meeting.description,

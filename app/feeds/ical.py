@@ -24,7 +24,7 @@ PRODID = "-//Entente//UK-EU partnership secretariat//EN"
 RESTRICTED_TITLE = "Details restricted"
 # Bump when the bytes of a feed change for the same meetings: it is part of every ETag (so
 # clients fetch the new form) and of every cache row's fingerprint (rebuilt once).
-# 2: VTIMEZONEs as yearly rules.
+# 2: VTIMEZONEs as yearly rules; CLASS:PRIVATE for restricted meetings.
 FORMAT_VERSION = 2
 CRLF = b"\r\n"
 END_CALENDAR = b"END:VCALENDAR\r\n"
@@ -72,6 +72,7 @@ class EventData:
     agenda: tuple[str, ...] = ()  # top-level items, numbered
     url: str = ""
     restricted: bool = False  # busy time only: no title, topics, place or description
+    private: bool = False  # CLASS:PRIVATE (a restricted meeting, in full or as busy time)
 
 
 def clean_text(value: str) -> str:
@@ -112,9 +113,12 @@ def event_bytes(data: EventData) -> bytes:
     event.add("summary", Text(summary_of(data)))
     event.add("status", _STATUS[data.status])
     event.add("transp", "OPAQUE")
-    if data.restricted:
-        event.add("class", "CONFIDENTIAL")
-    else:
+    if data.private:
+        # PRIVATE, not CONFIDENTIAL: Outlook hides the details of a Private item from those
+        # who share the calendar and gives the other sensitivities no effect; Google and
+        # Apple treat both as private.
+        event.add("class", "PRIVATE")
+    if not data.restricted:
         if data.location.strip():
             event.add("location", Text(clean_text(data.location).strip()))
         description = description_of(data)
