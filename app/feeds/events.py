@@ -7,11 +7,12 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.agendas.models import AgendaItem, ItemVisibility
-from app.agendas.services import numbered
+from app.agendas.models import AgendaVersion, ItemVisibility
+from app.agendas.numbering import number_items
+from app.agendas.versions import version_source
 from app.feeds import ical
 from app.feeds.models import FeedEventVersion
 from app.feeds.selection import BUSY
@@ -129,20 +130,30 @@ def _delegation(meeting: Meeting) -> tuple[str, ...]:
 
 
 def _agendas(session: Session, meetings: dict[int, Meeting]) -> dict[int, list[str]]:
-    """The agenda headline: top-level items every participant may see, numbered."""
-    items: dict[int, list[AgendaItem]] = {}
-    for item in session.scalars(
-        select(AgendaItem).where(
-            AgendaItem.meeting_id.in_(list(meetings)),
-            AgendaItem.visibility == ItemVisibility.ALL,
+    """The agenda headline: top-level items every participant may see, numbered, as the
+    latest circulated version has them. Not the draft: it is the editors' work in progress
+    (the meeting page shows it to editors only), and one full event serves editors, readers
+    and, for a public meeting, the public feed."""
+    latest = (
+        select(AgendaVersion.meeting_id, func.max(AgendaVersion.number).label("number"))
+        .where(AgendaVersion.meeting_id.in_(list(meetings)))
+        .group_by(AgendaVersion.meeting_id)
+        .subquery()
+    )
+    versions = session.scalars(
+        select(AgendaVersion).join(
+            latest,
+            (AgendaVersion.meeting_id == latest.c.meeting_id)
+            & (AgendaVersion.number == latest.c.number),
         )
-    ):
-        items.setdefault(item.meeting_id, []).append(item)
-    return {
-        meeting_id: [
+    )
+    headlines: dict[int, list[str]] = {}
+    for version in versions:
+        source = version_source(version)
+        shared = [row for row in source.items if row.visibility is ItemVisibility.ALL]
+        headlines[version.meeting_id] = [
             f"{entry.number}. {entry.item.title}"
-            for entry in numbered(meetings[meeting_id], group)
+            for entry in number_items(shared, None)
             if entry.depth == 0
         ]
-        for meeting_id, group in items.items()
-    }
+    return headlines

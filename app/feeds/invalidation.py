@@ -1,7 +1,7 @@
 """Keep cached events honest about what the meeting row does not show.
 
-A meeting's VEVENT also shows its agenda headline, its topics' names and its delegates'
-names. Those live in other tables, edited by other services, and changing them must not
+A meeting's VEVENT also shows its circulated agenda's headline, its topics' names and its
+delegates' names. Those live in other tables, edited by other services, and changing them must not
 raise the meeting's optimistic-lock version (an editor with the meeting open would get a
 false conflict). So after each flush this listener bumps `feed_event_versions` for the
 meetings concerned, in the same transaction: the cache fingerprint and the event's
@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
-from app.agendas.models import AgendaItem
+from app.agendas.models import AgendaVersion
 from app.core import clock
 from app.feeds.models import FeedEventVersion
 from app.meetings.models import Meeting, Participant, meeting_topics
@@ -38,9 +38,8 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     person_ids: set[int] = set()
     gone = {obj.id for obj in session.deleted if isinstance(obj, Meeting)}
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, AgendaItem):
-            if obj.meeting_id is not None:
-                meeting_ids.add(obj.meeting_id)
+        if isinstance(obj, AgendaVersion):  # a circulation; draft edits show nowhere
+            meeting_ids.add(obj.meeting_id)
         elif (
             isinstance(obj, TopicArea | Person)
             and obj in session.dirty

@@ -1,9 +1,10 @@
 """Read a feed with parsers the project does not write it with, and check they agree.
 
 Every feed a test fetches goes through `read_feed`: icalendar (the project's own library),
-vobject, recurring-ical-events, ical (allenporter's strict parser) and, when node and tests/js/node_modules are present, ical.js
-(the parser inside Thunderbird). Each gives (uid, UTC start, UTC end, summary); they must
-agree with each other, and the test then compares them with what it expects.
+vobject, recurring-ical-events, ical (allenporter's strict parser) and, when node and
+tests/js/node_modules are present, ical.js (the parser inside Thunderbird). Each gives (uid,
+UTC start, UTC end, summary); they must agree with each other, and the test then compares
+them with what it expects.
 """
 
 from __future__ import annotations
@@ -75,8 +76,7 @@ def with_ical(body: bytes) -> list[Seen]:
     a missing DTSTAMP or a property value it cannot parse)."""
     calendar = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
     return sorted(
-        Seen(_utc(e.dtstart), _utc(e.dtend), e.uid or "", e.summary or "")
-        for e in calendar.events
+        Seen(_utc(e.dtstart), _utc(e.dtend), e.uid or "", e.summary or "") for e in calendar.events
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.agendas.versions import circulate
 from app.feeds import services as feeds
 from app.feeds.cache import forget_memory, render_feed
 from app.feeds.models import FeedEventCache
@@ -37,6 +38,9 @@ def test_only_changed_events_are_rebuilt_and_the_rest_come_from_the_cache(feed, 
     assert [row["meeting_id"] for row in changed.rebuilt] == [meetings[2].id]
     assert b"Round 2\\, moved" in changed.body
     make.item(meetings[4], "New agenda item")
+    session.commit()
+    assert _render(session, subscribed).rebuilt == []  # a draft shows nowhere
+    circulate(session, None, meetings[4].id)
     session.commit()
     assert [row["meeting_id"] for row in _render(session, subscribed).rebuilt] == [meetings[4].id]
 

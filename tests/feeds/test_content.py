@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.agendas.models import ItemVisibility
+from app.agendas.versions import circulate
 from app.auth import services as auth
 from app.auth.models import Role
 from app.meetings.delegations import add_participant
@@ -225,6 +226,7 @@ def test_description_has_topics_delegation_agenda_headline_and_link(feed, make, 
     make.item(meeting, "Sanctions", parent=opening)
     make.item(meeting, "UK line to take", visibility=ItemVisibility.UK)
     make.item(meeting, "Any other business")
+    circulate(session, None, meeting.id)
     _user, path = feed.subscribe()
     text = str(feed.get(path).event(meeting.uid)["description"])
     assert text.startswith("Semi-annual round.")
@@ -245,8 +247,9 @@ def test_agenda_topic_and_delegate_renames_reach_the_feed_with_a_higher_sequence
     add_participant(session, None, meeting.id, person.id)
     _user, path = feed.subscribe()
     sequences = [int(feed.get(path).event(meeting.uid)["sequence"])]
+    make.item(meeting, "Enlargement")
     for change in (
-        lambda: make.item(meeting, "Enlargement"),
+        lambda: circulate(session, None, meeting.id),
         lambda: update_topic(session, None, topic.id, name="Balkan states"),
         lambda: setattr(person, "full_name", "Anna Nowak"),  # no people service renames yet
     ):
@@ -258,6 +261,35 @@ def test_agenda_topic_and_delegate_renames_reach_the_feed_with_a_higher_sequence
     assert "Balkan states" in text
     assert "Anna Nowak" in text
     assert sequences == sorted(set(sequences))  # strictly rising
+
+
+def test_the_agenda_shown_is_the_circulated_one_never_the_draft(feed, make, session):
+    """Draft items are the editors' work in progress: a reader of the meeting page does not
+    see them, so neither does anyone's feed, nor the public feed."""
+    meeting = make.meeting(access=Access.PUBLIC)
+    make.item(meeting, "Opening remarks")
+    make.item(meeting, "Sanctions package (draft line)")
+    _reader, reader_path = feed.subscribe(make.user(Role.VIEWER))
+    _editor, editor_path = feed.subscribe(make.user(Role.EDITOR))
+    paths = (reader_path, editor_path, "/feeds/public.ics")
+    for path in paths:
+        got = feed.get(path)
+        assert b"Sanctions" not in got.body
+        assert "Agenda" not in str(got.event(meeting.uid).get("description", ""))
+    sequence = int(feed.get(reader_path).event(meeting.uid)["sequence"])
+
+    circulate(session, None, meeting.id)
+    session.commit()
+    circulated = feed.get(reader_path).event(meeting.uid)
+    assert "Agenda:\n1. Opening remarks\n2. Sanctions package (draft line)" in str(
+        circulated["description"]
+    )
+    assert int(circulated["sequence"]) > sequence
+
+    make.item(meeting, "Later draft item")
+    session.commit()
+    for path in paths:
+        assert b"Later draft" not in feed.get(path).body.replace(b"\r\n ", b"")
 
 
 def test_scopes_select_their_meetings(feed, make, session):
