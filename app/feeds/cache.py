@@ -78,6 +78,7 @@ class FeedPlan:
     etag: str  # unquoted, strong
     last_modified: datetime
     years: tuple[int, int]  # first and last year the VTIMEZONEs cover
+    home_zone: str  # its VTIMEZONE alone makes an empty feed valid (RFC 5545: 1*component)
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,22 @@ class RenderedFeed:
 
 
 def plan_feed(
-    session: Session, selection: Selection, name: str, base_url: str, refresh_minutes: int
+    session: Session,
+    selection: Selection,
+    name: str,
+    base_url: str,
+    refresh_minutes: int,
+    home_zone: str,
 ) -> FeedPlan:
     row = session.execute(_SUMMARY).one()  # one round trip, small index scans
     meetings_state, extra_state = row[:3], row[3:6]
     years = ((row[6] or EPOCH).year - 1, (row[7] or EPOCH).year + 1)
     changed = max(meetings_state[2] or EPOCH, extra_state[2] or EPOCH)
-    parts = (ical.FORMAT_VERSION, selection.key, name, base_url, refresh_minutes)
+    parts = (ical.FORMAT_VERSION, selection.key, name, base_url, refresh_minutes, home_zone)
     counts = (*meetings_state[:2], *extra_state[:2])
     state = "|".join(str(part) for part in (*parts, *counts, changed))
     etag = hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
-    return FeedPlan(selection, name, base_url, refresh_minutes, etag, changed, years)
+    return FeedPlan(selection, name, base_url, refresh_minutes, etag, changed, years, home_zone)
 
 
 def render_feed(session: Session, plan: FeedPlan) -> RenderedFeed:
@@ -162,6 +168,7 @@ def _join(session: Session, plan: FeedPlan) -> RenderedFeed:
             bodies[index] = body
             memory[key] = ((uids[key[0]], version, extra), body)
     head = ical.calendar_head(plan.name, plan.refresh_minutes)
+    zones = zones or {plan.home_zone}
     return RenderedFeed(
         b"".join([head, *_timezones(zones, plan.years), *bodies, ical.END_CALENDAR]), rebuilt
     )

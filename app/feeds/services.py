@@ -215,7 +215,12 @@ def webcal_url(url: str) -> str:
 
 
 def plan_for_subscription(
-    session: Session, subscription: FeedSubscription, *, base_url: str, refresh_minutes: int
+    session: Session,
+    subscription: FeedSubscription,
+    *,
+    base_url: str,
+    refresh_minutes: int,
+    home_zone: str,
 ) -> FeedPlan:
     selection = Selection(
         subscription.scope, subscription.scope_ref, Audience.of(subscription.user)
@@ -223,9 +228,12 @@ def plan_for_subscription(
     name = subscription.label or (
         "Entente: " + describe_scope(session, subscription.scope, subscription.scope_ref)
     )
-    return plan_feed(session, selection, name, base_url, refresh_minutes)
+    return plan_feed(session, selection, name, base_url, refresh_minutes, home_zone)
 
 
-def plan_public(session: Session, *, base_url: str, refresh_minutes: int) -> FeedPlan:
+def plan_public(
+    session: Session, *, base_url: str, refresh_minutes: int, home_zone: str
+) -> FeedPlan:
     selection = Selection(FeedScope.ALL, "", Audience.public())
-    return plan_feed(session, selection, "Entente: public meetings", base_url, refresh_minutes)
+    name = "Entente: public meetings"
+    return plan_feed(session, selection, name, base_url, refresh_minutes, home_zone)

@@ -41,9 +41,12 @@ def public_feed() -> ResponseReturnValue:
     """Meetings marked public, for anyone."""
     settings = _settings()
     plan = feeds.plan_public(
-        db_session(), base_url=settings.base_url, refresh_minutes=settings.feed_refresh_minutes
+        db_session(),
+        base_url=settings.base_url,
+        refresh_minutes=settings.feed_refresh_minutes,
+        home_zone=settings.display_timezone,
     )
-    return _serve(db_session(), plan, None, cache_control="public, no-cache")
+    return _serve(db_session(), plan, None, cache_control="public, no-cache", filename="public")
 
 
 @bp.get("/feeds/<token>.ics")
@@ -57,12 +60,19 @@ def subscription_feed(token: str) -> ResponseReturnValue:
         subscription,
         base_url=settings.base_url,
         refresh_minutes=settings.feed_refresh_minutes,
+        home_zone=settings.display_timezone,
     )
-    return _serve(db_session(), plan, subscription, cache_control="private, no-cache")
+    return _serve(
+        db_session(), plan, subscription, cache_control="private, no-cache", filename="entente"
+    )
 
 
 def _serve(
-    session: Session, plan: FeedPlan, subscription: FeedSubscription | None, cache_control: str
+    session: Session,
+    plan: FeedPlan,
+    subscription: FeedSubscription | None,
+    cache_control: str,
+    filename: str,
 ) -> ResponseReturnValue:
     """304 when the client's copy is current (If-None-Match first, then If-Modified-Since);
     otherwise the calendar, gzipped only when the client asks for it."""
@@ -93,6 +103,9 @@ def _serve(
     response.set_etag(etag)
     response.last_modified = last_modified
     response.headers["Cache-Control"] = cache_control
+    # inline: a browser that follows the link may show or hand it to the calendar app; the
+    # name is what a download is saved as (never the token)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -15,7 +15,11 @@ def _render(session, user_and_path):
     user, _path = user_and_path
     subscription = feeds.list_subscriptions(session, user)[0]
     plan = feeds.plan_for_subscription(
-        session, subscription, base_url="http://entente.test", refresh_minutes=60
+        session,
+        subscription,
+        base_url="http://entente.test",
+        refresh_minutes=60,
+        home_zone="Europe/London",
     )
     return render_feed(session, plan)
 
@@ -52,7 +56,11 @@ def test_a_changed_base_url_rebuilds_links(feed, make, session):
     user, _path = subscribed
     subscription = feeds.list_subscriptions(session, user)[0]
     plan = feeds.plan_for_subscription(
-        session, subscription, base_url="https://calendar.example", refresh_minutes=30
+        session,
+        subscription,
+        base_url="https://calendar.example",
+        refresh_minutes=30,
+        home_zone="Europe/London",
     )
     rendered = render_feed(session, plan)
     assert f"https://calendar.example/meetings/{meeting.id}".encode() in rendered.body.replace(

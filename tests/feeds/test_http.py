@@ -22,7 +22,33 @@ def test_feed_is_text_calendar_with_strong_validators(feed, make):
     assert not etag.startswith("W/")
     assert "Last-Modified" in got.headers
     assert "Content-Encoding" not in got.headers
+    assert got.headers["Content-Disposition"] == 'inline; filename="entente.ics"'
     assert [e.summary for e in got.events] == ["Strategic consultation"]
+
+
+def test_head_answers_like_get_without_a_body(feed, make):
+    make.meeting()
+    _user, path = feed.subscribe()
+    got = feed.get(path)
+    head = feed.client.head(path)
+    assert head.status_code == 200
+    assert head.data == b""
+    for name in ("ETag", "Last-Modified", "Content-Type", "Content-Disposition"):
+        assert head.headers[name] == got.headers[name]
+    assert int(head.headers["Content-Length"]) == len(got.body)
+    again = feed.client.head(path, headers={"If-None-Match": got.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_an_empty_feed_still_holds_a_component(feed):
+    """RFC 5545 wants at least one component in a calendar (some readers refuse one without):
+    a feed with no meetings carries the home zone's VTIMEZONE."""
+    got = feed.get("/feeds/public.ics")
+    assert got.status == 200
+    assert got.events == []
+    (zone,) = got.calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/London"
+    assert got.headers["Content-Disposition"] == 'inline; filename="public.ics"'
 
 
 def test_if_none_match_gives_304_with_no_body_until_something_changes(feed, make, session):
