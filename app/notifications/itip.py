@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from app.core.vtimezone import vtimezone
-from app.meetings.models import Meeting, MeetingStatus
+from app.feeds.ical import Text
+from app.meetings.models import Access, Meeting, MeetingStatus
 from app.notifications.addresses import one_line
 
 PRODID = "-//Entente//UK-EU partnership secretariat//EN"
@@ -36,22 +37,7 @@ def meeting_itip(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    zone = ZoneInfo(meeting.timezone)
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", now)
-    event.add("dtstart", _wall_clock(meeting.start_utc, zone))
-    event.add("dtend", _wall_clock(meeting.end_utc, zone))
-    title = one_line(meeting.title, max_length=300)
-    if meeting.status is MeetingStatus.POSTPONED:
-        title = f"Postponed: {title}"
-    event.add("summary", title)
-    location = ", ".join(part for part in (meeting.venue, meeting.host_city) if part)
-    if location:
-        event.add("location", one_line(location, max_length=400))
-    event.add("status", _status(meeting, method))
-    event.add("url", url)
+    event = _event(meeting, method, now, url)
     event.add("organizer", _address(organizer, {}))
     event.add(
         "attendee",
@@ -67,6 +53,34 @@ def meeting_itip(
     calendar.add_component(_vtimezone(meeting))
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
+
+
+def _event(meeting: Meeting, method: str, now: datetime, url: str) -> Event:
+    """The meeting as the attendee's calendar keeps it. Text goes through the feeds' `Text`
+    (icalendar's own escaping turns a literal backslash-N into a line break)."""
+    zone = ZoneInfo(meeting.timezone)
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", now)
+    event.add("dtstart", _wall_clock(meeting.start_utc, zone))
+    event.add("dtend", _wall_clock(meeting.end_utc, zone))
+    title = one_line(meeting.title, max_length=300)
+    if meeting.status is MeetingStatus.POSTPONED:
+        title = f"Postponed: {title}"
+    event.add("summary", Text(title))
+    location = ", ".join(part for part in (meeting.venue, meeting.host_city) if part)
+    if location:
+        event.add("location", Text(one_line(location, max_length=400)))
+    # Google Calendar and Outlook show no URL property: the link goes in the description too.
+    event.add("description", Text(f"Meeting page: {url}"))
+    event.add("status", _status(meeting, method))
+    if meeting.access is Access.RESTRICTED:
+        # Outlook keeps a Private item's details from those who share the calendar (and marks
+        # the attendee's copy Private); Google and Apple read it as private too.
+        event.add("class", "PRIVATE")
+    event.add("url", url)
+    return event
 
 
 def _vtimezone(meeting: Meeting) -> Timezone:
@@ -93,7 +107,9 @@ def _status(meeting: Meeting, method: str) -> str:
 def _address(address: Address, params: dict[str, str]) -> vCalAddress:
     value = vCalAddress(f"mailto:{address.addr_spec}")
     if address.display_name:
-        value.params["CN"] = vText(one_line(address.display_name))
+        # A double quote cannot stand in a parameter: RFC 6868 writes it ^', which Outlook
+        # shows as it is; an apostrophe reads the same.
+        value.params["CN"] = vText(one_line(address.display_name).replace('"', "'"))
     for name, param in params.items():
         value.params[name] = vText(param)
     return value
