@@ -196,9 +196,8 @@ def test_invitation_carries_an_itip_request_an_independent_parser_reads(
     assert event.attendee.params["RSVP"] == ["TRUE"]
     assert event.attendee.params["CN"] == ["Ann Example"]
     assert event.dtstart.value == meeting.start_utc
-    assert str(event.dtstart.value.tzinfo) in {"Europe/London", "tzfile('Europe/London')"} or (
-        event.dtstart.params["TZID"] == ["Europe/London"]
-    )
+    # (vobject's tzinfo depends on which VTIMEZONE it read first in the process: ask the text)
+    assert "DTSTART;TZID=Europe/London:20270316T100000" in calendar_part.get_content()
     assert parsed.vtimezone.tzid.value == "Europe/London"
 
 
