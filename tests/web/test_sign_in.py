@@ -53,11 +53,39 @@ def test_login_attempts_are_rate_limited(app, client, viewer, monkeypatch):
     limiter.reset()
 
 
-def test_next_only_goes_to_local_paths(client, viewer):
+OFF_SITE = [
+    "//evil.example/x",
+    "///evil.example",
+    "/\\evil.example",
+    "https:evil.example",
+    "https://evil.example",
+    "javascript:alert(1)",
+    "/\t/evil.example",  # browsers drop the tab: //evil.example
+    "/\n/evil.example",  # and newlines (which also may not go into a header)
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    "/ /evil.example",
+    "/\x00/evil.example",
+    "evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_only_goes_to_local_paths(client, viewer, target):
     token = csrf_from(client, "/login")
     data = {"email": viewer.email, "password": factories.PASSWORD, "csrf_token": token}
-    response = client.post("/login?next=//evil.example/x", data=data)
+    response = client.post("/login", query_string={"next": target}, data=data)
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"
+    # Signed in already, the sign-in page passes `next` on too.
+    assert client.get("/login", query_string={"next": target}).headers["Location"] == "/"
+
+
+def test_next_keeps_a_local_path_with_its_query(client, viewer):
+    token = csrf_from(client, "/login")
+    data = {"email": viewer.email, "password": factories.PASSWORD, "csrf_token": token}
+    response = client.post("/login", query_string={"next": "/meetings?page=2"}, data=data)
+    assert response.headers["Location"] == "/meetings?page=2"
 
 
 def test_session_cookie_flags(client, viewer):
