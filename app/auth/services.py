@@ -90,6 +90,7 @@ def set_role(session: Session, actor: User | None, user_id: int, role: Role | st
     if new_role != user.role:
         changes = {"role": [user.role.value, new_role.value]}
         user.role = new_role
+        user.session_nonce = secrets.token_hex(16)  # sessions signed in under the old role end
         session.flush()
         audit.record(
             session,

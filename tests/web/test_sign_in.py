@@ -133,3 +133,32 @@ def test_disabling_a_user_ends_their_session(app, client, viewer, session):
 def test_sign_out_needs_csrf(as_viewer):
     assert as_viewer.post("/logout").status_code == 400
     assert as_viewer.get("/").status_code == 200
+
+
+def test_a_role_change_ends_the_user_s_sessions(app, client, editor, session):
+    sign_in(client, editor)
+    thief = app.test_client()
+    thief.set_cookie("entente", _copied_cookie(client))
+    assert thief.get("/").status_code == 200
+    auth.set_role(session, None, editor.id, "viewer")
+    session.flush()
+    assert thief.get("/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_new_password_ends_the_user_s_sessions(app, client, viewer, session):
+    sign_in(client, viewer)
+    auth.set_password(session, None, viewer.id, "a different long password")
+    session.flush()
+    assert client.get("/").status_code == 302
+
+
+def test_nothing_from_before_sign_in_carries_over(client, viewer):
+    """Session fixation: values planted in the session before sign-in are gone after it."""
+    with client.session_transaction() as planted:
+        planted["planted"] = "by someone else"
+        planted["csrf_token"] = "known-to-the-attacker"
+    sign_in(client, viewer)
+    with client.session_transaction() as after:
+        assert "planted" not in after
+        assert after.get("csrf_token") != "known-to-the-attacker"
