@@ -25,6 +25,7 @@ from app.agendas.versions import (
 )
 from app.core import clock
 from app.core.errors import NotFound, PermissionDenied, ValidationError
+from app.core.validation import is_digits
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import get_meeting
 from app.people.models import Person
@@ -132,7 +133,7 @@ def _within(item: AgendaItem, ancestor: AgendaItem | None) -> bool:
 
 def find_meeting(session: Session, key: str) -> Meeting:
     """A meeting by id, or `next-consultation`: the next strategic consultation not cancelled."""
-    if key.isdigit():
+    if is_digits(key):
         return get_meeting(session, int(key))
     if key != NEXT_CONSULTATION:
         raise ValidationError(f"Give a meeting id or {NEXT_CONSULTATION}", field="meeting")

@@ -27,6 +27,7 @@ from app.auth.web import current_actor, role_required
 from app.core.errors import EntenteError, ValidationError
 from app.extensions import db, db_session
 from app.meetings.access import readable_meeting
+from app.web.forms import int_or_none
 
 bp = Blueprint("agendas", __name__)
 
@@ -388,11 +389,12 @@ def _readable_parent(meeting_id: int, parent_id: int | None) -> None:
 
 
 def _optional_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    number = int_or_none(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _int_arg(name: str) -> int:
-    value = request.args.get(name, "")
-    if not value.isdigit():
+    number = _optional_int(request.args.get(name))
+    if number is None:
         raise ValidationError(f"{name} must be a version number", field=name)
-    return int(value)
+    return number

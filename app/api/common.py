@@ -14,6 +14,7 @@ from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import StaleVersion
+from app.core.validation import MAX_ID
 from app.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
@@ -193,8 +194,6 @@ def no_content() -> Response:
 
 
 # --- fields that keep bad input at the door (never a 500 from the database) ---------------
-
-MAX_ID = 2**31 - 1
 
 
 def _no_unencodable(value: str) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import ValidationError
 from app.core.timezones import utc_to_local
+from app.core.validation import is_digits
 from app.meetings import catalogue
 from app.meetings.access import readable_ids
 from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
@@ -66,7 +67,7 @@ class HalfYear:
     @classmethod
     def parse(cls, label: str) -> HalfYear:
         year, _, half = label.partition("-H")
-        if not (year.isdigit() and half in {"1", "2"}):
+        if not (is_digits(year) and half in {"1", "2"}):
             raise ValidationError("A half-year looks like 2026-H1", field="half")
         return cls(int(year), int(half))
 

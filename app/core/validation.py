@@ -11,6 +11,14 @@ from app.core.errors import ValidationError
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 E = TypeVar("E", bound=Enum)
+# The largest id an INTEGER column holds; bigger ones are simply not found (never a 500 from
+# the database, which cannot even compare them on SQLite past 2**63).
+MAX_ID = 2**31 - 1
+
+
+def is_digits(value: str) -> bool:
+    """ASCII digits only: str.isdigit() is also true for '²' (which int() refuses) and '٣'."""
+    return value.isascii() and value.isdigit()
 
 
 def text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str:

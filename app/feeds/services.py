@@ -51,7 +51,7 @@ def describe_scope(session: Session, scope: FeedScope, scope_ref: str) -> str:
         name = session.scalar(select(Organisation.name).where(Organisation.code == scope_ref))
         return f"Organisation: {name or scope_ref}"
     if scope is FeedScope.PERSON:
-        person = session.get(Person, int(scope_ref)) if scope_ref.isdigit() else None
+        person = session.get(Person, int(scope_ref)) if _is_id(scope_ref) else None
         return f"Person: {person.display_name if person else scope_ref}"
     name = session.scalar(select(MeetingKind.name).where(MeetingKind.slug == scope_ref))
     return f"Kind: {name or scope_ref}"
@@ -194,7 +194,7 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
         found = session.scalar(select(Organisation.id).where(Organisation.code == ref))
         what = f"No organisation with code {ref!r}"
     elif scope is FeedScope.PERSON:
-        person = session.get(Person, int(ref)) if ref.isdigit() and len(ref) < 12 else None
+        person = session.get(Person, int(ref)) if _is_id(ref) else None
         found = person.id if person else None
         what = f"No person with id {ref!r}"
     else:
@@ -203,6 +203,10 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
     if found is None:
         raise ValidationError(what, field="scope")
     return ref
+
+
+def _is_id(ref: str) -> bool:
+    return validation.is_digits(ref) and int(ref) <= validation.MAX_ID
 
 
 def feed_url(base_url: str, token: str) -> str:

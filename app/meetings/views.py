@@ -15,6 +15,7 @@ from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core import clock
 from app.core.timezones import utc_to_local
+from app.core.validation import is_digits
 from app.extensions import db_session
 from app.invitations import services as invitations
 from app.meetings import access, catalogue, delegations, queries
@@ -133,7 +134,7 @@ def _month(value: str | None, today: date) -> tuple[int, int]:
     if not value:
         return today.year, today.month
     year, _, month = value.partition("-")
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+    if not (is_digits(year) and is_digits(month) and 1 <= int(month) <= 12):
         abort(400, "Month looks like 2026-03")
     if not 1900 <= int(year) <= 2200:
         abort(400, "Month out of range")

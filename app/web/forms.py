@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectMultipleField, widgets
 
 from app.core.errors import EntenteError
+from app.core.validation import MAX_ID
 
 # Zones the secretariat meets in, first; any other IANA name is accepted by the services.
 COMMON_ZONES = (
@@ -64,7 +65,9 @@ def apply_error(form: FlaskForm, error: EntenteError, aliases: Mapping[str, str]
 
 
 def int_or_none(value: object) -> int | None:
+    """A whole number an INTEGER column can hold, else None (blank, 'x', '²', 10**30)."""
     try:
-        return int(str(value)) if value not in (None, "") else None
+        number = int(str(value)) if value not in (None, "") else None
     except ValueError:
         return None
+    return number if number is None or abs(number) <= MAX_ID else None

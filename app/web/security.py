@@ -1,4 +1,5 @@
-"""Security headers on every response, proxy awareness, and Vary: Cookie on session pages.
+"""Security headers on every response, proxy awareness, Vary: Cookie and no-store on pages,
+and ids in page paths bounded like the API's.
 
 The Content-Security-Policy allows scripts, styles, images and fonts from this origin only:
 no inline scripts or `style=""` attributes (templates use files in app/static/), no framing.
@@ -6,9 +7,12 @@ no inline scripts or `style=""` attributes (templates use files in app/static/),
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.core.validation import MAX_ID
 from app.settings import Settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,6 +49,7 @@ def install_security(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
     app.before_request(_refuse_oversized_body)
+    app.url_value_preprocessor(_ids_in_range)
     app.after_request(_add_headers)
 
 
@@ -54,6 +59,15 @@ def _refuse_oversized_body() -> None:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
+
+
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A page id beyond what a column holds is simply not found (the API checks its own)."""
+    if request.path.startswith("/api/"):
+        return
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404)
 
 
 def _add_headers(response: Response) -> Response:
