@@ -79,6 +79,8 @@ def _add_headers(response: Response) -> Response:
         # Bearer-token answers never depend on cookies; keep them out of shared caches.
         response.headers.setdefault("Cache-Control", "private, no-cache")
     elif response.mimetype == "text/html":
-        # Pages differ by the signed-in user (the session cookie).
+        # Pages differ by the signed-in user (the session cookie), and show what only they may
+        # see (a new feed address, drafts): no copy in any cache, nor on disk after sign-out.
         response.vary.add("Cookie")
+        response.headers.setdefault("Cache-Control", "private, no-store")
     return response

@@ -1,10 +1,11 @@
-"""Security headers, HSTS behind TLS, Vary: Cookie, request size limits."""
+"""Security headers, HSTS behind TLS, Vary: Cookie, Cache-Control, request size limits."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from app import create_app
+from app.feeds import services as feeds
 from tests.conftest import make_settings
 
 
@@ -26,6 +27,26 @@ def test_html_pages_vary_on_cookie_and_api_answers_are_private(client):
     assert "Cookie" in client.get("/login").headers.get("Vary", "")
     api = client.get("/api/v1/meetings")
     assert api.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_pages_and_exports_are_never_stored_by_caches(as_editor, make):
+    meeting = make.meeting()
+    for path in ("/", "/feeds/", f"/meetings/{meeting.id}", "/login", "/nope"):
+        response = as_editor.get(path)
+        assert response.headers["Cache-Control"] == "private, no-store", path
+        assert "Cookie" in response.headers["Vary"], path
+    for fmt in ("html", "pdf", "docx", "md"):
+        export = as_editor.get(f"/meetings/{meeting.id}/agenda.{fmt}?draft=1")
+        assert export.status_code == 200
+        assert export.headers["Cache-Control"] == "private, no-store", fmt
+
+
+def test_feeds_with_a_token_stay_out_of_shared_caches(client, make, session):
+    _subscription, token = feeds.create_subscription(session, make.user(), "all")
+    private = client.get(f"/feeds/{token}.ics")
+    assert private.status_code == 200
+    assert private.headers["Cache-Control"] == "private, no-cache"
+    assert client.get("/feeds/public.ics").headers["Cache-Control"] == "public, no-cache"
 
 
 def test_hsts_only_over_https(client):
