@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
+from app.audit.models import AuditEntry
 from app.auth import services as auth
 from app.auth.models import Role
 from tests import restricted
@@ -25,8 +27,12 @@ PUBLIC = {
     "openapi.spec": "the API's public description (/api/v1/openapi.json), no data",
     "api_tokens.sign_in": "API sign-in: exchanges a password for a token, rate-limited",
 }
-# Endpoints authorised by a token in the URL instead of a session (calendar feeds).
-TOKEN_PREFIXES = ("feeds.",)
+# Endpoints authorised by a token in the URL instead of a session (calendar feeds); the
+# subscription pages beside them are ordinary pages and are walked like the rest.
+TOKEN_ENDPOINTS = {
+    "feeds.public_feed": "meetings marked public, for anyone",
+    "feeds.subscription_feed": "the token in the URL is the credential (unknown: 404)",
+}
 DENIED = {302, 401, 403}
 
 
@@ -35,7 +41,13 @@ def _rules(app: Flask) -> list[Rule]:
 
 
 def _url(rule: Rule) -> str:
-    values = {}
+    path = rule.build(_values(rule), append_unknown=False)
+    assert path is not None
+    return path[1]
+
+
+def _values(rule: Rule) -> dict[str, object]:
+    values: dict[str, object] = {}
     for name in rule.arguments:
         converter = rule._converters[name]
         kind = type(converter).__name__
@@ -43,9 +55,7 @@ def _url(rule: Rule) -> str:
             values[name] = sorted(converter.items)[0]  # type: ignore[attr-defined]
         else:
             values[name] = 1 if kind in {"IntegerConverter"} else "x"
-    path = rule.build(values, append_unknown=False)
-    assert path is not None
-    return path[1]
+    return values
 
 
 def _methods(rule: Rule) -> list[str]:
@@ -62,7 +72,7 @@ def test_every_route_declares_a_role_or_is_allow_listed(app):
     missing = [
         rule.endpoint
         for rule in _rules(app)
-        if not rule.endpoint.startswith(TOKEN_PREFIXES)
+        if rule.endpoint not in TOKEN_ENDPOINTS
         and getattr(app.view_functions[rule.endpoint], "required_role", None) is None
     ]
     assert missing == [], f"routes without @role_required and not allow-listed: {missing}"
@@ -71,7 +81,7 @@ def test_every_route_declares_a_role_or_is_allow_listed(app):
 def test_anonymous_requests_are_refused(app, client, no_csrf):
     answered = []
     for rule in _rules(app):
-        if rule.endpoint.startswith(TOKEN_PREFIXES):
+        if rule.endpoint in TOKEN_ENDPOINTS:
             continue
         for method in _methods(rule):
             response = client.open(_url(rule), method=method)
@@ -107,6 +117,54 @@ def test_under_privileged_users_are_refused(
                 answered.append((method, rule.rule, response.status_code))
     assert checked > 0
     assert answered == []
+
+
+def test_the_walk_covers_pages_api_and_feed_pages(app):
+    endpoints = {rule.endpoint for rule in _rules(app)}
+    assert {"feeds.subscriptions", "feeds.revoke", "feeds.rotate"} <= endpoints
+    assert any(endpoint.startswith("api_") for endpoint in endpoints)
+
+
+def test_the_api_ignores_the_session_cookie(as_admin):
+    """Only a bearer token opens the API, which is why it can be exempt from CSRF."""
+    assert as_admin.get("/api/v1/users").status_code == 401
+    assert as_admin.post("/api/v1/topics", json={"slug": "x", "name": "X"}).status_code == 401
+
+
+def test_unknown_feed_tokens_are_not_found(client):
+    assert client.get(f"/feeds/{'x' * 43}.ics").status_code == 404
+
+
+def test_get_requests_change_nothing(app, as_admin, make, session):
+    """GET is safe: walking every page and API read as an admin, with ids that exist, writes
+    no audit entry (every change is audited) and answers no 500."""
+    meeting = make.meeting()
+    admin = make.user(Role.ADMIN)
+    ids = {
+        "meeting_id": meeting.id,
+        "item_id": make.item(meeting).id,
+        "invitation_id": make.invitation(meeting).id,
+        "user_id": admin.id,
+        "topic_id": make.topic().id,
+        "number": 1,
+    }
+    bearer = {"Authorization": f"Bearer {auth.issue_api_token(session, None, admin.id)}"}
+    session.commit()
+    before = session.scalar(select(func.count(AuditEntry.id)))
+    answered = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or set()) or rule.endpoint == "static":
+            continue
+        path = _url(rule)
+        if rule.arguments & set(ids):
+            built = rule.build({**_values(rule), **{k: ids[k] for k in rule.arguments & set(ids)}})
+            assert built is not None
+            path = built[1]
+        headers = bearer if rule.rule.startswith("/api/") else {}
+        answered[path] = as_admin.get(path, headers=headers).status_code
+    assert [path for path, status in answered.items() if status >= 500] == []
+    assert sum(status == 200 for status in answered.values()) > 40
+    assert session.scalar(select(func.count(AuditEntry.id))) == before
 
 
 def test_allowed_roles_get_through(as_viewer):
