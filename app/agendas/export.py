@@ -17,6 +17,7 @@ from flask import render_template
 from flask_babel import force_locale
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.agendas import labels
 from app.agendas.document import AgendaDocument
@@ -31,6 +32,15 @@ FORMATS = {
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|&~])")
 LIST_MARKER = re.compile(r"^(\d+)([.)])|^([-+])")
+
+
+class NoResources(URLFetcher):
+    """The PDF needs nothing but its stylesheet, which it gets directly: whatever URL the
+    document names (an image, a stylesheet, file:///etc/passwd, an intranet address) is never
+    fetched, so user text that ever became markup could not read files or reach servers."""
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        raise ValueError(f"Agenda documents load no resources ({url[:60]})")
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,11 @@ def render_html(
 
 
 def render_pdf(doc: AgendaDocument) -> bytes:
-    html = HTML(string=render_html(doc, for_pdf=True), base_url=str(STYLESHEET.parent))
+    html = HTML(
+        string=render_html(doc, for_pdf=True),
+        base_url=str(STYLESHEET.parent),
+        url_fetcher=NoResources(),
+    )
     fonts = _font_config()
     return bytes(html.write_pdf(stylesheets=[_stylesheet(fonts)], font_config=fonts))
 

@@ -191,6 +191,21 @@ def test_hostile_text_is_rendered_as_text(make, session):
     assert SCRIPTS in markdown
 
 
+def test_the_pdf_fetches_no_file_or_url_its_markup_names(make, session, monkeypatch, tmp_path):
+    """Defence in depth: should user text ever become markup, WeasyPrint still loads nothing
+    (no file:// reads, no requests to intranet addresses)."""
+    secret = tmp_path / "secret.css"
+    secret.write_text('body::before { content: "LEAKED-FROM-DISK"; }')
+    markup = (
+        f'<html><head><link rel="stylesheet" href="{secret.as_uri()}"></head>'
+        f'<body><p>Agenda</p><img src="{secret.as_uri()}"></body></html>'
+    )
+    monkeypatch.setattr("app.agendas.export.render_html", lambda *_args, **_kwargs: markup)
+    text = "\n".join(pdf_pages(render_pdf(draft(session, make.meeting()))))
+    assert "Agenda" in text
+    assert "LEAKED-FROM-DISK" not in text
+
+
 def _assert_text_stays_on_the_page(pdf: bytes) -> None:
     for page in PdfReader(io.BytesIO(pdf)).pages:
         width = float(page.mediabox.width)
