@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 
@@ -9,8 +10,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from app.audit.models import AuditEntry
 from app.auth import services as auth
-from app.auth.models import ApiToken
+from app.auth.models import ApiToken, User
+from app.core import security
 from app.extensions import limiter
 from tests.factories import PASSWORD
 
@@ -103,6 +106,36 @@ def test_tokens_and_passwords_never_reach_the_logs(verbose_logs, make, client):
     assert any("refused" in record.getMessage() for record in caplog.records)
     assert token not in logged
     assert PASSWORD not in logged
+
+
+def test_no_secret_reaches_the_audit_log(make, session, client):
+    """Passwords, their hashes, API and feed tokens and their hashes: none in any entry."""
+    admin = make.user("admin")
+    token = client.post("/api/v1/tokens", json={"email": admin.email, "password": PASSWORD})
+    bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    new_password = "a brand new long password"
+    created = client.post(
+        "/api/v1/users",
+        json={"email": "new@entente.test", "role": "viewer", "password": new_password},
+        headers=bearer,
+    ).get_json()
+    issued = client.post(f"/api/v1/users/{created['id']}/tokens", json={}, headers=bearer)
+    client.patch(f"/api/v1/users/{created['id']}", json={"role": "editor"}, headers=bearer)
+    auth.set_password(session, admin, created["id"], new_password + "!")
+    feed = client.post("/api/v1/subscriptions", json={"scope": "all"}, headers=bearer).get_json()
+    rotated = client.post(
+        f"/api/v1/subscriptions/{feed['subscription']['id']}/rotate", headers=bearer
+    ).get_json()
+    client.delete(f"/api/v1/users/{created['id']}/tokens", headers=bearer)
+    secrets = [PASSWORD, new_password, token.get_json()["token"], issued.get_json()["token"]]
+    secrets += [feed["url"].rsplit("/", 1)[1][:-4], rotated["url"].rsplit("/", 1)[1][:-4]]
+    secrets += [security.hash_token(secret) for secret in secrets[2:]]
+    secrets += [user.password_hash for user in session.scalars(select(User)) if user.password_hash]
+    entries = session.scalars(select(AuditEntry)).all()
+    logged = "\n".join(f"{e.summary} {json.dumps(e.changes)}" for e in entries)
+    assert {"user.created", "token.issued", "feed.rotated"} <= {e.action for e in entries}
+    assert [secret for secret in secrets if secret in logged] == []
+    assert "argon2" not in logged
 
 
 def test_token_use_is_recorded_to_the_minute(make, session, client):

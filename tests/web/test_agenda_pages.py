@@ -341,3 +341,16 @@ def test_an_editor_of_one_side_works_on_their_side_of_the_draft_only(
     assert saved.status_code == 302
     session.refresh(eu_line)
     assert eu_line.title == "EU line, revised"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html", "md"])
+def test_export_file_names_carry_no_quotes_line_breaks_or_paths(as_editor, make, fmt):
+    title = 'Réunion "Ö" \r\nSet-Cookie: x=1; ../../etc/passwd\\ 北京'
+    meeting = make.meeting(title=title)
+    response = as_editor.get(f"/meetings/{meeting.id}/agenda.{fmt}?draft=1")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.endswith(
+        f'filename="agenda-2027-03-16-reunion-o-set-cookie-x-1-etc-passwd-draft-en.{fmt}"'
+    )
+    assert "Set-Cookie" not in response.headers
+    assert disposition.isascii()
