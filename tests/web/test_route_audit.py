@@ -135,36 +135,64 @@ def test_unknown_feed_tokens_are_not_found(client):
     assert client.get(f"/feeds/{'x' * 43}.ics").status_code == 404
 
 
-def test_get_requests_change_nothing(app, as_admin, make, session):
-    """GET is safe: walking every page and API read as an admin, with ids that exist, writes
-    no audit entry (every change is audited) and answers no 500."""
+@pytest.fixture
+def real_ids(make, session) -> dict[str, int]:
+    """Ids of rows that exist, for every id a route takes (committed: views roll back)."""
     meeting = make.meeting()
-    admin = make.user(Role.ADMIN)
     ids = {
         "meeting_id": meeting.id,
         "item_id": make.item(meeting).id,
         "invitation_id": make.invitation(meeting).id,
-        "user_id": admin.id,
+        "user_id": make.user(Role.VIEWER).id,
         "topic_id": make.topic().id,
         "number": 1,
     }
-    bearer = {"Authorization": f"Bearer {auth.issue_api_token(session, None, admin.id)}"}
     session.commit()
-    before = session.scalar(select(func.count(AuditEntry.id)))
+    return ids
+
+
+def _real_url(rule: Rule, ids: dict[str, int]) -> str:
+    built = rule.build({**_values(rule), **{k: ids[k] for k in rule.arguments & set(ids)}})
+    assert built is not None
+    return built[1]
+
+
+def _audit_count(session) -> int:
+    return session.scalar(select(func.count(AuditEntry.id))) or 0
+
+
+def test_get_requests_change_nothing(app, as_admin, make, session, real_ids):
+    """GET is safe: walking every page and API read as an admin, with ids that exist, writes
+    no audit entry (every change is audited) and answers no 500."""
+    token = auth.issue_api_token(session, None, make.user(Role.ADMIN).id)
+    session.commit()
+    before = _audit_count(session)
     answered = {}
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()) or rule.endpoint == "static":
             continue
-        path = _url(rule)
-        if rule.arguments & set(ids):
-            built = rule.build({**_values(rule), **{k: ids[k] for k in rule.arguments & set(ids)}})
-            assert built is not None
-            path = built[1]
-        headers = bearer if rule.rule.startswith("/api/") else {}
+        headers = {"Authorization": f"Bearer {token}"} if rule.rule.startswith("/api/") else {}
+        path = _real_url(rule, real_ids)
         answered[path] = as_admin.get(path, headers=headers).status_code
     assert [path for path, status in answered.items() if status >= 500] == []
     assert sum(status == 200 for status in answered.values()) > 40
-    assert session.scalar(select(func.count(AuditEntry.id))) == before
+    assert _audit_count(session) == before
+
+
+def test_every_page_post_without_a_csrf_token_is_400_and_changes_nothing(
+    app, as_admin, session, real_ids
+):
+    before = _audit_count(session)
+    answered = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            continue  # bearer tokens only (test_the_api_ignores_the_session_cookie)
+        for method in set(_methods(rule)) - {"GET"}:
+            path = _real_url(rule, real_ids)
+            answered[method, path] = as_admin.open(path, method=method, data={"x": "1"}).status_code
+    assert len(answered) > 25
+    assert {key: status for key, status in answered.items() if status != 400} == {}
+    assert _audit_count(session) == before
 
 
 def test_allowed_roles_get_through(as_viewer):
