@@ -111,3 +111,20 @@ def test_a_subscription_to_a_hostile_person_id_is_refused(client, make, session,
     )
     assert response.status_code == 422
     assert response.get_json()["field"] == "scope"
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/meetings", {"q": "a\x00b"}),
+        ("/meetings/calendar", {"q": "\x00"}),
+        ("/audit", {"action": "meeting.created\x00"}),
+        ("/planning", {"series": "\x00"}),
+        ("/meetings", {"\x00": "1"}),
+    ],
+)
+def test_a_nul_in_a_page_query_string_is_400(as_admin, path, query):
+    """PostgreSQL refuses NUL in a query parameter: a search for one was a 500 there."""
+    response = as_admin.get(path, query_string=query)
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
