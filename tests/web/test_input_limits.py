@@ -121,6 +121,7 @@ def test_a_subscription_to_a_hostile_person_id_is_refused(client, make, session,
         ("/audit", {"action": "meeting.created\x00"}),
         ("/planning", {"series": "\x00"}),
         ("/meetings", {"\x00": "1"}),
+        ("/login", {"next": "/\x00/evil.example"}),
     ],
 )
 def test_a_nul_in_a_page_query_string_is_400(as_admin, path, query):

@@ -65,7 +65,6 @@ OFF_SITE = [
     "/\r\n/evil.example",
     "\t//evil.example",
     "/ /evil.example",
-    "/\x00/evil.example",
     "evil.example",
 ]
 
