@@ -46,7 +46,10 @@ class PasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Enter a password"), Length(max=1000)],
-        description=f"At least {auth.MIN_PASSWORD_LENGTH} characters. Other sessions end.",
+        description=(
+            f"At least {auth.MIN_PASSWORD_LENGTH} characters. "
+            "Their other sessions end and their API tokens stop working."
+        ),
     )
 
 
@@ -123,7 +126,9 @@ def set_password(user_id: int) -> ResponseReturnValue:
             auth.set_password(session, current_actor(), user_id, form.password.data or "")
             db.session.commit()
             flash(
-                f"New password set for {target.email}; their other sessions have ended.", "success"
+                f"New password set for {target.email}; their other sessions and API tokens "
+                "have ended.",
+                "success",
             )
             return redirect(url_for("admin.user", user_id=user_id))
         except EntenteError as error:

@@ -75,12 +75,21 @@ def create_user(
 
 
 def set_password(session: Session, actor: User | None, user_id: int, password: str) -> None:
+    """A new password ends the user's sessions and revokes their API tokens: anyone who knew
+    the old password could have traded it for a token (POST /api/v1/tokens)."""
     user = get_user(session, user_id)
     user.password_hash = _hash_password(password)
     user.session_nonce = secrets.token_hex(16)  # other sessions end
+    revoked = _revoke_tokens(user)
     session.flush()
     audit.record(
-        session, actor, "user.password_set", "user", user.id, f"Password set for {user.email}"
+        session,
+        actor,
+        "user.password_set",
+        "user",
+        user.id,
+        f"Password set for {user.email}; {revoked} API token(s) revoked",
+        {"tokens_revoked": revoked},
     )
 
 
@@ -187,13 +196,18 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def revoke_api_tokens(session: Session, actor: User | None, user_id: int) -> int:
     user = get_user(session, user_id)
+    count = _revoke_tokens(user)
+    session.flush()
+    audit.record(session, actor, "token.revoked", "user", user.id, f"{count} API token(s) revoked")
+    return count
+
+
+def _revoke_tokens(user: User) -> int:
     count = 0
     for row in user.tokens:
         if row.revoked_at is None:
             row.revoked_at = clock.now()
             count += 1
-    session.flush()
-    audit.record(session, actor, "token.revoked", "user", user.id, f"{count} API token(s) revoked")
     return count
 
 

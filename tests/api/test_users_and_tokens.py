@@ -49,6 +49,20 @@ def test_issued_token_works_until_revoked(admin, make, client):
     assert client.get("/api/v1/topics", headers=headers).status_code == 401
 
 
+def test_a_new_password_revokes_tokens_got_with_the_old_one(make, client, session):
+    """Whoever knew the old password may have traded it for a token: a reset ends that too."""
+    user = make.user("viewer")
+    got = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {got.get_json()['token']}"}
+    assert client.get("/api/v1/topics", headers=headers).status_code == 200
+    auth.set_password(session, None, user.id, "a brand new long password")
+    session.flush()
+    assert client.get("/api/v1/topics", headers=headers).status_code == 401
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry is not None
+    assert (entry.action, entry.changes) == ("user.password_set", {"tokens_revoked": 1})
+
+
 def test_sign_in_for_a_token_and_wrong_password(make, client):
     user = make.user("editor")
     good = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
