@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.agendas.cli import agendas_cli
@@ -22,6 +22,7 @@ from app.demo import seed_demo, seed_synthetic
 from app.extensions import db, db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
+DEMO_PASSWORD = "entente-demo-admin"  # noqa: S105 (published: the demo sign-in)
 
 users_cli = AppGroup("users", help="Manage users and API tokens.")
 consultations_cli = AppGroup(
@@ -102,12 +103,17 @@ def list_users_command() -> None:
 @click.option(
     "--admin-password",
     envvar="ENTENTE_DEMO_PASSWORD",
-    default="entente-demo-admin",
+    default=DEMO_PASSWORD,
     show_default=True,
 )
 @in_transaction
 def seed_demo_command(synthetic: int, admin_password: str) -> None:
     """Load realistic demo data (idempotent) and print the demo sign-in."""
+    if current_app.extensions["entente.settings"].is_production and (
+        admin_password == DEMO_PASSWORD
+    ):
+        # Demo accounts (admin, editor, viewer) with a published password: not in production.
+        raise click.UsageError("In production give the demo users a password of your own")
     started = time.perf_counter()
     summary = seed_demo(db_session(), today=clock.now().date(), admin_password=admin_password)
     db.session.commit()

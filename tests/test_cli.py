@@ -54,6 +54,15 @@ def test_seed_demo_is_idempotent_and_prints_the_login(cli, session):
     assert "missing" in plan.output
 
 
+def test_seed_demo_in_production_needs_a_password_of_your_own(app, cli, session, monkeypatch):
+    settings = app.extensions["entente.settings"]
+    monkeypatch.setitem(app.extensions, "entente.settings", settings.replace(env="production"))
+    refused = cli.invoke(args=["seed-demo"])
+    assert refused.exit_code == 2
+    assert "password of your own" in refused.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
 def test_seed_demo_adds_synthetic_meetings(cli, session):
     result = cli.invoke(args=["seed-demo", "--meetings", "500"])
     assert result.exit_code == 0, result.output
