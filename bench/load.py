@@ -322,7 +322,7 @@ def main() -> None:
         }
         started = time.perf_counter()
         flask(env, "db", "upgrade")
-        flask(env, "seed-demo", "--meetings", str(args.meetings))
+        flask(env, "seed-demo", "--meetings", str(args.meetings), "--admin-password", PASSWORD)
         email = "load-editor@entente.example"
         flask(env, "users", "create", email, "--role", "editor", "--password", PASSWORD)
         token = flask(env, "users", "token", email)
