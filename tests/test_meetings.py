@@ -79,6 +79,7 @@ def test_meeting_across_the_autumn_change_lasts_an_extra_hour(make):
         ({"status": "cancelled"}, "status", "cannot start as cancelled"),
         ({"marking": "SECRET"}, "marking", "must be one of"),
         ({"planned_half": "2027-H3"}, "planned_half", "2026-H1"),
+        ({"planned_half": "²⁰²⁷-H1"}, "planned_half", "2026-H1"),
         ({"end": datetime(2027, 4, 16, 10, 0)}, "end", "14 days"),
         ({"language": "de"}, "language", "en or fr"),
         ({"chair_id": 999999}, "chair_id", "No person"),

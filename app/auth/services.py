@@ -144,7 +144,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def user_for_session(session: Session, session_id: str) -> User | None:
     """Resolve a Flask-Login id "<user id>:<nonce>"; a changed nonce ends the session."""
     user_id, _, nonce = (session_id or "").partition(":")
-    if not user_id.isdigit() or not nonce:
+    if not validation.is_digits(user_id) or not nonce:
         return None
     user = session.get(User, int(user_id))
     if user is None or not user.is_active or not secrets.compare_digest(user.session_nonce, nonce):

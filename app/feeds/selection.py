@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, literal, or_, select, true
 
 from app.auth.models import User
+from app.core.validation import is_digits
 from app.feeds.models import FeedScope
 from app.invitations.models import Invitation
 from app.meetings.access import Reader, readable
@@ -83,7 +84,7 @@ def _scope(scope: FeedScope, ref: str) -> ColumnElement[bool]:
     if scope is FeedScope.KIND:
         return Meeting.kind_id.in_(select(MeetingKind.id).where(MeetingKind.slug == ref))
     if scope is FeedScope.PERSON:
-        person_id = int(ref) if ref.isdigit() else -1
+        person_id = int(ref) if is_digits(ref) else -1
         delegate_of = select(Participant.meeting_id).where(Participant.person_id == person_id)
         return or_(Meeting.chair_id == person_id, Meeting.id.in_(delegate_of))
     # An organisation's meetings: it hosts them, sends delegates, invites or is invited.

@@ -424,4 +424,4 @@ def _half_warnings(meeting: Meeting) -> list[Warning]:
 
 def _is_half(value: str) -> bool:
     year, sep, half = value.partition("-")
-    return bool(sep) and year.isdigit() and len(year) == 4 and half in {"H1", "H2"}
+    return bool(sep) and validation.is_digits(year) and len(year) == 4 and half in {"H1", "H2"}
