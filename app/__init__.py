@@ -21,6 +21,7 @@ from app.consultations.views import bp as planning_bp
 from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import babel, csrf, db, limiter, migrate
 from app.feeds import invalidation as feed_invalidation
+from app.feeds.cache import FeedMemory
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
 from app.invitations.views import bp as invitations_bp
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.config.from_mapping(_flask_config(settings))
     app.extensions["entente.settings"] = settings
+    # this app's memory of serialised events and joined calendars (app.feeds.cache)
+    app.extensions["entente.feed_memory"] = FeedMemory()
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Integer, Nested
+from apiflask.fields import Boolean, Integer, Nested
 from apiflask.validators import Length
 from flask import current_app
 
@@ -32,6 +32,7 @@ class SubscriptionOut(Schema):
     label = Text(required=True)
     created_at = Moment(required=True)
     last_fetched_at = Moment(required=True, allow_none=True)
+    all_history = Boolean(required=True)
 
 
 class SubscriptionIn(Schema):
@@ -41,6 +42,13 @@ class SubscriptionIn(Schema):
         metadata={"description": feeds.SCOPE_HELP, "example": "topic:russia"},
     )
     label = Text(load_default="", validate=Length(max=200))
+    all_history = Boolean(
+        load_default=False,
+        metadata={
+            "description": "Every meeting however old; by default the feed holds meetings "
+            "that ended within the last year and all later ones"
+        },
+    )
 
 
 class FeedUrlOut(Schema):
@@ -72,7 +80,12 @@ def subscribe(json_data: dict[str, Any]) -> Any:
     """Subscribe to all meetings you may see, a topic, an organisation, a person or a kind."""
     kind, ref = feeds.parse_scope(json_data["scope"])
     subscription, token = feeds.create_subscription(
-        db_session(), current_api_user(), kind, ref, json_data["label"]
+        db_session(),
+        current_api_user(),
+        kind,
+        ref,
+        json_data["label"],
+        all_history=json_data["all_history"],
     )
     db.session.commit()
     return _urls(subscription, token), 201

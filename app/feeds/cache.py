@@ -14,21 +14,27 @@ A request reads the meetings in scope with those small columns in one query, tak
 event from memory, falls back to the table for the few it lacks, rebuilds the rest
 (app.feeds.events) and joins bytes.
 
-The ETag and Last-Modified come from a cheap summary of the whole meetings table (count,
-sum of versions, latest change; one scan of a small covering index) rather than from the
-body, so a 304 costs a few index reads. It is conservative: any change anywhere changes
-every feed's ETag, which costs a client one full download.
+The ETag is a hash of the body itself (strong): it changes exactly when the body changes, and
+two app instances on one database give the same ETag for the same body. To keep that cheap,
+each process remembers joined calendars by a "state key" built from everything that decides
+the body: the head's parameters, the selection (scope, audience, window) and, per meeting the
+feed holds, its id, variant, version and feed version (the small columns the feed query reads
+anyway). A 304 costs that query and a dictionary lookup. Last-Modified is kept per feed in
+`feed_states` (app.feeds.state).
+
+The memory is per app (`app.extensions["entente.feed_memory"]`), so that two apps in one
+process behave like two workers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -39,88 +45,93 @@ from app.feeds.models import FeedEventCache, FeedEventVersion
 from app.feeds.selection import Selection, scope_filter, variant_expression
 from app.meetings.models import Meeting
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MEMORY_LIMIT = 200_000  # events per process (about 600 bytes each)
-# salt (base URL) → (meeting id, variant) → ((uid, version, feed version), VEVENT bytes)
-_memory: dict[str, dict[tuple[int, str], tuple[tuple[str, int, int], bytes]]] = {}
-# Whole calendars recently joined, by ETag (which names the feed and the state it shows), so
-# that a feed fetched again before anything changes is not even joined again.
 _BODY_MEMO_BYTES = 64 * 1024 * 1024
-_bodies: OrderedDict[str, bytes] = OrderedDict()
+# The years a VTIMEZONE may cover: what dates a meeting may take (legacy rows outside it still
+# serve; the zone's yearly rule runs on past the last year).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+# (uid, version, feed version), VEVENT bytes
+_Event = tuple[tuple[str, int, int], bytes]
 
 
-def _summary(version: Any, changed: Any, table: Any) -> list[Any]:
-    return [
-        select(func.count()).select_from(table).scalar_subquery(),
-        select(func.coalesce(func.sum(version), 0)).scalar_subquery(),
-        select(func.max(changed)).scalar_subquery(),
-    ]
+class FeedMemory:
+    """One process's (one app's) memory: events by (salt, meeting, variant), and whole
+    calendars by state key → (etag, body)."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, dict[tuple[int, str], _Event]] = {}
+        self.bodies: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        _all_memories.add(self)
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.bodies.clear()
+
+    def remember(self, state_key: str, etag: str, body: bytes) -> None:
+        if len(body) > _BODY_MEMO_BYTES // 4:
+            return
+        self.bodies[state_key] = (etag, body)
+        total = sum(len(kept) for _etag, kept in self.bodies.values())
+        while total > _BODY_MEMO_BYTES and len(self.bodies) > 1:
+            _key, (_etag, dropped) = self.bodies.popitem(last=False)
+            total -= len(dropped)
 
 
-# Count, sum of versions and latest change of meetings and of feed versions: the ETag state.
-# Plus the first and last meeting start (index reads), for the VTIMEZONEs' years.
-_SUMMARY = select(
-    *_summary(Meeting.version, Meeting.updated_at, Meeting),
-    *_summary(FeedEventVersion.version, FeedEventVersion.changed_at, FeedEventVersion),
-    select(func.min(Meeting.start_utc)).scalar_subquery(),
-    select(func.max(Meeting.start_utc)).scalar_subquery(),
-)
+_all_memories: weakref.WeakSet[FeedMemory] = weakref.WeakSet()
+_default_memory = FeedMemory()
 
 
 @dataclass(frozen=True)
 class FeedPlan:
-    """What a feed request needs before deciding between 304 and a body."""
+    """What decides a feed's body, and which `feed_states` row keeps its Last-Modified."""
 
     selection: Selection
     name: str
     base_url: str
     refresh_minutes: int
-    etag: str  # unquoted, strong
-    last_modified: datetime
-    years: tuple[int, int]  # first and last year the VTIMEZONEs cover
     home_zone: str  # its VTIMEZONE alone makes an empty feed valid (RFC 5545: 1*component)
+    feed_key: str  # "public" or "subscription:<id>"
 
 
 @dataclass(frozen=True)
 class RenderedFeed:
+    etag: str  # unquoted, strong: a hash of the body
     body: bytes
     rebuilt: list[dict[str, Any]]  # cache rows to store (see store_events)
 
 
 def plan_feed(
-    session: Session,
     selection: Selection,
     name: str,
     base_url: str,
     refresh_minutes: int,
     home_zone: str,
+    feed_key: str,
 ) -> FeedPlan:
-    row = session.execute(_SUMMARY).one()  # one round trip, small index scans
-    meetings_state, extra_state = row[:3], row[3:6]
-    years = ((row[6] or EPOCH).year - 1, (row[7] or EPOCH).year + 1)
-    changed = max(meetings_state[2] or EPOCH, extra_state[2] or EPOCH)
-    parts = (ical.FORMAT_VERSION, selection.key, name, base_url, refresh_minutes, home_zone)
-    counts = (*meetings_state[:2], *extra_state[:2])
-    state = "|".join(str(part) for part in (*parts, *counts, changed))
-    etag = hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
-    return FeedPlan(selection, name, base_url, refresh_minutes, etag, changed, years, home_zone)
+    return FeedPlan(selection, name, base_url, refresh_minutes, home_zone, feed_key)
 
 
-def render_feed(session: Session, plan: FeedPlan) -> RenderedFeed:
-    """The whole calendar: head, VTIMEZONEs, cached events (stale ones rebuilt), end.
+def render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None = None) -> RenderedFeed:
+    """The whole calendar and its ETag: from memory when nothing that decides it changed,
+    else head, VTIMEZONEs, cached events (stale ones rebuilt), end.
 
     Reads only: the rebuilt events come back for `store_events`, which the caller runs in a
     write transaction of its own (on SQLite a reader cannot safely turn into a writer)."""
-    memo = _bodies.get(plan.etag)
+    memory = memory or _default_memory
+    rows = _rows(session, plan)
+    state_key = _state_key(plan, rows)
+    memo = memory.bodies.get(state_key)
     if memo is not None:
-        _bodies.move_to_end(plan.etag)
-        return RenderedFeed(memo, [])
-    rendered = _join(session, plan)
-    _remember(plan.etag, rendered.body)
-    return rendered
+        memory.bodies.move_to_end(state_key)
+        return RenderedFeed(memo[0], memo[1], [])
+    body, rebuilt = _join(session, plan, rows, memory)
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    memory.remember(state_key, etag, body)
+    return RenderedFeed(etag, body, rebuilt)
 
 
-def _join(session: Session, plan: FeedPlan) -> RenderedFeed:
+def _rows(session: Session, plan: FeedPlan) -> list[tuple[Any, ...]]:
     # The one query that grows with the feed: Core execution, then the driver's own tuples
     # (no Row objects; every column is a plain int or str).
     statement = (
@@ -131,6 +142,8 @@ def _join(session: Session, plan: FeedPlan) -> RenderedFeed:
             FeedEventVersion.version,
             variant_expression(plan.selection.audience),
             Meeting.timezone,
+            extract("year", Meeting.start_utc),
+            extract("year", Meeting.end_utc),
         )
         .outerjoin(FeedEventVersion, FeedEventVersion.meeting_id == Meeting.id)
         .where(scope_filter(plan.selection))
@@ -138,20 +151,37 @@ def _join(session: Session, plan: FeedPlan) -> RenderedFeed:
     )
     result = session.connection().execute(statement)
     try:
-        rows = result.cursor.fetchall()
+        return list(result.cursor.fetchall())
     finally:
         result.close()
+
+
+def _state_key(plan: FeedPlan, rows: list[tuple[Any, ...]]) -> str:
+    """Everything that decides the body (see the module docstring), hashed."""
+    digest = hashlib.sha256()
+    head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url)
+    digest.update(repr((*head, plan.refresh_minutes, plan.home_zone)).encode("utf-8"))
+    for meeting_id, _uid, version, extra, variant, *_rest in rows:
+        digest.update(f"|{meeting_id}.{variant}.{version}.{extra or 0}".encode("ascii"))
+    return digest.hexdigest()
+
+
+def _join(
+    session: Session, plan: FeedPlan, rows: list[tuple[Any, ...]], memory: FeedMemory
+) -> tuple[bytes, list[dict[str, Any]]]:
     salt = _salt(plan.base_url)
-    memory = _memory.setdefault(salt, {})
-    if len(memory) > _MEMORY_LIMIT:
-        memory.clear()
+    events = memory.events.setdefault(salt, {})
+    if len(events) > _MEMORY_LIMIT:
+        events.clear()
     bodies: list[bytes] = []
     missing: dict[tuple[int, str], tuple[int, int, int]] = {}  # key → (index, version, extra)
     zones: set[str] = set()
-    for meeting_id, uid, version, extra, kind, zone in rows:
+    years: set[int] = set()
+    for meeting_id, uid, version, extra, kind, zone, first_year, last_year in rows:
         zones.add(zone)
+        years.update((int(first_year), int(last_year)))
         stamp = (uid, version, extra or 0)
-        hit = memory.get((meeting_id, kind))
+        hit = events.get((meeting_id, kind))
         if hit is not None and hit[0] == stamp:
             bodies.append(hit[1])
         else:
@@ -166,12 +196,21 @@ def _join(session: Session, plan: FeedPlan) -> RenderedFeed:
         for key, body in found.items():
             index, version, extra = missing[key]
             bodies[index] = body
-            memory[key] = ((uids[key[0]], version, extra), body)
+            events[key] = ((uids[key[0]], version, extra), body)
     head = ical.calendar_head(plan.name, plan.refresh_minutes)
     zones = zones or {plan.home_zone}
-    return RenderedFeed(
-        b"".join([head, *_timezones(zones, plan.years), *bodies, ical.END_CALENDAR]), rebuilt
-    )
+    span = _years(years)
+    return b"".join([head, *_timezones(zones, span), *bodies, ical.END_CALENDAR]), rebuilt
+
+
+def _years(years: set[int]) -> tuple[int, int]:
+    """The years the feed's own meetings take, a year either side, within what a VTIMEZONE
+    may cover (a stored meeting in year 9999 or 1 must not take the feed down)."""
+    if not years:
+        return (1969, 1971)  # fixed, so that an empty feed's body never depends on the date
+    first = min(max(min(years) - 1, FIRST_YEAR), LAST_YEAR)
+    last = max(min(max(years) + 1, LAST_YEAR), first)
+    return first, last
 
 
 def store_events(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -189,24 +228,15 @@ def store_events(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def forget_memory() -> None:
-    """Empty this process's memory (tests, the benchmark); the table tier stays."""
-    _memory.clear()
-    _bodies.clear()
+    """Empty every app's memory in this process (tests, the benchmark); the table stays."""
+    for memory in list(_all_memories):
+        memory.clear()
 
 
 def forget_joined() -> None:
     """Drop the joined calendars only (the benchmark times joining)."""
-    _bodies.clear()
-
-
-def _remember(etag: str, body: bytes) -> None:
-    if len(body) > _BODY_MEMO_BYTES // 4:
-        return
-    _bodies[etag] = body
-    total = sum(len(kept) for kept in _bodies.values())
-    while total > _BODY_MEMO_BYTES and len(_bodies) > 1:
-        _etag, dropped = _bodies.popitem(last=False)
-        total -= len(dropped)
+    for memory in list(_all_memories):
+        memory.bodies.clear()
 
 
 def _from_table(

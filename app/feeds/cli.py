@@ -24,13 +24,18 @@ def _fail(error: EntenteError) -> click.ClickException:
 @click.argument("email")
 @click.option("--scope", default="all", show_default=True, help=feeds.SCOPE_HELP)
 @click.option("--label", default="", help="Name the calendar shows.")
-def subscribe_command(email: str, scope: str, label: str) -> None:
+@click.option(
+    "--all-history",
+    is_flag=True,
+    help="Every meeting however old (default: those that ended within the last year, and later).",
+)
+def subscribe_command(email: str, scope: str, label: str, all_history: bool) -> None:
     """Create a private feed for EMAIL; its URL is the last line printed (shown once)."""
     try:
         user = auth.get_user_by_email(db_session(), email)
         kind, ref = feeds.parse_scope(scope)
         subscription, token = feeds.create_subscription(
-            db_session(), None, kind, ref, label, user=user
+            db_session(), None, kind, ref, label, user=user, all_history=all_history
         )
         db.session.commit()
     except EntenteError as error:

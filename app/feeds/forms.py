@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 
@@ -11,6 +11,9 @@ class SubscriptionForm(FlaskForm):
     # Choices ("all", "topic:russia", ...) are filled in by the view from the catalogue.
     scope = SelectField("Meetings to include", choices=[SelectChoice("all", "All meetings")])
     label = StringField("Name in your calendar (optional)", validators=[Length(max=200)])
+    all_history = BooleanField(
+        "Include all past meetings (otherwise those that ended within the last year)"
+    )
 
 
 class SubscriptionActionForm(FlaskForm):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -34,6 +34,9 @@ class FeedSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False: the feed holds meetings that ended within the last year and all later ones
+    # (app.feeds.selection.window_start); True: every meeting, however old.
+    all_history: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship()
 
@@ -73,6 +76,23 @@ class FeedEventVersion(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# The feed ETag summarises the meetings table (count, sum of versions, latest change): this
-# covering index lets that be one scan of a small index instead of the table.
+class FeedState(Base):
+    """The ETag a feed was last served with and since when: its Last-Modified.
+
+    One row per feed ("public", or "subscription:<id>"): Last-Modified is per subscription, as
+    a change of its owner's role changes its body without any meeting changing. When a served
+    body's ETag differs from the stored one, the row moves to the new ETag with a
+    Last-Modified at least a second later (app.feeds.state), so If-Modified-Since never
+    answers 304 to a body the client has not seen.
+    """
+
+    __tablename__ = "feed_states"
+
+    feed_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    etag: Mapped[str] = mapped_column(String(64))
+    last_modified: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Once the feed ETag's whole-table summary (count, sum of versions, latest change); feeds no
+# longer read it (their ETag hashes the body); left in place, unused by the feeds.
 Index("ix_meetings_feed_state", Meeting.updated_at, Meeting.version)

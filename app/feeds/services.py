@@ -20,7 +20,7 @@ from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.security import hash_token, new_token, token_matches
 from app.feeds.cache import FeedPlan, plan_feed
 from app.feeds.models import FeedScope, FeedSubscription
-from app.feeds.selection import Audience, Selection
+from app.feeds.selection import Audience, Selection, window_start
 from app.meetings.models import MeetingKind
 from app.people.models import Organisation, Person
 from app.topics.models import TopicArea
@@ -65,8 +65,11 @@ def create_subscription(
     label: str = "",
     *,
     user: User | None = None,
+    all_history: bool = False,
 ) -> tuple[FeedSubscription, str]:
-    """A new private feed for `user` (default: the actor); returns it and its token, once."""
+    """A new private feed for `user` (default: the actor); returns it and its token, once.
+    It holds meetings that ended within the last year and all later ones, or with
+    `all_history` every meeting however old."""
     owner = user or actor
     if owner is None:
         raise ValidationError("A subscription belongs to a user", field="user")
@@ -82,6 +85,7 @@ def create_subscription(
         label=validation.text(label, "label", max_length=200, required=False),
         token_hash=hash_token(token),
         created_at=clock.now(),
+        all_history=bool(all_history),
     )
     session.add(subscription)
     session.flush()
@@ -92,7 +96,7 @@ def create_subscription(
         "feed_subscription",
         subscription.id,
         f"Calendar subscription for {owner.email} ({feed_scope.value}{':' + ref if ref else ''})",
-        {"user_id": owner.id, "scope": feed_scope, "scope_ref": ref},
+        {"user_id": owner.id, "scope": feed_scope, "scope_ref": ref, "all_history": all_history},
     )
     return subscription, token
 
@@ -226,18 +230,19 @@ def plan_for_subscription(
     refresh_minutes: int,
     home_zone: str,
 ) -> FeedPlan:
+    since = None if subscription.all_history else window_start(clock.now())
     selection = Selection(
-        subscription.scope, subscription.scope_ref, Audience.of(subscription.user)
+        subscription.scope, subscription.scope_ref, Audience.of(subscription.user), since
     )
     name = subscription.label or (
         "Entente: " + describe_scope(session, subscription.scope, subscription.scope_ref)
     )
-    return plan_feed(session, selection, name, base_url, refresh_minutes, home_zone)
+    key = f"subscription:{subscription.id}"
+    return plan_feed(selection, name, base_url, refresh_minutes, home_zone, key)
 
 
-def plan_public(
-    session: Session, *, base_url: str, refresh_minutes: int, home_zone: str
-) -> FeedPlan:
-    selection = Selection(FeedScope.ALL, "", Audience.public())
+def plan_public(*, base_url: str, refresh_minutes: int, home_zone: str) -> FeedPlan:
+    """The public feed: public meetings, in the default window."""
+    selection = Selection(FeedScope.ALL, "", Audience.public(), window_start(clock.now()))
     name = "Entente: public meetings"
-    return plan_feed(session, selection, name, base_url, refresh_minutes, home_zone)
+    return plan_feed(selection, name, base_url, refresh_minutes, home_zone, "public")

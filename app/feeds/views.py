@@ -16,7 +16,8 @@ from app.core.errors import EntenteError
 from app.core.sqlite import write_intent
 from app.extensions import csrf, db, db_session
 from app.feeds import services as feeds
-from app.feeds.cache import FeedPlan, render_feed, store_events
+from app.feeds import state as feed_state
+from app.feeds.cache import FeedMemory, FeedPlan, render_feed, store_events
 from app.feeds.forms import SubscriptionActionForm, SubscriptionForm
 from app.feeds.models import FeedSubscription
 from app.meetings import catalogue
@@ -41,7 +42,6 @@ def public_feed() -> ResponseReturnValue:
     """Meetings marked public, for anyone."""
     settings = _settings()
     plan = feeds.plan_public(
-        db_session(),
         base_url=settings.base_url,
         refresh_minutes=settings.feed_refresh_minutes,
         home_zone=settings.display_timezone,
@@ -74,31 +74,32 @@ def _serve(
     cache_control: str,
     filename: str,
 ) -> ResponseReturnValue:
-    """304 when the client's copy is current (If-None-Match first, then If-Modified-Since);
-    otherwise the calendar, gzipped only when the client asks for it."""
-    gzipped = "gzip" in request.accept_encodings
-    etag = f"{plan.etag}-gz" if gzipped else plan.etag
-    last_modified = plan.last_modified.replace(microsecond=0)
+    """304 when the client's copy is current, otherwise the calendar, gzipped only when the
+    client accepts gzip (q > 0). RFC 9110 section 13.2.2: If-None-Match, when sent, decides
+    alone; If-Modified-Since counts only without it. HEAD answers like GET without a body."""
+    gzipped = request.accept_encodings["gzip"] > 0
+    rendered = render_feed(session, plan, _memory())
+    etag = f"{rendered.etag}-gz" if gzipped else rendered.etag
+    last_modified = feed_state.last_modified(session, plan.feed_key, rendered.etag)
+    db.session.commit()  # end the read transaction
+    record = subscription is not None and feeds.fetch_due(subscription)
+    if rendered.rebuilt or record or last_modified is None:
+        with write_intent():  # a write transaction of its own (BEGIN IMMEDIATE on SQLite)
+            store_events(session, rendered.rebuilt)
+            if last_modified is None:
+                last_modified = feed_state.record(session, plan.feed_key, rendered.etag)
+            if subscription is not None and record:
+                feeds.record_fetch(session, subscription)
+            db.session.commit()
     if request.if_none_match:
         fresh = request.if_none_match.contains_weak(etag)
     else:
         since = request.if_modified_since
         fresh = since is not None and last_modified <= since
-    body, status, rebuilt = b"", 304, []
-    if not fresh:
-        rendered = render_feed(session, plan)
-        body, status, rebuilt = rendered.body, 200, rendered.rebuilt
-    db.session.commit()  # end the read transaction
-    record = subscription is not None and feeds.fetch_due(subscription)
-    if rebuilt or record:
-        with write_intent():  # a write transaction of its own (BEGIN IMMEDIATE on SQLite)
-            store_events(session, rebuilt)
-            if subscription is not None and record:
-                feeds.record_fetch(session, subscription)
-            db.session.commit()
-    response = Response(body, status=status, content_type=CALENDAR_TYPE)
+    status = 304 if fresh else 200
+    response = Response(b"" if fresh else rendered.body, status=status, content_type=CALENDAR_TYPE)
     if status == 200 and gzipped:
-        response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
+        response.set_data(gzip.compress(rendered.body, compresslevel=5, mtime=0))
         response.headers["Content-Encoding"] = "gzip"
     response.set_etag(etag)
     response.last_modified = last_modified
@@ -109,6 +110,11 @@ def _serve(
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _memory() -> FeedMemory:
+    memory: FeedMemory = current_app.extensions["entente.feed_memory"]
+    return memory
 
 
 @bp.route("/feeds/", methods=["GET", "POST"])
@@ -128,7 +134,12 @@ def subscriptions() -> ResponseReturnValue:
             try:
                 scope, ref = feeds.parse_scope(form.scope.data or "")
                 _subscription, token = feeds.create_subscription(
-                    session, user, scope, ref, form.label.data or ""
+                    session,
+                    user,
+                    scope,
+                    ref,
+                    form.label.data or "",
+                    all_history=bool(form.all_history.data),
                 )
             except EntenteError as error:
                 db.session.rollback()

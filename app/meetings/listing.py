@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.invitations.models import Invitation
 from app.meetings.access import readable_by
-from app.meetings.models import Meeting, MeetingKind, MeetingStatus, Participant, meeting_topics
-from app.people.models import Person
+from app.meetings.involvement import involves_organisation
+from app.meetings.models import Meeting, MeetingKind, MeetingStatus, meeting_topics
 from app.topics.models import TopicArea
 
 if TYPE_CHECKING:
@@ -69,22 +68,7 @@ def _filtered(query: Select[T], actor: User | None, filters: MeetingFilter) -> S
     if filters.status is not None:
         query = query.where(Meeting.status == filters.status)
     if filters.organisation_id is not None:
-        org = filters.organisation_id
-        delegates = (
-            select(Participant.meeting_id)
-            .join(Person, Person.id == Participant.person_id)
-            .where(Person.organisation_id == org)
-        )
-        invited = select(Invitation.meeting_id).where(
-            or_(Invitation.invitee_id == org, Invitation.inviter_id == org)
-        )
-        query = query.where(
-            or_(
-                Meeting.host_organisation_id == org,
-                Meeting.id.in_(delegates),
-                Meeting.id.in_(invited),
-            )
-        )
+        query = query.where(involves_organisation(filters.organisation_id))
     if filters.start is not None:
         query = query.where(Meeting.end_utc > _midnight(filters.start))
     if filters.end is not None:

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.paging import Page, paginate
 from app.core.timezones import local_dates, local_to_utc, zone
-from app.invitations.models import Invitation
 from app.meetings.access import readable_by
-from app.meetings.models import Meeting, MeetingStatus, Participant, meeting_topics
-from app.people.models import Person
+from app.meetings.involvement import involves_organisation
+from app.meetings.models import Meeting, MeetingStatus, meeting_topics
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -64,7 +63,7 @@ def filtered(actor: User | None, filters: MeetingFilter) -> Select[Meeting]:
     if filters.status is not None:
         query = query.where(Meeting.status == filters.status)
     if filters.organisation_id is not None:
-        query = query.where(_involves(filters.organisation_id))
+        query = query.where(involves_organisation(filters.organisation_id))
     tz = zone(filters.zone_name)
     if filters.date_from is not None:
         start = datetime.combine(filters.date_from, time()).replace(tzinfo=tz)
@@ -149,22 +148,6 @@ def upcoming(
         .limit(limit)
     )
     return session.scalars(query).all()
-
-
-def _involves(organisation_id: int) -> ColumnElement[bool]:
-    """Hosted by the organisation, or with someone from it, or an invitation to or from it."""
-    return or_(
-        Meeting.host_organisation_id == organisation_id,
-        exists().where(
-            Participant.meeting_id == Meeting.id,
-            Participant.person_id == Person.id,
-            Person.organisation_id == organisation_id,
-        ),
-        exists().where(
-            Invitation.meeting_id == Meeting.id,
-            or_(Invitation.invitee_id == organisation_id, Invitation.inviter_id == organisation_id),
-        ),
-    )
 
 
 def _escape_like(text: str) -> str:

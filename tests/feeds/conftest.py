@@ -49,11 +49,18 @@ class FeedHelper:
         self.make = make
 
     def subscribe(
-        self, user: User | None = None, scope: str = "all", label: str = ""
+        self,
+        user: User | None = None,
+        scope: str = "all",
+        label: str = "",
+        *,
+        all_history: bool = False,
     ) -> tuple[User, str]:
         user = user or self.make.user(Role.EDITOR)
         kind, ref = feeds.parse_scope(scope)
-        _subscription, token = feeds.create_subscription(self.session, user, kind, ref, label)
+        _subscription, token = feeds.create_subscription(
+            self.session, user, kind, ref, label, all_history=all_history
+        )
         self.session.commit()  # as the view does; a 404 later rolls back only what follows
         return user, f"/feeds/{token}.ics"
 

@@ -199,7 +199,7 @@ def test_meetings_years_apart_read_right_in_every_reader(feed, make):
         (make.meeting(start=local, end=local + timedelta(hours=2), timezone=zone), utc)
         for zone, local, utc in SPREAD
     ]
-    _user, path = feed.subscribe()
+    _user, path = feed.subscribe(all_history=True)  # 2019 is outside the default window
     got = feed.get(path)
     seen = {event.uid: event.start for event in got.events}  # every reader agreed on these
     assert seen == {meeting.uid: utc for meeting, utc in meetings}
