@@ -159,8 +159,13 @@ def vtimezone_bytes(zone_name: str, first_year: int, last_year: int) -> bytes:
 def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     """Wall-clock time with its TZID, except in the repeated hour when clocks go back: RFC
     5545 says such a time means its first occurrence, but readers disagree (vobject takes
-    the second), so there the unambiguous UTC form is written instead."""
-    local = moment.astimezone(zone)
+    the second), so there the unambiguous UTC form is written instead, as it is for a time
+    so close to year 1 or 9999 that the zone's wall clock falls outside the calendar."""
+    try:
+        local = moment.astimezone(zone)
+        local.replace(fold=1).utcoffset()
+    except OverflowError:
+        return _utc(moment)
     if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
         return _utc(moment)
     return local
