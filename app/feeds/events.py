@@ -16,6 +16,7 @@ from app.agendas.versions import version_source
 from app.feeds import ical
 from app.feeds.models import FeedEventVersion
 from app.feeds.selection import BUSY
+from app.feeds.stamp import calendar_stamp
 from app.meetings.models import Access, Meeting, Participant
 
 _CHUNK = 500
@@ -77,17 +78,17 @@ def event_data(
     agenda: Sequence[str],
     base_url: str,
 ) -> ical.EventData:
-    """What the calendar shows of a meeting; SEQUENCE and DTSTAMP also count agenda,
-    topic and delegate changes, which do not touch the meeting row."""
-    changed = meeting.updated_at
-    sequence = meeting.sequence
-    if extra is not None:
-        changed = max(changed, extra.changed_at)
-        sequence += extra.version
+    """What the calendar shows of a meeting; SEQUENCE and DTSTAMP are app.feeds.stamp's, the
+    same as the meeting's iTIP e-mails carry."""
+    stamp = (
+        calendar_stamp(meeting, extra.version, extra.changed_at)
+        if extra is not None
+        else calendar_stamp(meeting)
+    )
     busy = ical.EventData(
         uid=meeting.uid,
-        sequence=sequence,
-        changed_at=changed,
+        sequence=stamp.sequence,
+        changed_at=stamp.changed_at,
         start=meeting.start_utc,
         end=meeting.end_utc,
         timezone=meeting.timezone,

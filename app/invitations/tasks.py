@@ -68,6 +68,7 @@ def send_invitations(session: Session, settings: Settings, now: datetime, holder
             continue
         meeting = invitation.meeting
         draft = meeting_draft(
+            session,
             key=key,
             kind=NotificationKind.INVITATION,
             meeting=meeting,
@@ -144,6 +145,7 @@ def _remind(
         if key in done:
             continue
         draft = meeting_draft(
+            session,
             key=key,
             kind=NotificationKind.REMINDER,
             meeting=meeting,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.auth.models import Role, User
@@ -58,6 +58,18 @@ def readable(reader: Reader) -> ColumnElement[bool]:
         .correlate(Meeting)
     )
     return or_(not_restricted, in_delegation)
+
+
+def readability_switched(before: Reader, after: Reader) -> ColumnElement[bool]:
+    """The meetings one reader reads and the other does not, as a SQL condition on `Meeting`:
+    what a change of role, of active state or of linked person shows or hides (a calendar
+    feed turns those events from busy blocks into full entries or back)."""
+    if before == after:
+        return false()
+    was, now = readable(before), readable(after)
+    return and_(
+        Meeting.access == Access.RESTRICTED, or_(and_(was, not_(now)), and_(now, not_(was)))
+    )
 
 
 def readable_by(user: User | None) -> ColumnElement[bool]:

@@ -155,14 +155,22 @@ def _cancel_withdrawn(
     entries: Sequence[AuditEntry],
     last: int,
 ) -> int:
-    """A withdrawn invitation whose e-mail (with its REQUEST) went out: CANCEL that entry."""
+    """A withdrawn invitation whose e-mail (with its REQUEST) went out: CANCEL that entry,
+    unless the person still attends (invited again, or in the delegation): a REQUEST for that
+    may already be queued with the same SEQUENCE, and a CANCEL after it would delete it."""
     ids = [e.entity_id for e in entries if e.action == WITHDRAWN and e.entity_id is not None]
     invited = outbox.existing_keys(session, [invitation_key(i) for i in ids])
+    attending = {to.addr_spec for to in _recipients(session, meeting)}
     queued = 0
     for invitation_id in ids:
         invitation = session.get(Invitation, invitation_id)
         to = recipient_of(invitation.invitee_person) if invitation is not None else None
-        if to is None or invitation_key(invitation_id) not in invited or meeting.is_cancelled:
+        if (
+            to is None
+            or invitation_key(invitation_id) not in invited
+            or meeting.is_cancelled
+            or to.addr_spec in attending
+        ):
             continue
         queued += _queue(
             session,
@@ -257,6 +265,7 @@ def _queue(
     details: Sequence[str] = (),
 ) -> int:
     draft = meeting_draft(
+        session,
         key=key,
         kind=NotificationKind.MEETING_CHANGE,
         meeting=meeting,

@@ -6,6 +6,9 @@ from datetime import datetime
 from email.headerregistry import Address
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from app.feeds.stamp import current_stamp
 from app.meetings.models import Meeting
 from app.notifications import itip
 from app.notifications.addresses import clean_address, mailbox, one_line, parse_mailbox
@@ -32,6 +35,7 @@ def secretariat(settings: Settings) -> Address:
 
 
 def meeting_draft(
+    session: Session,
     *,
     key: str,
     kind: NotificationKind,
@@ -61,6 +65,7 @@ def meeting_draft(
         calendar = itip.meeting_itip(
             meeting,
             method=method,
+            sequence=current_stamp(session, meeting).sequence,
             organizer=parse_mailbox(settings.mail_sender),
             attendee=to,
             rsvp=rsvp,

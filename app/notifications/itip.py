@@ -1,8 +1,9 @@
 """iTIP (RFC 5546) objects for e-mail: REQUEST to add or move an entry, CANCEL to remove it.
 
-The UID is the meeting's own (the same as in the calendar feeds) and SEQUENCE is the meeting's,
-which meetings.services raises on every change a calendar shows, so a client replaces the entry
-it already has instead of adding a second one.
+The UID is the meeting's own (the same as in the calendar feeds) and SEQUENCE is the one the
+feeds show at the time (app.feeds.stamp, which rises with every change a calendar shows, the
+attendee list included), so a client replaces the entry it already has instead of adding a
+second one, and never prefers a feed's copy to a newer message or the other way round.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def meeting_itip(
     meeting: Meeting,
     *,
     method: str,
+    sequence: int,
     organizer: Address,
     attendee: Address,
     rsvp: bool,
@@ -37,7 +39,7 @@ def meeting_itip(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    event = _event(meeting, method, now, url)
+    event = _event(meeting, method, sequence, now, url)
     event.add("organizer", _address(organizer, {}))
     event.add(
         "attendee",
@@ -55,13 +57,13 @@ def meeting_itip(
     return calendar.to_ical().decode("utf-8")
 
 
-def _event(meeting: Meeting, method: str, now: datetime, url: str) -> Event:
+def _event(meeting: Meeting, method: str, sequence: int, now: datetime, url: str) -> Event:
     """The meeting as the attendee's calendar keeps it. Text goes through the feeds' `Text`
     (icalendar's own escaping turns a literal backslash-N into a line break)."""
     zone = ZoneInfo(meeting.timezone)
     event = Event()
     event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
+    event.add("sequence", sequence)
     event.add("dtstamp", now)
     event.add("dtstart", _wall_clock(meeting.start_utc, zone))
     event.add("dtend", _wall_clock(meeting.end_utc, zone))

@@ -18,6 +18,7 @@ def test_hostile_text_stays_text_in_the_itip_part(make):
     text = meeting_itip(
         meeting,
         method=REQUEST,
+        sequence=0,
         organizer=Address("Secretariat", addr_spec="secretariat@entente.example"),
         attendee=Address('Eve"; ROLE=CHAIR:mailto:spy@evil.example', addr_spec="eve@uk.example"),
         rsvp=True,
