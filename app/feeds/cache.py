@@ -18,7 +18,7 @@ The ETag is a hash of the body itself (strong): it changes exactly when the body
 two app instances on one database give the same ETag for the same body. To keep that cheap,
 each process remembers joined calendars by a "state key" built from everything that decides
 the body: the head's parameters, the selection (scope, audience, window) and, per meeting the
-feed holds, its id, variant, version and feed version (the small columns the feed query reads
+feed holds, its id, uid, variant, version and feed version (the small columns the feed query reads
 anyway). A 304 costs that query and a dictionary lookup. Last-Modified is kept per feed in
 `feed_states` (app.feeds.state).
 
@@ -161,8 +161,9 @@ def _state_key(plan: FeedPlan, rows: list[tuple[Any, ...]]) -> str:
     digest = hashlib.sha256()
     head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url)
     digest.update(repr((*head, plan.refresh_minutes, plan.home_zone)).encode("utf-8"))
-    for meeting_id, _uid, version, extra, variant, *_rest in rows:
-        digest.update(f"|{meeting_id}.{variant}.{version}.{extra or 0}".encode("ascii"))
+    for meeting_id, uid, version, extra, variant, *_rest in rows:
+        # the uid too: an id may be used again after a delete (SQLite), with version 1 again
+        digest.update(f"|{meeting_id}.{uid}.{variant}.{version}.{extra or 0}".encode())
     return digest.hexdigest()
 
 
