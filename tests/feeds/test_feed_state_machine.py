@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
+    initialize,
     invariant,
     rule,
     run_state_machine_as_test,
@@ -158,6 +159,11 @@ class FeedCalls(RuleBasedStateMachine):
     def _unique(self) -> int:
         self.counter += 1
         return self.counter
+
+    @initialize(target=meetings, access=st.sampled_from(list(Access)), chaired=st.booleans())
+    def first_meeting(self, access: Access, chaired: bool) -> Any:
+        """Every example starts with a meeting in every scope the feeds take."""
+        return self.create_meeting(0, access, "russia", KINDS[0], "uk", chaired)
 
     @rule(
         target=meetings,
