@@ -3,11 +3,13 @@
 .venv/bin/python bench/feeds.py [--meetings 10000] [--wrk-meetings 1000] [--duration 10]
 
 1. A temporary SQLite database seeded with `flask seed-demo --meetings N`; an administrator
-   subscribes to "all" (every meeting in scope). In-process (Flask test client): the first
-   request (builds the event cache), then the median of full 200 answers and of 304 answers
-   (If-None-Match).
+   subscribes to "all" twice: with all history (every meeting in scope) and with the default
+   window (meetings that ended within the last year, and later ones). In-process (Flask test
+   client), for each: the first request (builds the event cache), then the median of full
+   200 answers and of 304 answers (If-None-Match).
 2. A second database with `--wrk-meetings` meetings, served by gunicorn (2 workers on
-   127.0.0.1); after a warm-up request, `wrk` fetches the feed for `--duration` seconds.
+   127.0.0.1); after a warm-up request, `wrk` fetches the all-history feed for `--duration`
+   seconds.
 Targets (issue 3): full ≤ 60 ms and 304 ≤ 5 ms for 10,000 meetings; ≥ 150 requests/s for
 the 1,000-meeting feed.
 """
@@ -33,8 +35,9 @@ BIN = Path(sys.executable).parent
 SECRET = secrets.token_hex(32)  # a throwaway key for the temporary app
 
 
-def prepare(folder: Path, meetings: int) -> tuple[dict[str, str], str]:
-    """A migrated, seeded database; returns its environment and a feed path for the admin."""
+def prepare(folder: Path, meetings: int) -> tuple[dict[str, str], dict[str, str]]:
+    """A migrated, seeded database; returns its environment and the admin's feed paths
+    ("all": all history, "window": the default window)."""
     url = f"sqlite:///{folder / 'feeds.sqlite3'}"
     env = {
         **os.environ,
@@ -53,25 +56,28 @@ def prepare(folder: Path, meetings: int) -> tuple[dict[str, str], str]:
         check=True,
         capture_output=True,
     )
-    out = subprocess.run(
-        [*flask, "feeds", "subscribe", "admin@entente.example", "--scope", "all"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    feed_url = out.strip().splitlines()[-1]
-    return env, feed_url.removeprefix("https://entente.example")
+    paths = {}
+    for name, extra in (("all", ["--all-history"]), ("window", [])):
+        out = subprocess.run(
+            [*flask, "feeds", "subscribe", "admin@entente.example", "--scope", "all", *extra],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        paths[name] = out.strip().splitlines()[-1].removeprefix("https://entente.example")
+    return env, paths
 
 
 def in_process(env: dict[str, str], path: str, rounds: int) -> dict[str, float]:
     os.environ.update(env)
     from app import create_app  # imported once the environment is set
-    from app.feeds.cache import forget_joined
+    from app.feeds.cache import forget_joined, forget_memory
 
     app = create_app()
     client = app.test_client()
+    forget_memory()
     started = time.perf_counter()
     first = client.get(path)
     cold = time.perf_counter() - started
@@ -170,17 +176,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as big, tempfile.TemporaryDirectory() as small:
-        env, path = prepare(Path(big), args.meetings)
-        local = in_process(env, path, args.rounds)
-        print(
-            f"in-process, {local['events']:.0f} events ({local['bytes'] / 1e6:.1f} MB): "
-            f"first request (cache build) {local['cold_ms']:.0f} ms, "
-            f"full feed median {local['full_ms']:.1f} ms (target ≤ 60; joined from the event "
-            f"cache), unchanged repeat {local['repeat_ms']:.1f} ms, "
-            f"304 median {local['not_modified_ms']:.2f} ms (target ≤ 5)"
-        )
-        env, path = prepare(Path(small), args.wrk_meetings)
-        served = under_gunicorn(env, path, min(args.duration, 60))
+        env, paths = prepare(Path(big), args.meetings)
+        for name, path in paths.items():
+            local = in_process(env, path, args.rounds)
+            print(
+                f"in-process, {name} feed, {local['events']:.0f} events "
+                f"({local['bytes'] / 1e6:.2f} MB): "
+                f"first request (cache build) {local['cold_ms']:.0f} ms, "
+                f"full feed median {local['full_ms']:.1f} ms (target ≤ 60; joined from the "
+                f"event cache), unchanged repeat {local['repeat_ms']:.1f} ms, "
+                f"304 median {local['not_modified_ms']:.2f} ms (target ≤ 5)"
+            )
+        env, paths = prepare(Path(small), args.wrk_meetings)
+        served = under_gunicorn(env, paths["all"], min(args.duration, 60))
         print(
             f"gunicorn 2 workers + wrk -t2 -c8 -d{min(args.duration, 60)}s, "
             f"{served['events']:.0f} events ({served['bytes'] / 1e3:.0f} kB): "
