@@ -107,7 +107,8 @@ def create_user(json_data: dict[str, Any]) -> Any:
 @bp.input(UserPatch, location="json")
 @bp.output(UserOut)
 def update_user(user_id: int, json_data: dict[str, Any]) -> Any:
-    """Change a user's role, or disable / enable them (which ends their sessions)."""
+    """Change a user's role, or disable / enable them (disabling ends their sessions and
+    revokes their API tokens). No change may leave the service without an active administrator."""
     session = db_session()
     user = auth.get_user(session, user_id)
     if "role" in json_data:
