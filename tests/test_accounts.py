@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
@@ -99,3 +101,57 @@ def test_disabling_revokes_api_tokens_so_enabling_does_not_bring_them_back(make,
     assert "2 API token(s) revoked" in entry.summary
     auth.set_active(session, None, user.id, True)
     assert client.get("/api/v1/topics", headers=headers).status_code == 401
+
+
+ROLES = ["admin", "editor", "viewer"]
+# Bounded for CI, like the form fuzz: a fixed set of examples, each a few requests.
+ADMIN_SEQUENCES = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+STEP = st.tuples(
+    st.sampled_from(["api", "ui"]),
+    st.integers(0, 2),  # who acts
+    st.integers(0, 2),  # on whom (themselves included)
+    st.sampled_from([*ROLES, "disable", "enable"]),
+)
+
+
+@given(
+    others=st.tuples(st.sampled_from(ROLES), st.sampled_from(ROLES)),
+    steps=st.lists(STEP, min_size=1, max_size=5),
+)
+@ADMIN_SEQUENCES
+def test_no_sequence_of_user_admin_actions_leaves_no_active_administrator(
+    app, client, make, session, others, steps
+):
+    for user in session.scalars(select(User).where(User.role == Role.ADMIN)):
+        user.role = Role.VIEWER  # those of earlier examples: this one starts with one admin
+    users = [make.user(Role.ADMIN), make.user(others[0]), make.user(others[1])]
+    session.commit()  # so that a refused request's rollback keeps them
+    for via, actor_at, target_at, change in steps:
+        actor, target = users[actor_at], users[target_at]
+        session.refresh(actor)
+        session.refresh(target)
+        if not actor.has_role(Role.ADMIN):
+            continue  # refused with 401/403: tested with the routes
+        if via == "api":
+            token = auth.issue_api_token(session, None, actor.id, "test")
+            session.commit()
+            body = {"role": change} if change in ROLES else {"is_active": change == "enable"}
+            answer = Api(client, token).patch(f"/users/{target.id}", json=body)
+        else:
+            browser = sign_in(app.test_client(), actor)
+            page = f"/admin/users/{target.id}"
+            if change in ROLES:
+                data = {"role": change, "csrf_token": csrf_from(browser, page)}
+                answer = browser.post(page, data=data)
+            elif (change == "disable") == target.is_active:  # the page's button toggles
+                data = {"csrf_token": csrf_from(browser, page)}
+                answer = browser.post(f"{page}/active", data=data)
+            else:
+                continue
+        assert answer.status_code in (200, 302, 409, 422), (via, change, answer.status_code)
+        assert active_admins(session) >= 1, (via, actor_at, target_at, change)
