@@ -53,8 +53,12 @@ def test_the_only_administrator_cannot_demote_themselves_in_the_ui(client, sessi
         answer = client.post(page, data={"role": "viewer", "csrf_token": csrf_from(client, page)})
     assert answer.status_code == 409
     assert "only active administrator" in answer.get_data(as_text=True)
+    with unchanged(session):
+        disabled = client.post(f"{page}/active", data={"csrf_token": csrf_from(client, page)})
+    assert disabled.status_code == 422
+    assert "You cannot disable your own account" in disabled.get_data(as_text=True)
     session.refresh(only_admin)
-    assert only_admin.role is Role.ADMIN
+    assert (only_admin.role, only_admin.is_active) == (Role.ADMIN, True)
 
 
 def test_nor_can_any_caller_of_the_service(make, session, only_admin):
