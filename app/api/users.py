@@ -1,8 +1,8 @@
 """Users and API tokens: admins manage users; anyone may trade e-mail and password for a token.
 
 Token endpoints are rate-limited per client address (settings.api_sign_in_rate_limit; for
-POST /tokens only failed sign-ins count). Tokens
-are shown once, in the response body, and never logged; only their hashes are stored.
+POST /tokens only failed sign-ins count). Tokens are shown once, in the response body, and
+never logged; only their hashes are stored.
 """
 
 from __future__ import annotations
