@@ -1,7 +1,8 @@
 """Users and API tokens: admins manage users; anyone may trade e-mail and password for a token.
 
-Token endpoints are rate-limited per client address (settings.api_sign_in_rate_limit). Tokens
-are shown once, in the response body, and never logged; only their hashes are stored.
+Token endpoints are rate-limited per client address (settings.api_sign_in_rate_limit; for
+POST /tokens only failed sign-ins count). Tokens are shown once, in the response body, and
+never logged; only their hashes are stored.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask import current_app, request
 from app.api.auth import current_api_user, requires
 from app.api.common import Moment, Text, api_blueprint
 from app.auth import services as auth
+from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.models import Role
 from app.core.errors import EntenteError
 from app.extensions import db, db_session, limiter
@@ -107,7 +109,8 @@ def create_user(json_data: dict[str, Any]) -> Any:
 @bp.input(UserPatch, location="json")
 @bp.output(UserOut)
 def update_user(user_id: int, json_data: dict[str, Any]) -> Any:
-    """Change a user's role, or disable / enable them (which ends their sessions)."""
+    """Change a user's role, or disable / enable them (disabling ends their sessions and
+    revokes their API tokens). No change may leave the service without an active administrator."""
     session = db_session()
     user = auth.get_user(session, user_id)
     if "role" in json_data:
@@ -142,7 +145,7 @@ def revoke_tokens(user_id: int) -> Any:
 
 
 @tokens_bp.post("")
-@limiter.limit(sign_in_limit)
+@limiter.limit(sign_in_limit, error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in)
 @tokens_bp.input(TokenRequest, location="json")
 @tokens_bp.output(TokenOut, status_code=201)
 @tokens_bp.doc(
@@ -152,7 +155,7 @@ def revoke_tokens(user_id: int) -> Any:
         401: "E-mail address or password is not right",
         413: "Request body too large",
         415: "Unsupported media type",
-        429: "Too many attempts from this address",
+        429: "Too many failed attempts from this address; Retry-After says when to try again",
     },
 )
 def sign_in(json_data: dict[str, Any]) -> Any:

@@ -95,7 +95,7 @@ def user(user_id: int) -> ResponseReturnValue:
     target = auth.get_user(session, user_id)
     role_form = RoleForm(role=target.role.value)
     password_form = PasswordForm(prefix="pw")
-    problem = ""
+    problem, status = "", 200
     if role_form.validate_on_submit():
         try:
             auth.set_role(session, current_actor(), user_id, role_form.role.data or "")
@@ -104,14 +104,14 @@ def user(user_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.user", user_id=user_id))
         except EntenteError as error:
             db.session.rollback()
-            problem = apply_error(role_form, error)
+            problem, status = apply_error(role_form, error), error.http_status
     return render_template(
         "admin/user.html",
         target=target,
         role_form=role_form,
         password_form=password_form,
         problem=problem,
-    )
+    ), status
 
 
 @bp.post("/admin/users/<int:user_id>/password")
@@ -149,10 +149,22 @@ def set_active(user_id: int) -> ResponseReturnValue:
     """Disable (ends every session at once) or enable a user."""
     target = auth.get_user(db_session(), user_id)
     enable = not target.is_active
-    auth.set_active(db_session(), current_actor(), user_id, enable)
+    try:
+        auth.set_active(db_session(), current_actor(), user_id, enable)
+    except EntenteError as error:
+        db.session.rollback()
+        return render_template(
+            "admin/user.html",
+            target=target,
+            role_form=RoleForm(formdata=None, role=target.role.value),
+            password_form=PasswordForm(formdata=None, prefix="pw"),
+            problem=error.message,
+        ), error.http_status
     db.session.commit()
     flash(
-        f"{target.email} is {'enabled' if enable else 'disabled; their sessions have ended'}.",
+        f"{target.email} is enabled."
+        if enable
+        else f"{target.email} is disabled; their sessions have ended and API tokens are revoked.",
         "success",
     )
     return redirect(url_for("admin.user", user_id=user_id))

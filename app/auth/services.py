@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.auth.models import ApiToken, Role, User
 from app.core import clock, security, timezones, validation
-from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
@@ -97,6 +97,7 @@ def set_role(session: Session, actor: User | None, user_id: int, role: Role | st
     user = get_user(session, user_id)
     new_role = validation.choice(Role, role, "role")
     if new_role != user.role:
+        keep_an_administrator(session, user, role=new_role, active=user.is_active, field="role")
         changes = {"role": [user.role.value, new_role.value]}
         user.role = new_role
         user.session_nonce = secrets.token_hex(16)  # sessions signed in under the old role end
@@ -117,12 +118,51 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
     user = get_user(session, user_id)
     if actor is not None and actor.id == user.id and not active:
         raise ValidationError("You cannot disable your own account", field="is_active")
+    keep_an_administrator(session, user, role=user.role, active=active, field="is_active")
     user.is_active = active
     user.session_nonce = secrets.token_hex(16)
+    if active:
+        session.flush()
+        audit.record(session, actor, "user.enabled", "user", user.id, f"{user.email} enabled")
+        return user
+    # Tokens are revoked, not just refused while disabled: enabling must not revive them.
+    revoked = _revoke_tokens(user)
     session.flush()
-    action = "user.enabled" if active else "user.disabled"
-    audit.record(session, actor, action, "user", user.id, f"{user.email} {action.split('.')[1]}")
+    audit.record(
+        session,
+        actor,
+        "user.disabled",
+        "user",
+        user.id,
+        f"{user.email} disabled; {revoked} API token(s) revoked",
+        {"tokens_revoked": revoked},
+    )
     return user
+
+
+def keep_an_administrator(
+    session: Session, user: User, *, role: Role, active: bool, field: str
+) -> None:
+    """The one rule every account change meets (UI, API, CLI): no change may leave the system
+    without an active administrator.
+
+    The active administrators' rows are locked (in id order, so two admins demoting each
+    other at once wait rather than deadlock), so the second of two such changes sees the first.
+    """
+    if not (user.is_active and user.role is Role.ADMIN) or (active and role is Role.ADMIN):
+        return
+    admins = session.scalars(
+        select(User.id)
+        .where(User.role == Role.ADMIN, User.is_active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    if not any(admin_id != user.id for admin_id in admins):
+        raise InvalidTransition(
+            f"{user.email} is the only active administrator; make another user an "
+            "administrator first, or the service would have none",
+            field=field,
+        )
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -19,6 +19,7 @@ from flask_login import login_user, logout_user
 
 from app.auth import services as auth
 from app.auth.forms import LoginForm
+from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.web import current_actor
 from app.extensions import db, db_session, limiter
 
@@ -34,7 +35,8 @@ def _login_limit() -> str:
 @limiter.limit(
     _login_limit,
     methods=["POST"],
-    error_message="Too many sign-in attempts from your address. Wait a minute, then try again.",
+    error_message=TOO_MANY_SIGN_INS,
+    deduct_when=failed_sign_in,
 )
 def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""

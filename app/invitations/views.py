@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Field
 
 from app.agendas import services as agendas
 from app.auth.models import Role
@@ -18,6 +20,7 @@ from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings import services as meetings
 from app.people import services as people
+from app.web.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.web.forms import apply_error, int_or_none, optional_choices, options
 from app.web.nav import nav_link
 
@@ -95,20 +98,9 @@ def new(meeting_id: int) -> ResponseReturnValue:
 def reply(invitation_id: int) -> ResponseReturnValue:
     session = db_session()
     invitation = invitations.get_invitation(session, invitation_id)
-    form = ReplyForm()
+    form = _reply_form(invitation, submitted=True)
     withdraw_form = WithdrawForm(formdata=None, prefix="withdraw", version=str(invitation.version))
-    form.representative_id.choices = optional_choices(
-        (
-            (p.id, f"{p.display_name} ({p.organisation.code})")
-            for p in people.list_people(session)
-            if p.side is invitation.invitee.side
-        ),
-        "Not known yet",
-    )
-    if not form.is_submitted():
-        form.version.data = str(invitation.version)
-        form.representative_id.data = str(invitation.representative_id or "")
-    problem = ""
+    problem, stale = "", Conflict()
     if form.validate_on_submit():
         try:
             invitations.reply_to_invitation(
@@ -123,19 +115,14 @@ def reply(invitation_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(f"Reply recorded: {form.status.data}.", "success")
             return _to_meeting(invitation)
-        except StaleVersion as error:
-            db.session.rollback()
-            problem = f"{error.message}. Your reply has not been saved."
+        except (StaleVersion, StaleDataError):
+            stale = _conflict(form.version, invitation, "your reply has not been saved")
+            withdraw_form.version.data = form.version.data
+            problem = stale.message
         except EntenteError as error:
             db.session.rollback()
             problem = apply_error(form, error)
-    return render_template(
-        "invitations/reply.html",
-        form=form,
-        withdraw_form=withdraw_form,
-        invitation=invitation,
-        problem=problem,
-    )
+    return _reply_page(invitation, form, withdraw_form, problem, stale)
 
 
 @bp.post("/<int:invitation_id>/withdraw")
@@ -146,16 +133,62 @@ def withdraw(invitation_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash("The withdrawal could not be read; try again.", "error")
         return redirect(url_for("invitations.reply", invitation_id=invitation_id))
-    invitations.withdraw_invitation(
-        db_session(),
-        current_actor(),
-        invitation_id,
-        reason=form.reason.data or "",
-        expected_version=int_or_none(form.version.data),
-    )
+    try:
+        invitations.withdraw_invitation(
+            db_session(),
+            current_actor(),
+            invitation_id,
+            reason=form.reason.data or "",
+            expected_version=int_or_none(form.version.data),
+        )
+    except (StaleVersion, StaleDataError):
+        stale = _conflict(form.version, invitation, "it has not been withdrawn")
+        reply_form = _reply_form(invitation, submitted=False)
+        return _reply_page(invitation, reply_form, form, stale.message, stale)
     db.session.commit()
     flash(f"Invitation of {invitation.invitee.name} withdrawn.", "success")
     return _to_meeting(invitation)
+
+
+def _reply_form(invitation: Invitation, *, submitted: bool) -> ReplyForm:
+    """The reply form: as submitted (`submitted`), or as the invitation stands."""
+    form = ReplyForm() if submitted else ReplyForm(formdata=None)
+    form.representative_id.choices = optional_choices(
+        (
+            (p.id, f"{p.display_name} ({p.organisation.code})")
+            for p in people.list_people(db_session())
+            if p.side is invitation.invitee.side
+        ),
+        "Not known yet",
+    )
+    if not form.is_submitted() or not submitted:
+        form.version.data = str(invitation.version)
+        form.representative_id.data = str(invitation.representative_id or "")
+    return form
+
+
+def _reply_page(
+    invitation: Invitation,
+    form: ReplyForm,
+    withdraw_form: WithdrawForm,
+    problem: str,
+    stale: Conflict,
+) -> ResponseReturnValue:
+    page = render_template(
+        "invitations/reply.html",
+        form=form,
+        withdraw_form=withdraw_form,
+        invitation=invitation,
+        problem=problem,
+        conflict=stale,
+    )
+    return page, CONFLICT_STATUS if stale else 200
+
+
+def _conflict(version: Field, invitation: Invitation, outcome: str) -> Conflict:
+    """Someone else saved first: the page again, with the current version and what changed."""
+    message = f"This invitation was changed by someone else after you opened this page; {outcome}"
+    return conflict(db_session(), message, version, invitation, "invitation", invitation.id)
 
 
 def _to_meeting(invitation: Invitation) -> ResponseReturnValue:

@@ -2,7 +2,8 @@
 
 Conflicts come back from the services as warnings: the change is rolled back and the form
 shown again with the warnings, until the user ticks "save anyway". A stale version (someone
-saved first) is refused with the input kept.
+saved first) is refused with 409 and the input kept: the form comes back with what changed and
+the current version, so that saving it again goes through (app/web/conflicts.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -25,6 +27,7 @@ from app.meetings.models import Meeting
 from app.meetings.views import bp
 from app.people import services as people
 from app.topics import services as topics
+from app.web.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.web.forms import (
     apply_error,
     int_or_none,
@@ -75,9 +78,11 @@ def edit(meeting_id: int) -> ResponseReturnValue:
                 expected_version=int_or_none(form.version.data),
             ),
             lambda _result: "Your changes are saved.",
+            meeting,
         )
-    return attempt.response or render_template(
-        "meetings/form.html", form=form, meeting=meeting, **attempt.context
+    return attempt.response or (
+        render_template("meetings/form.html", form=form, meeting=meeting, **attempt.context),
+        attempt.status,
     )
 
 
@@ -105,9 +110,11 @@ def move(meeting_id: int) -> ResponseReturnValue:
                 expected_version=int_or_none(form.version.data),
             ),
             lambda _result: "The meeting is moved; calendars will show the new time.",
+            meeting,
         )
-    return attempt.response or render_template(
-        "meetings/move.html", form=form, meeting=meeting, **attempt.context
+    return attempt.response or (
+        render_template("meetings/move.html", form=form, meeting=meeting, **attempt.context),
+        attempt.status,
     )
 
 
@@ -118,7 +125,7 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
     form = CancelForm()
     if not form.is_submitted():
         form.version.data = str(meeting.version)
-    problem = ""
+    problem, stale = "", Conflict()
     if form.validate_on_submit():
         try:
             meetings.cancel_meeting(
@@ -131,13 +138,16 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash("The meeting is cancelled.", "success")
             return redirect(url_for("meetings.show", meeting_id=meeting_id))
-        except StaleVersion as error:
-            db.session.rollback()
-            problem = _stale_message(error)
+        except (StaleVersion, StaleDataError):
+            stale = _conflict(form, meeting)
+            problem = stale.message
         except EntenteError as error:
             db.session.rollback()
             problem = apply_error(form, error)
-    return render_template("meetings/cancel.html", form=form, meeting=meeting, problem=problem)
+    page = render_template(
+        "meetings/cancel.html", form=form, meeting=meeting, problem=problem, conflict=stale
+    )
+    return page, CONFLICT_STATUS if stale else 200
 
 
 @bp.route("/<int:meeting_id>/participants/new", methods=["GET", "POST"])
@@ -195,24 +205,33 @@ class _Attempt:
     response: ResponseReturnValue | None = None
     problem: str = ""
     warnings: list[Warning] = dataclasses.field(default_factory=list)
+    conflict: Conflict = dataclasses.field(default_factory=Conflict)
 
     @property
     def context(self) -> dict[str, object]:
-        return {"problem": self.problem, "warnings": self.warnings}
+        return {"problem": self.problem, "warnings": self.warnings, "conflict": self.conflict}
+
+    @property
+    def status(self) -> int:
+        return CONFLICT_STATUS if self.conflict else 200
 
 
 def _save(
     form: MeetingForm | MoveForm,
     change: Callable[[], meetings.MeetingResult],
     saved_message: Callable[[meetings.MeetingResult], str],
+    meeting: Meeting | None = None,
 ) -> _Attempt:
     """Make the change and commit it, unless it raised warnings the user has not accepted
-    ("save anyway"), a colleague saved first, or the input is refused: then nothing is kept."""
+    ("save anyway"), a colleague saved first (`meeting` is the one edited), or the input is
+    refused: then nothing is kept."""
     try:
         result = change()
-    except StaleVersion as error:
-        db.session.rollback()
-        return _Attempt(problem=_stale_message(error))
+    except (StaleVersion, StaleDataError):
+        if meeting is None:
+            raise
+        stale = _conflict(form, meeting)
+        return _Attempt(problem=stale.message, conflict=stale)
     except EntenteError as error:
         db.session.rollback()
         return _Attempt(problem=apply_error(form, error, ALIASES))
@@ -224,8 +243,13 @@ def _save(
     return _Attempt(redirect(url_for("meetings.show", meeting_id=result.meeting.id)))
 
 
-def _stale_message(error: StaleVersion) -> str:
-    return f"{error.message}. Your changes have not been saved; they are still in the form below."
+def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Conflict:
+    """Someone else saved first: the form again, with the current version and what changed."""
+    message = (
+        "This meeting was changed by someone else after you opened this page; "
+        "your change has not been saved"
+    )
+    return conflict(db_session(), message, form.version, meeting, "meeting", meeting.id)
 
 
 def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import math
+import time
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import EntenteError, StaleVersion
-from app.extensions import db
+from app.extensions import db, limiter
 
 
 def _wants_json() -> bool:
@@ -41,9 +45,33 @@ def register_error_handlers(app: Flask) -> None:
         stale = StaleVersion("Someone else changed this record first; reload and try again")
         return _render(stale.code, stale.message, None, stale.http_status)
 
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
+        """What happened and when to try again, never the bare limit ("10 per 1 minute")."""
+        wait = _retry_after_seconds()
+        what = error.description if error.limit.error_message else "Too many requests."
+        message = f"{what} Try again in {_duration(wait)}."
+        response = make_response(_render("too_many_requests", message, None, 429))
+        response.headers["Retry-After"] = str(wait)
+        return response
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         code = (error.name or "error").lower().replace(" ", "_")
         stock = error.description == type(error).description
         return _render(code, error.description or error.name, None, status, plain=not stock)
+
+
+def _retry_after_seconds() -> int:
+    """Seconds until the breached limit lets a request through again (at least 1)."""
+    breached = limiter.current_limit
+    reset_at = breached.reset_at if breached is not None else time.time() + 60
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -92,6 +93,27 @@ def test_token_endpoint_is_rate_limited(make, client, app):
     # Even the right password waits now.
     right = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
     assert right.status_code == 429
+
+
+def test_only_failed_token_sign_ins_count_and_the_429_says_when_to_try_again(make, client, app):
+    user = make.user("viewer")
+    limit = int(app.extensions["entente.settings"].api_sign_in_rate_limit.split()[0])
+    good = {"email": user.email, "password": PASSWORD}
+    for _ in range(limit + 1):
+        assert client.post("/api/v1/tokens", json=good).status_code == 201
+    for _ in range(limit):
+        wrong = client.post("/api/v1/tokens", json={**good, "password": "guess-guess"})
+        assert wrong.status_code == 401
+    blocked = client.post("/api/v1/tokens", json=good)
+    assert blocked.status_code == 429
+    wait = int(blocked.headers["Retry-After"])
+    assert 0 < wait <= 60
+    body = blocked.get_json()
+    assert body["code"] == "too_many_requests"
+    assert body["message"].startswith("Too many failed sign-in attempts from your address")
+    said = re.search(r"Try again in (\d+) seconds?\.$", body["message"])
+    assert said is not None, body["message"]
+    assert abs(int(said.group(1)) - wait) <= 1  # a second may pass between the two
 
 
 @pytest.fixture

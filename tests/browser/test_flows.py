@@ -140,6 +140,27 @@ def test_stale_edit_is_refused_in_the_browser(new_page):
     assert first.get_by_label("Venue").input_value() == "My venue"
 
 
+def test_cancel_after_someone_else_s_edit_shows_what_changed_and_works_again(new_page):
+    first, second = new_page("editor"), new_page("admin")
+    first.goto("/meetings/new")
+    _fill_meeting(first, "Stale cancel (browser test)")
+    first.get_by_label("Start date").fill("2031-07-08")
+    first.get_by_role("button", name="Create meeting").click()
+    meeting_url = first.url.split("#")[0]
+    first.goto(meeting_url + "/cancel")
+    second.goto(meeting_url + "/edit")
+    second.get_by_label("Venue").fill("Palais d'Egmont")
+    second.get_by_role("button", name="Save meeting").click()
+    expect(second.get_by_text("Your changes are saved.")).to_be_visible()
+    first.get_by_label("Reason").fill("Host unavailable")
+    first.get_by_role("button", name="Cancel meeting").click()
+    expect(first.get_by_text("What changed since you opened this page")).to_be_visible()
+    expect(first.get_by_text("Lancaster House → Palais d'Egmont")).to_be_visible()
+    assert first.get_by_label("Reason").input_value() == "Host unavailable"
+    first.get_by_role("button", name="Cancel meeting").click()
+    expect(first.get_by_text("This meeting is cancelled")).to_be_visible()
+
+
 def test_viewer_reads_but_cannot_change(new_page):
     page = new_page("viewer")
     page.get_by_role("link", name="Meetings", exact=True).click()

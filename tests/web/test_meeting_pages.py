@@ -119,9 +119,9 @@ def test_a_stale_edit_is_refused_and_the_input_kept(as_editor, make, session):
         **_edit_data(meeting, "Mine", version=str(stale_version)),
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "was changed by someone else" in html
-    assert "Your changes have not been saved" in html
+    assert "your change has not been saved" in html
     assert 'value="Mine"' in html
     session.refresh(meeting)
     assert meeting.title == "Colleague's"

@@ -45,11 +45,38 @@ def test_login_attempts_are_rate_limited(app, client, viewer, monkeypatch):
         assert _attempt(client, viewer.email, "wrong", environ_base=environ).status_code == 401
     blocked = _attempt(client, viewer.email, factories.PASSWORD, environ_base=environ)
     assert blocked.status_code == 429
-    assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
+    assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
     # Another address is not affected, and GETs of the form are never counted.
     assert client.get("/login", environ_base=environ).status_code == 200
     other = _attempt(client, viewer.email, factories.PASSWORD, environ_base={"REMOTE_ADDR": "x"})
     assert other.status_code == 302
+    limiter.reset()
+
+
+def test_only_failed_sign_ins_count_and_the_429_says_when_to_try_again(
+    app, client, viewer, monkeypatch
+):
+    settings = app.extensions["entente.settings"]
+    monkeypatch.setitem(
+        app.extensions, "entente.settings", settings.replace(login_rate_limit="3 per minute")
+    )
+    limiter.reset()
+    environ = {"REMOTE_ADDR": "192.0.2.8"}
+    for _ in range(5):  # more successes than the limit (each in a new browser): none counts
+        success = _attempt(
+            app.test_client(), viewer.email, factories.PASSWORD, environ_base=environ
+        )
+        assert success.status_code == 302
+    for _ in range(3):
+        assert _attempt(client, viewer.email, "wrong", environ_base=environ).status_code == 401
+    blocked = _attempt(client, viewer.email, factories.PASSWORD, environ_base=environ)
+    assert blocked.status_code == 429
+    wait = int(blocked.headers["Retry-After"])
+    assert 0 < wait <= 60
+    html = blocked.get_data(as_text=True)
+    assert "Too many failed sign-in attempts from your address" in html
+    assert "Try again in " in html
+    assert "3 per 1 minute" not in html
     limiter.reset()
 
 
