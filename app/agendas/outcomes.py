@@ -68,7 +68,7 @@ def add_action(
     item = get_item(session, item_id)
     action = FollowUpAction(
         item_id=item.id,
-        description=validation.text(description, "description", max_length=1000, multiline=True),
+        description=validation.text(description, "description", max_length=1000),
         owner=validation.text(owner, "owner", max_length=200, required=False),
         due_on=validation.in_range(due_on, "due_on") if due_on is not None else None,
         status=ActionStatus.OPEN,

@@ -78,7 +78,7 @@ def circulate(
 ) -> AgendaVersion:
     """Freeze the draft as the next version: provisional until one is final, then revisions."""
     meeting = editable_meeting(session, meeting_id)
-    note = validation.text(note, "note", max_length=1000, required=False, multiline=True)
+    note = validation.text(note, "note", max_length=1000, required=False)
     source = draft_source(session, meeting.id)
     if not source.items:
         raise ValidationError("Add at least one item before circulating", field="items")

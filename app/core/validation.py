@@ -105,7 +105,8 @@ def slug(value: str | None, field: str = "slug") -> str:
 
 
 def email(value: str | None, field: str = "email") -> str:
-    cleaned = text(value, field, max_length=254).lower()
+    # The pattern refuses every blank, line breaks included, with the plainer message.
+    cleaned = text(value, field, max_length=254, multiline=True).lower()
     if not EMAIL_RE.match(cleaned):
         raise ValidationError(f"{cleaned!r} is not an e-mail address", field=field)
     return cleaned

@@ -279,3 +279,24 @@ def test_head_login_answers_like_get(client):
     get = client.get("/login")
     head = client.head("/login")
     assert (head.status_code, get.status_code) == (200, 200)
+
+
+@pytest.mark.parametrize("value", ["Consultation\r\nBcc: leak@example.com", "Consult\u202eation"])
+def test_the_api_refuses_line_breaks_and_overrides_in_single_line_fields(
+    api_as, make, session, value
+):
+    meeting = make.meeting()
+    editor = api_as(Role.EDITOR)
+    session.commit()
+    body = {
+        "title": value,
+        "kind": "working-group",
+        "start": "2027-09-21T10:00:00",
+        "end": "2027-09-21T13:00:00",
+        "timezone": "Europe/Brussels",
+    }
+    with unchanged(session):
+        created = editor.post("/meetings", json=body)
+        item = editor.post(f"/meetings/{meeting.id}/agenda/items", json={"title": value})
+    assert (created.status_code, created.get_json()["field"]) == (422, "title")
+    assert (item.status_code, item.get_json()["field"]) == (422, "title")
