@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.auth import services as auth
@@ -25,6 +25,7 @@ from tests.api.conftest import Api
 from tests.helpers import row_counts
 from tests.web.conftest import sign_in
 
+MIN_YEAR, MAX_YEAR = 1900, 2200  # the documented bounds (app.core.validation), pinned here
 YEARS = [0, 1, 1899, 1900, 2200, 2201, 9999, 10000]
 # Spring-forward gaps and autumn folds in London (01:00-02:00) and Brussels (02:00-03:00).
 DST_DAYS = ["2027-03-28", "2027-10-31", "2026-03-29", "2026-10-25"]
@@ -127,10 +128,23 @@ def test_web_meeting_forms(world):
         "marking": "OFFICIAL",
         "access": "internal",
         "language": "en",
+        "series": "",
+        "chair_id": "",
+        "host_organisation_id": "",
+        "venue": "",
+        "host_city": "",
+        "description": "",
+        "confirm_warnings": "y",
     }
 
     @FUZZ
     @given(days, times, st.one_of(st.just(""), days), times, zones, halves)
+    @example("9999-12-31", "22:00", "", "23:00", "America/New_York", "")
+    @example("0001-01-01", "00:30", "", "01:30", "Asia/Tokyo", "")
+    @example("2201-01-01", "10:00", "", "12:00", "Europe/London", "")
+    @example("1899-12-31", "10:00", "", "12:00", "Pacific/Kiritimati", "9999-H2")
+    @example("2027-03-28", "01:30", "", "03:00", "Europe/London", "")
+    @example("2027-10-31", "02:30", "", "03:30", "Europe/Brussels", "")
     def create(start_day, start_at, end_day, end_at, zone_name, half):
         data = {
             **base,
@@ -141,11 +155,13 @@ def test_web_meeting_forms(world):
             "timezone": zone_name,
             "planned_half": half,
         }
-        _refusal_writes_nothing(
+        response = _refusal_writes_nothing(
             session,
             lambda: client.post("/meetings/new", data=data),
             lambda r: r.status_code == 302,
         )
+        if response.status_code == 302:  # saved: then it was inside the bounds
+            assert MIN_YEAR <= int(start_day[:4]) <= MAX_YEAR, data
 
     @FUZZ
     @given(days, times, st.one_of(st.just(""), days), times, zones)
@@ -227,6 +243,26 @@ def test_api(world):
 
     @FUZZ
     @given(moments, moments, zones, days, days, halves, halves, moments)
+    @example(
+        "9999-12-31T22:00:00",
+        "9999-12-31T23:00:00",
+        "America/New_York",
+        "9999-12-31",
+        "9999-12-31",
+        "0000-H1",
+        "9999-H2",
+        "0001-01-01T00:00:00Z",
+    )
+    @example(
+        "2201-01-01T10:00:00",
+        "2201-01-01T12:00:00",
+        "Etc/GMT+12",
+        "0001-01-01",
+        "10000-01-01",
+        "1899-H2",
+        "2201-H1",
+        "2027-01-01T10:00:00",
+    )
     def call(start, end, zone_name, first_day, last_day, first_half, last_half, deadline):
         body = {"title": "Fuzzed", "kind": "working-group", "start": start, "end": end}
         created = _refusal_writes_nothing(
@@ -235,6 +271,9 @@ def test_api(world):
             lambda r: r.status_code == 201,
         )
         _api_error_names_field(created)
+        if created.status_code == 201:
+            stored = created.get_json()
+            assert MIN_YEAR <= int(stored["start_utc"][:4]) <= MAX_YEAR, body
         invited = _refusal_writes_nothing(
             session,
             lambda: api.post(
