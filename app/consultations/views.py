@@ -44,7 +44,7 @@ def index() -> ResponseReturnValue:
                 session, current_actor(), series.id, first, last, _today()
             )
         except EntenteError as error:
-            problem = error.message
+            problem, status = error.message, 400
     return render_template(
         "planning/index.html",
         series=series,
