@@ -136,8 +136,10 @@ def seed_demo_command(synthetic: int, admin_password: str) -> None:
 def plan_command(series: str, first: str | None, last: str | None, apply: bool) -> None:
     """Show each half-year's consultation, the gaps, and proposals."""
     today = clock.now().date()
-    start = planning.HalfYear.parse(first) if first else planning.HalfYear(today.year - 1, 1)
-    end = planning.HalfYear.parse(last) if last else planning.HalfYear(today.year + 2, 2)
+    start = (
+        planning.HalfYear.parse(first, "from") if first else planning.HalfYear(today.year - 1, 1)
+    )
+    end = planning.HalfYear.parse(last, "to") if last else planning.HalfYear(today.year + 2, 2)
     plans = planning.plan_series(db_session(), series, start, end, today)
     for plan in plans:
         detail = ", ".join(f"{planning.local_day(m):%d %b %Y} {m.host_city}" for m in plan.meetings)

@@ -462,6 +462,8 @@ def _eu_meeting(
             reply_deadline=deadline if deadline > datetime.now(UTC) - timedelta(days=60) else None,
             message=f"The United Kingdom is invited to take part in the {plan['title']}.",
         ),
+        # A meeting already held had its invitation issued three weeks before it.
+        issued_at=start_utc - timedelta(days=21) if meeting.end_utc <= datetime.now(UTC) else None,
     )
     if plan["reply"] is not None:
         rep = staff[plan["rep"]].id if plan["rep"] else None

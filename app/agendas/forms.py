@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.agendas.models import ItemVisibility, Purpose
+from app.web.forms import DateField
 
 
 def as_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:

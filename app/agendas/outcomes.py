@@ -39,7 +39,9 @@ class CarryResult:
 def record_outcome(session: Session, actor: User | None, item_id: int, outcome: str) -> AgendaItem:
     item = get_item(session, item_id)
     before = item.outcome
-    item.outcome = validation.text(outcome, "outcome", max_length=5000, required=False)
+    item.outcome = validation.text(
+        outcome, "outcome", max_length=5000, required=False, multiline=True
+    )
     if item.outcome != before:
         session.flush()
         audit.record(
@@ -68,7 +70,7 @@ def add_action(
         item_id=item.id,
         description=validation.text(description, "description", max_length=1000),
         owner=validation.text(owner, "owner", max_length=200, required=False),
-        due_on=due_on,
+        due_on=validation.in_range(due_on, "due_on") if due_on is not None else None,
         status=ActionStatus.OPEN,
     )
     session.add(action)

@@ -238,7 +238,9 @@ def _apply(session: Session, item: AgendaItem, data: AgendaItemInput) -> None:
     item.duration_minutes = data.duration_minutes
     item.visibility = validation.choice(ItemVisibility, data.visibility, "visibility")
     item.topic_id = get_topic(session, data.topic_id).id if data.topic_id else None
-    item.notes = validation.text(data.notes, "notes", max_length=5000, required=False)
+    item.notes = validation.text(
+        data.notes, "notes", max_length=5000, required=False, multiline=True
+    )
 
 
 def _snapshot(item: AgendaItem) -> dict[str, Any]:

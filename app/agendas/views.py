@@ -24,7 +24,7 @@ from app.agendas.models import AgendaItem
 from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError, ValidationError
+from app.core.errors import EntenteError, NotFound, ValidationError
 from app.extensions import db, db_session
 from app.meetings.access import readable_meeting
 from app.web.forms import int_or_none
@@ -48,13 +48,12 @@ def add_item(meeting_id: int) -> ResponseReturnValue:
     form = _item_form(view)
     if form.validate_on_submit():
         try:
-            _readable_parent(meeting_id, _optional_int(form.parent_id.data))
             agendas.add_item(
                 db_session(),
                 current_actor(),
                 meeting_id,
                 _item_input(form),
-                parent_id=_optional_int(form.parent_id.data),
+                parent_id=_parent_id(meeting_id, form.parent_id.data),
             )
         except EntenteError as error:
             return _failed(error, form, lambda: _agenda_page(view, item_form=form))
@@ -99,7 +98,7 @@ def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
                 current_actor(),
                 item.id,
                 form.position.data or 1,
-                parent_id=_optional_int(form.parent_id.data),
+                parent_id=_parent_id(meeting_id, form.parent_id.data),
             )
         except EntenteError as error:
             return _failed(error, form, lambda: _item_page(view, item, move_form=form))
@@ -383,9 +382,20 @@ def _item(meeting_id: int, item_id: int) -> AgendaItem:
     return access.readable_item(db_session(), current_actor(), item_id, meeting_id=meeting_id)
 
 
-def _readable_parent(meeting_id: int, parent_id: int | None) -> None:
-    if parent_id is not None:
-        _item(meeting_id, parent_id)
+def _parent_id(meeting_id: int, value: str | None) -> int | None:
+    """The item chosen to nest under: blank is the top level; anything else must be an item of
+    this agenda the user may see (never quietly the top level instead)."""
+    if not (value or "").strip():
+        return None
+    number = _optional_int(value)
+    try:
+        if number is None or number < 1:
+            raise NotFound("No such item", field="parent_id")
+        return _item(meeting_id, number).id
+    except NotFound:
+        raise ValidationError(
+            "Choose an item of this agenda to put it under", field="parent_id"
+        ) from None
 
 
 def _optional_int(value: str | None) -> int | None:

@@ -14,7 +14,7 @@ from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import StaleVersion
-from app.core.validation import MAX_ID
+from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE
 from app.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
@@ -50,6 +50,7 @@ def api_blueprint(name: str, import_name: str, prefix: str, tag: str) -> APIBlue
     bp = APIBlueprint(name, import_name, url_prefix=f"{API_PREFIX}{prefix}", tag=tag)
     csrf.exempt(bp)  # bearer tokens only, never cookies: nothing for CSRF to ride on
     bp.url_value_preprocessor(check_path_ids)
+    bp.before_request(refuse_too_deep_json)
 
     @bp.errorhandler(StaleVersion)
     def _stale(error: StaleVersion) -> ResponseReturnValue:
@@ -217,12 +218,12 @@ def Id(**kwargs: Any) -> Integer:
 
 
 class Moment(DateTime):
-    """An ISO 8601 date-time in a range the calendar can hold (years 1900 to 2200)."""
+    """An ISO 8601 date-time in the years every entry point accepts (app.core.validation)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if not 1900 <= moment.year <= 2200:
-            raise MarshmallowValidationError("Use a date between the years 1900 and 2200")
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise MarshmallowValidationError(YEARS_MESSAGE)
         return moment
 
 
@@ -237,9 +238,20 @@ class UtcMoment(Moment):
 class Day(Date):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
-        if not 1900 <= day.year <= 2200:
-            raise MarshmallowValidationError("Use a date between the years 1900 and 2200")
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise MarshmallowValidationError(YEARS_MESSAGE)
         return day
+
+
+def refuse_too_deep_json() -> None:
+    """A JSON body nested deeper than Python's parser recurses (100,000 '[') is a 400 in the
+    house shape, not a RecursionError and a 500. The parsed body is cached for the schema."""
+    if not request.is_json:
+        return
+    try:
+        request.get_json(silent=True, cache=True)
+    except RecursionError:
+        raise HTTPError(400, "The JSON body is nested too deeply") from None
 
 
 def check_path_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:

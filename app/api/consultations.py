@@ -79,8 +79,8 @@ def _range(values: dict[str, Any], today: date) -> tuple[planning.HalfYear, plan
     first = values.get("first")
     last = values.get("last")
     return (
-        planning.HalfYear.parse(first) if first else planning.HalfYear(today.year - 1, 1),
-        planning.HalfYear.parse(last) if last else planning.HalfYear(today.year + 2, 2),
+        planning.HalfYear.parse(first, "from") if first else planning.HalfYear(today.year - 1, 1),
+        planning.HalfYear.parse(last, "to") if last else planning.HalfYear(today.year + 2, 2),
     )
 
 

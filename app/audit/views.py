@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from app.audit import services as audit
@@ -17,7 +17,7 @@ from app.auth.web import role_required
 from app.core.paging import Page
 from app.core.timezones import zone
 from app.extensions import db_session
-from app.web.forms import int_or_none, optional_choices
+from app.web.forms import DateField, int_or_none, optional_choices
 from app.web.nav import nav_link
 from app.web.templating import viewer_timezone
 

@@ -40,7 +40,8 @@ def _login_limit() -> str:
 )
 def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
-    if current_actor() is not None and request.method == "GET":
+    # HEAD answers as GET does (Flask routes HEAD here too): only a failed POST is a 401.
+    if current_actor() is not None and request.method != "POST":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
@@ -51,7 +52,7 @@ def login() -> ResponseReturnValue:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["E-mail address or password is not right"]
-    status = 200 if request.method == "GET" else 401
+    status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import ValidationError
 from app.core.timezones import utc_to_local
-from app.core.validation import is_digits
+from app.core.validation import is_digits, year_in_range
 from app.meetings import catalogue
 from app.meetings.access import readable_ids
 from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
@@ -65,11 +65,11 @@ class HalfYear:
         return cls(day.year, 1 if day.month <= 6 else 2)
 
     @classmethod
-    def parse(cls, label: str) -> HalfYear:
-        year, _, half = label.partition("-H")
-        if not (is_digits(year) and half in {"1", "2"}):
-            raise ValidationError("A half-year looks like 2026-H1", field="half")
-        return cls(int(year), int(half))
+    def parse(cls, label: str, field: str = "half") -> HalfYear:
+        year, _, half = label.strip().partition("-H")
+        if not (is_digits(year) and len(year) == 4 and half in {"1", "2"}):
+            raise ValidationError("A half-year looks like 2026-H1", field=field)
+        return cls(year_in_range(int(year), field), int(half))
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,8 @@ def plan_series(
     series = catalogue.get_series(session, series_id)
     if series.cadence_months != 6:
         raise ValidationError(f"{series.name} is not a six-monthly series", field="series")
+    year_in_range(first.year, "first")
+    year_in_range(last.year, "last")
     if last < first:
         raise ValidationError("The last half-year must not come before the first", field="last")
     if len(halves_between(first, last)) > 60:

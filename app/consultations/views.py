@@ -35,16 +35,16 @@ def index() -> ResponseReturnValue:
     series = next((s for s in series_list if s.slug == slug), None) or (
         series_list[0] if series_list else None
     )
-    first, last = _range()
+    first, last, problem = _range()
+    status = 400 if problem else 200
     plans: list[consultations.HalfYearPlan] = []
-    problem = ""
-    if series is not None:
+    if series is not None and not problem:
         try:
             plans = consultations.plan_for(
                 session, current_actor(), series.id, first, last, _today()
             )
         except EntenteError as error:
-            problem = error.message
+            problem, status = error.message, 400
     return render_template(
         "planning/index.html",
         series=series,
@@ -53,7 +53,7 @@ def index() -> ResponseReturnValue:
         first=first,
         last=last,
         problem=problem,
-    )
+    ), status
 
 
 @bp.post("/schedule")
@@ -63,7 +63,10 @@ def schedule() -> ResponseReturnValue:
     session = db_session()
     series = catalogue.get_series(session, request.form.get("series", DEFAULT_SERIES))
     wanted = set(request.form.getlist("half"))
-    first, last = _range(request.form)
+    first, last, problem = _range(request.form)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("planning.index", series=series.slug))
     if not wanted:
         flash("Tick at least one proposal to schedule.", "error")
         return redirect(url_for("planning.index", series=series.slug))
@@ -82,16 +85,19 @@ def _today() -> date:
 
 def _range(
     source: Mapping[str, str] | None = None,
-) -> tuple[consultations.HalfYear, consultations.HalfYear]:
+) -> tuple[consultations.HalfYear, consultations.HalfYear, str]:
+    """The half-years asked for (default: last year to two years ahead), and what was wrong
+    with them, if anything (the defaults are shown then)."""
     source = source if source is not None else request.args
     today = _today()
     first = consultations.HalfYear.of(today - timedelta(days=365))
     last = consultations.HalfYear.of(today + timedelta(days=730))
     try:
         if source.get("from"):
-            first = consultations.HalfYear.parse(source["from"])
+            first = consultations.HalfYear.parse(source["from"], "from")
         if source.get("to"):
-            last = consultations.HalfYear.parse(source["to"])
-    except EntenteError:
-        pass
-    return first, last
+            last = consultations.HalfYear.parse(source["to"], "to")
+    except EntenteError as error:
+        default = _range({})
+        return default[0], default[1], f"{error.field}: {error.message}"
+    return first, last, ""

@@ -7,19 +7,49 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.core.errors import ValidationError
+from app.core.validation import YEARS_MESSAGE, in_range
+
+# THE RULE for time zone names, for every entry point (forms, API, CLI, services, settings):
+# an IANA name of the form Area/Location in one of the geographic areas below
+# (Europe/London, America/Argentina/Buenos_Aires, Pacific/Kiritimati), or "UTC". Refused:
+# POSIX-style and legacy names (EST5EDT, CET, GB, US/Eastern), the Etc/ zones (Etc/GMT+12 is
+# twelve hours *behind* UTC, the opposite of how it reads), the "Factory" placeholder, and
+# "localtime" / "posix/..." / "right/...", which depend on the server's files. A meeting
+# happens somewhere, so its zone names a place.
+AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+RULE = "use an IANA Area/Location name such as Europe/London, or UTC"
+
+
+def is_place_zone(name: str) -> bool:
+    """Whether `name` follows the rule above (before asking whether tzdata knows it)."""
+    area, slash, _location = name.partition("/")
+    return name == "UTC" or (bool(slash) and area in AREAS)
 
 
 @lru_cache(maxsize=1)
 def known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """Every zone name the rule above accepts and the installed tzdata knows."""
+    return frozenset(name for name in available_timezones() if is_place_zone(name))
 
 
 def zone(name: str, *, field: str = "timezone") -> ZoneInfo:
-    """The ZoneInfo for an IANA name; a clear error for anything else."""
-    if not name or name not in known_zones():
-        raise ValidationError(
-            f"Unknown time zone {name!r}; use an IANA name such as Europe/London", field=field
-        )
+    """The ZoneInfo for a zone name that follows the rule; a clear error for anything else."""
+    if not isinstance(name, str) or not name or name not in known_zones():
+        shown = name if isinstance(name, str) and len(name) <= 64 else "this"
+        raise ValidationError(f"Unknown time zone {shown!r}; {RULE}", field=field)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - defensive
@@ -30,12 +60,18 @@ def local_to_utc(local: datetime, zone_name: str, *, field: str = "start") -> da
     """Interpret a naive wall-clock time in `zone_name`; refuse times that do not exist.
 
     Ambiguous times (the repeated hour in autumn) take the first, summer-time, reading.
+    Years outside MIN_YEAR..MAX_YEAR are refused (at 9999-12-31 or 0001-01-01 the UTC time
+    would not even exist).
     """
+    in_range(local, field)
     if local.tzinfo is not None:
         return local.astimezone(UTC)
     tz = zone(zone_name)
     aware = local.replace(tzinfo=tz)
-    round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    try:
+        round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:  # pragma: no cover - the year range keeps a day from either end
+        raise ValidationError(YEARS_MESSAGE, field=field) from None
     if round_trip != local:
         raise ValidationError(
             f"{local:%d %b %Y %H:%M} does not exist in {zone_name} (clocks go forward)", field=field

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
 from enum import Enum
 from typing import TypeVar
 
@@ -14,6 +16,14 @@ E = TypeVar("E", bound=Enum)
 # The largest id an INTEGER column holds; bigger ones are simply not found (never a 500 from
 # the database, which cannot even compare them on SQLite past 2**63).
 MAX_ID = 2**31 - 1
+# The one range of years every entry point accepts (forms, API, CLI, services): wide enough for
+# any real meeting, narrow enough that a day either side and every UTC offset stay representable.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+YEARS_MESSAGE = f"Use a date between the years {MIN_YEAR} and {MAX_YEAR}"
+# Bidirectional embeddings, overrides and isolates: they make text read differently from what
+# it is (a title that shows one name and sorts, searches or prints as another).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def is_digits(value: str) -> bool:
@@ -21,18 +31,68 @@ def is_digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
-def text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str:
+def year_in_range(year: int, field: str) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(YEARS_MESSAGE, field=field)
+    return year
+
+
+D = TypeVar("D", bound=date)
+
+
+def in_range(day: D, field: str) -> D:
+    """A date or date-time within the years every entry point accepts."""
+    year_in_range(day.year, field)
+    return day
+
+
+def text(
+    value: str | None,
+    field: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """Trimmed text of at most `max_length` characters.
+
+    Single-line fields (titles, names, venues, labels, codes...) refuse line breaks and every
+    other control character: they end up in e-mail headers and bodies and in iCalendar lines,
+    where a line break forges a new line. Multi-line fields (descriptions, notes) keep line
+    breaks and tabs. Both refuse NUL and the bidirectional overrides and isolates.
+    """
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise ValidationError(f"{field.replace('_', ' ').capitalize()} is required", field=field)
+        raise ValidationError(f"{_label(field)} is required", field=field)
     if len(cleaned) > max_length:
         raise ValidationError(
-            f"{field.replace('_', ' ').capitalize()} must be at most {max_length} characters",
+            f"{_label(field)} must be at most {max_length} characters",
             field=field,
         )
     if "\x00" in cleaned:
         raise ValidationError("Text must not contain NUL characters", field=field)
+    if any(char in BIDI_CONTROLS for char in cleaned):
+        raise ValidationError(
+            "Text must not contain bidirectional override or isolate characters", field=field
+        )
+    allowed = "\n\r\t" if multiline else ""
+    if any(_is_control(char) and char not in allowed for char in cleaned):
+        message = (
+            "Text must not contain control characters"
+            if multiline
+            else f"{_label(field)} must be a single line without control characters"
+        )
+        raise ValidationError(message, field=field)
     return cleaned
+
+
+def _is_control(char: str) -> bool:
+    # Cc (C0, DEL, C1) plus the line and paragraph separators, which also break a line.
+    return unicodedata.category(char) in {"Cc", "Zl", "Zp"}
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ").capitalize()
 
 
 def slug(value: str | None, field: str = "slug") -> str:
@@ -45,7 +105,8 @@ def slug(value: str | None, field: str = "slug") -> str:
 
 
 def email(value: str | None, field: str = "email") -> str:
-    cleaned = text(value, field, max_length=254).lower()
+    # The pattern refuses every blank, line breaks included, with the plainer message.
+    cleaned = text(value, field, max_length=254, multiline=True).lower()
     if not EMAIL_RE.match(cleaned):
         raise ValidationError(f"{cleaned!r} is not an e-mail address", field=field)
     return cleaned

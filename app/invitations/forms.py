@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.web.forms import CheckboxesField, options
+from app.web.forms import CheckboxesField, DateField, options
 
 
 class InvitationForm(FlaskForm):

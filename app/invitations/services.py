@@ -118,10 +118,23 @@ def _invitations_query(actor: User | None, filters: InvitationFilter) -> Select[
     return query.order_by(Invitation.reply_deadline, Invitation.id)
 
 
-def issue_invitation(session: Session, actor: User | None, data: InvitationInput) -> Invitation:
+def issue_invitation(
+    session: Session,
+    actor: User | None,
+    data: InvitationInput,
+    *,
+    issued_at: datetime | None = None,
+) -> Invitation:
+    """Invite an organisation to a meeting that has not ended yet. `issued_at` (default: now)
+    is for the demo, which seeds invitations to meetings already held as they were issued."""
+    now = issued_at or clock.now()
     meeting = get_meeting(session, data.meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
         raise InvalidTransition("Cannot invite anyone to a cancelled meeting", field="meeting_id")
+    if meeting.end_utc <= now:
+        raise InvalidTransition(
+            "The meeting has ended: nobody can be invited to it any more", field="meeting_id"
+        )
     inviter = get_organisation(session, data.inviter_id)
     invitee = get_organisation(session, data.invitee_id)
     if inviter.id == invitee.id:
@@ -141,10 +154,12 @@ def issue_invitation(session: Session, actor: User | None, data: InvitationInput
         invitee_person_id=person_id,
         scope=scope,
         reply_deadline=deadline,
-        message=validation.text(data.message, "message", max_length=5000, required=False),
+        message=validation.text(
+            data.message, "message", max_length=5000, required=False, multiline=True
+        ),
         agenda_items=items,
-        created_at=clock.now(),
-        updated_at=clock.now(),
+        created_at=now,
+        updated_at=now,
     )
     session.add(invitation)
     session.flush()
@@ -200,7 +215,9 @@ def reply_to_invitation(
     invitation.representative_id = (
         representative if new_status is not InvitationStatus.DECLINED else None
     )
-    invitation.reply_note = validation.text(note, "note", max_length=2000, required=False)
+    invitation.reply_note = validation.text(
+        note, "note", max_length=2000, required=False, multiline=True
+    )
     # What was stored, not what was asked: a decline keeps no representative.
     changes = audit.diff(before, _reply_fields(invitation))
     invitation.replied_at = clock.now()
@@ -356,6 +373,7 @@ def _deadline(deadline: datetime | None, meeting_start: datetime) -> datetime | 
         return None
     if deadline.tzinfo is None:
         raise ValidationError("Reply deadline needs a time zone", field="reply_deadline")
+    validation.in_range(deadline, "reply_deadline")
     if deadline >= meeting_start:
         raise ValidationError(
             "The reply deadline must be before the meeting starts", field="reply_deadline"

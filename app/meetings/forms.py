@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -17,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.errors import ValidationError
 from app.meetings.models import Access, Attendance, DelegateRole, Marking, MeetingStatus
-from app.web.forms import CheckboxesField, options
+from app.web.forms import CheckboxesField, DateField, options
 
 STATUS_CHOICES = [(s.value, s.value.capitalize()) for s in MeetingStatus]
 MARKING_CHOICES = [(m.value, m.value) for m in Marking]
@@ -48,12 +48,17 @@ class WhenMixin:
     end_time: TimeField
 
     def start(self) -> datetime:
-        return datetime.combine(self.start_date.data, self.start_time.data)
+        return datetime.combine(self._start_day(), self.start_time.data)
 
     def end(self) -> datetime:
-        end_day: date = self.end_date.data or self.start_date.data
+        end_day: date = self.end_date.data or self._start_day()
         end_at: time = self.end_time.data
         return datetime.combine(end_day, end_at)
+
+    def _start_day(self) -> date:
+        if self.start_date.data is None:  # only read after validation; never a 500 regardless
+            raise ValidationError("Enter the start date", field="start_date")
+        return self.start_date.data
 
 
 class MeetingForm(WhenMixin, FlaskForm):

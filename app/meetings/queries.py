@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.core.paging import Page, paginate
 from app.core.timezones import local_dates, local_to_utc, zone
+from app.core.validation import in_range
 from app.meetings.access import readable_by
 from app.meetings.involvement import involves_organisation
 from app.meetings.models import Meeting, MeetingStatus, meeting_topics
@@ -66,9 +67,11 @@ def filtered(actor: User | None, filters: MeetingFilter) -> Select[Meeting]:
         query = query.where(involves_organisation(filters.organisation_id))
     tz = zone(filters.zone_name)
     if filters.date_from is not None:
+        in_range(filters.date_from, "date_from")
         start = datetime.combine(filters.date_from, time()).replace(tzinfo=tz)
         query = query.where(Meeting.end_utc > start)
     if filters.date_to is not None:
+        in_range(filters.date_to, "date_to")
         end = datetime.combine(filters.date_to + timedelta(days=1), time()).replace(tzinfo=tz)
         query = query.where(Meeting.start_utc < end)
     return query

@@ -286,7 +286,9 @@ def _clean(session: Session, data: MeetingInput) -> dict[str, Any]:
     planned_half = (data.planned_half or "").strip() or None
     if planned_half is not None and not _is_half(planned_half):
         raise ValidationError(
-            "Planned half-year looks like 2026-H1 or 2026-H2", field="planned_half"
+            "Planned half-year looks like 2026-H1 or 2026-H2, in the years "
+            f"{validation.MIN_YEAR} to {validation.MAX_YEAR}",
+            field="planned_half",
         )
     language = (data.language or "en").strip().lower()
     if language not in {"en", "fr"}:
@@ -308,7 +310,7 @@ def _clean(session: Session, data: MeetingInput) -> dict[str, Any]:
         else None,
         "planned_half": planned_half,
         "description": validation.text(
-            data.description, "description", max_length=10000, required=False
+            data.description, "description", max_length=10000, required=False, multiline=True
         ),
         "language": language,
         "chair_id": _person_id(session, data.chair_id, "chair_id"),
@@ -424,4 +426,6 @@ def _half_warnings(meeting: Meeting) -> list[Warning]:
 
 def _is_half(value: str) -> bool:
     year, sep, half = value.partition("-")
-    return bool(sep) and validation.is_digits(year) and len(year) == 4 and half in {"H1", "H2"}
+    if not (sep and validation.is_digits(year) and len(year) == 4 and half in {"H1", "H2"}):
+        return False
+    return validation.MIN_YEAR <= int(year) <= validation.MAX_YEAR

@@ -15,7 +15,7 @@ from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core import clock
 from app.core.timezones import utc_to_local
-from app.core.validation import is_digits
+from app.core.validation import MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, is_digits
 from app.extensions import db_session
 from app.invitations import services as invitations
 from app.meetings import access, catalogue, delegations, queries
@@ -58,6 +58,9 @@ def index() -> ResponseReturnValue:
 def calendar() -> ResponseReturnValue:
     """A month of meetings, each on its own local date(s)."""
     form, filters = _filters(default_from=None)
+    for field in (form.date_from, form.date_to):
+        if field.errors:  # the calendar does not show these fields: say so plainly
+            abort(400, f"{field.name}: {field.errors[0]}")
     today = utc_to_local(clock.now(), viewer_timezone()).date()
     year, month = _month(request.args.get("month"), today)
     grid = queries.month_grid(db_session(), current_actor(), year, month, filters)
@@ -136,6 +139,6 @@ def _month(value: str | None, today: date) -> tuple[int, int]:
     year, _, month = value.partition("-")
     if not (is_digits(year) and is_digits(month) and 1 <= int(month) <= 12):
         abort(400, "Month looks like 2026-03")
-    if not 1900 <= int(year) <= 2200:
-        abort(400, "Month out of range")
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        abort(400, f"Month out of range: {YEARS_MESSAGE.lower()}")
     return int(year), int(month)

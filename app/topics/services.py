@@ -53,7 +53,9 @@ def create_topic(
     topic = TopicArea(
         slug=slug,
         name=name,
-        description=validation.text(description, "description", max_length=2000, required=False),
+        description=validation.text(
+            description, "description", max_length=2000, required=False, multiline=True
+        ),
         is_active=True,
     )
     session.add(topic)
@@ -89,7 +91,9 @@ def update_topic(
     _ensure_unique(session, None, name, exclude_id=topic.id)
     before = {"name": topic.name, "description": topic.description, "is_active": topic.is_active}
     topic.name = name
-    topic.description = validation.text(description, "description", max_length=2000, required=False)
+    topic.description = validation.text(
+        description, "description", max_length=2000, required=False, multiline=True
+    )
     topic.is_active = is_active
     changes = audit.diff(
         before, {"name": name, "description": topic.description, "is_active": is_active}

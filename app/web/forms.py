@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
+import wtforms
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectMultipleField, widgets
 
 from app.core.errors import EntenteError
-from app.core.validation import MAX_ID
+from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE
 
 # Zones the secretariat meets in, first; any other IANA name is accepted by the services.
 COMMON_ZONES = (
@@ -45,6 +47,22 @@ def zone_choices(current: str | None = None) -> list[SelectChoice]:
 
 def optional_choices(rows: Iterable[tuple[object, str]], blank: str = "None") -> list[SelectChoice]:
     return options([("", blank), *((str(value), label) for value, label in rows)])
+
+
+class DateField(wtforms.DateField):
+    """A date in the years every entry point accepts (app.core.validation); every date field
+    of every form is one of these."""
+
+    data: date | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a real date, e.g. 2027-03-16") from None
+        if self.data is not None and not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None
+            raise ValueError(YEARS_MESSAGE)
 
 
 class CheckboxesField(SelectMultipleField):

@@ -40,7 +40,9 @@ def assert_well_formed(body: bytes) -> None:
 
 
 def test_nasty_titles_survive_every_reader(feed, make):
-    meetings = [make.meeting(title=title) for title in NASTY_TITLES]
+    # Titles with line breaks are refused now (app.core.validation.text); older rows may
+    # still hold them, and every reader must cope.
+    meetings = [make.stored_as(make.meeting(), title=title) for title in NASTY_TITLES]
     make.meeting(title="Long word", description=LONG_WORD, venue=LONG_WORD[:300])
     _user, path = feed.subscribe()
     got = feed.get(path)

@@ -20,8 +20,12 @@ T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 
 def invited(make, email="ann@uk.example", full_name="Ann Example", title=None):
     organisation = make.organisation(Side.UK)
-    person = make.person(organisation, email=email, full_name=full_name)
-    meeting = make.meeting(**({"title": title} if title else {}))
+    # Line breaks in names and titles are refused now (app.core.validation.text); rows saved
+    # before may still hold them, so they are written straight to the rows here.
+    person = make.stored_as(make.person(organisation, email=email), full_name=full_name)
+    meeting = make.meeting()
+    if title:
+        make.stored_as(meeting, title=title)
     invitation = make.invitation(
         meeting,
         invitee_id=organisation.id,

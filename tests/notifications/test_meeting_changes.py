@@ -110,9 +110,10 @@ def test_changes_between_sweeps_make_one_message(session, make, smtp, mail_setti
 
 def test_changes_to_past_meetings_are_not_announced(session, make, smtp, mail_settings):
     server, _ = smtp
+    with time_machine.travel(T0, tick=False):
+        meeting = setup_meeting(make, session)  # invited before the meeting (no one is after)
     with time_machine.travel(datetime(2027, 3, 20, tzinfo=UTC), tick=False):
-        meeting = setup_meeting(make, session)  # 16 March: already over
-        data = input_from(meeting)
+        data = input_from(meeting)  # 16 March: already over
         data.venue = "Elsewhere"
         update_meeting(session, None, meeting.id, data)
         assert sweep(session, mail_settings, datetime(2027, 3, 20, tzinfo=UTC)) == 0

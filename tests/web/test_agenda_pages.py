@@ -346,7 +346,10 @@ def test_an_editor_of_one_side_works_on_their_side_of_the_draft_only(
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html", "md"])
 def test_export_file_names_carry_no_quotes_line_breaks_or_paths(as_editor, make, fmt):
     title = 'Réunion "Ö" \r\nSet-Cookie: x=1; ../../etc/passwd\\ 北京'
-    meeting = make.meeting(title=title)
+    meeting = make.meeting()
+    meeting.title = (
+        title  # the services refuse line breaks now; a title stored before may have them
+    )
     response = as_editor.get(f"/meetings/{meeting.id}/agenda.{fmt}?draft=1")
     disposition = response.headers["Content-Disposition"]
     assert disposition.endswith(
