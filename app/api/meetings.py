@@ -8,6 +8,7 @@ from typing import Any
 from apiflask import Schema
 from apiflask.fields import Integer, List, Method, Nested, Pluck
 from apiflask.validators import Length, OneOf
+from sqlalchemy.orm import object_session
 
 from app.api.auth import current_api_user, requires
 from app.api.common import (
@@ -28,6 +29,7 @@ from app.api.common import (
 from app.auth.models import Role
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
+from app.feeds.stamp import current_stamp
 from app.meetings import access, listing
 from app.meetings import services as meetings
 from app.meetings.models import Access, Marking, Meeting, MeetingStatus
@@ -67,7 +69,14 @@ class MeetingOut(Schema):
     planned_half = Text(required=True, allow_none=True)
     topics = Pluck(TopicRef, "slug", many=True, required=True)
     series_id = Integer(required=True, allow_none=True)
-    sequence = Integer(required=True)
+    sequence = Method(
+        "_sequence",
+        required=True,
+        metadata={
+            "type": "integer",
+            "description": "The calendar SEQUENCE its feed events and e-mails carry",
+        },
+    )
     version = Integer(required=True)
     created_at = Moment(required=True)
     updated_at = Moment(required=True)
@@ -77,6 +86,11 @@ class MeetingOut(Schema):
 
     def _end(self, meeting: Meeting) -> str:
         return utc_to_local(meeting.end_utc, meeting.timezone).isoformat()
+
+    def _sequence(self, meeting: Meeting) -> int:
+        session = object_session(meeting)
+        assert session is not None
+        return current_stamp(session, meeting).sequence
 
 
 class WarningOut(Schema):

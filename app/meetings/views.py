@@ -17,6 +17,7 @@ from app.core import clock
 from app.core.timezones import utc_to_local
 from app.core.validation import MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, is_digits
 from app.extensions import db_session
+from app.feeds.stamp import current_stamp
 from app.invitations import services as invitations
 from app.meetings import access, catalogue, delegations, queries
 from app.meetings import services as meetings
@@ -87,6 +88,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
     return render_template(
         "meetings/show.html",
         meeting=meeting,
+        stamp=current_stamp(session, meeting),
         delegation=delegations.delegation(meeting),
         invitations=invites,
         agenda=agendas.numbered(

@@ -65,7 +65,7 @@ def meeting_draft(
         calendar = itip.meeting_itip(
             meeting,
             method=method,
-            sequence=current_stamp(session, meeting).sequence,
+            stamp=current_stamp(session, meeting),
             organizer=parse_mailbox(settings.mail_sender),
             attendee=to,
             rsvp=rsvp,

@@ -1,9 +1,10 @@
 """iTIP (RFC 5546) objects for e-mail: REQUEST to add or move an entry, CANCEL to remove it.
 
-The UID is the meeting's own (the same as in the calendar feeds) and SEQUENCE is the one the
-feeds show at the time (app.feeds.stamp, which rises with every change a calendar shows, the
-attendee list included), so a client replaces the entry it already has instead of adding a
-second one, and never prefers a feed's copy to a newer message or the other way round.
+The UID is the meeting's own (the same as in the calendar feeds); SEQUENCE and LAST-MODIFIED
+are those the feeds show at the time (app.feeds.stamp: SEQUENCE rises with every change a
+calendar shows, the attendee list included), so a client replaces the entry it already has
+instead of adding a second one, and never prefers a feed's copy to a newer message or the
+other way round.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from app.core.vtimezone import vtimezone
 from app.feeds.ical import Text
+from app.feeds.stamp import CalendarStamp
 from app.meetings.models import Access, Meeting, MeetingStatus
 from app.notifications.addresses import one_line
 
@@ -28,7 +30,7 @@ def meeting_itip(
     meeting: Meeting,
     *,
     method: str,
-    sequence: int,
+    stamp: CalendarStamp,
     organizer: Address,
     attendee: Address,
     rsvp: bool,
@@ -39,7 +41,7 @@ def meeting_itip(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    event = _event(meeting, method, sequence, now, url)
+    event = _event(meeting, method, stamp, now, url)
     event.add("organizer", _address(organizer, {}))
     event.add(
         "attendee",
@@ -57,14 +59,16 @@ def meeting_itip(
     return calendar.to_ical().decode("utf-8")
 
 
-def _event(meeting: Meeting, method: str, sequence: int, now: datetime, url: str) -> Event:
+def _event(meeting: Meeting, method: str, stamp: CalendarStamp, now: datetime, url: str) -> Event:
     """The meeting as the attendee's calendar keeps it. Text goes through the feeds' `Text`
-    (icalendar's own escaping turns a literal backslash-N into a line break)."""
+    (icalendar's own escaping turns a literal backslash-N into a line break). DTSTAMP is when
+    this message was made (RFC 5546); SEQUENCE and LAST-MODIFIED are the feeds' own."""
     zone = ZoneInfo(meeting.timezone)
     event = Event()
     event.add("uid", meeting.uid)
-    event.add("sequence", sequence)
+    event.add("sequence", stamp.sequence)
     event.add("dtstamp", now)
+    event.add("last-modified", stamp.changed_at.astimezone(UTC))
     event.add("dtstart", _wall_clock(meeting.start_utc, zone))
     event.add("dtend", _wall_clock(meeting.end_utc, zone))
     title = one_line(meeting.title, max_length=300)

@@ -21,12 +21,12 @@ T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 ANN = "ann@uk.example"
 
 
-def itip_of(item) -> tuple[str, int]:
-    """(METHOD, SEQUENCE) of a received message's calendar part."""
+def itip_of(item) -> tuple[str, int, datetime]:
+    """(METHOD, SEQUENCE, LAST-MODIFIED) of a received message's calendar part."""
     part = next(p for p in item.message.walk() if p.get_content_type() == "text/calendar")
     calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
     [event] = calendar.walk("VEVENT")
-    return str(calendar["method"]), int(event["sequence"])
+    return str(calendar["method"]), int(event["sequence"]), event["last-modified"].dt
 
 
 def run_jobs(session, settings, now) -> None:
@@ -57,34 +57,39 @@ class Scene:
         )
 
     def feed_sequence(self) -> int:
-        return int(self.feed.get(self.path).event(self.meeting.uid)["sequence"])
+        return self.feed_state()[0]
+
+    def feed_state(self) -> tuple[int, datetime]:
+        """(SEQUENCE, LAST-MODIFIED) of the meeting in the editor's feed, over HTTP."""
+        event = self.feed.get(self.path).event(self.meeting.uid)
+        return int(event["sequence"]), event["last-modified"].dt
 
 
 def test_request_cancel_and_new_request_rise_and_match_the_feed(
     session, make, client, smtp, mail_settings
 ):
     server, _ = smtp
-    feed_sequences = []
+    feed_states = []
     with time_machine.travel(T0, tick=False):
         scene = Scene(session, make, client)
         first = scene.invite()
         run_jobs(session, mail_settings, T0)
-        feed_sequences.append(scene.feed_sequence())
+        feed_states.append(scene.feed_state())
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         withdraw_invitation(session, None, first.id)
         session.commit()
         run_jobs(session, mail_settings, T0 + timedelta(hours=1))
-        feed_sequences.append(scene.feed_sequence())
+        feed_states.append(scene.feed_state())
     with time_machine.travel(T0 + timedelta(hours=2), tick=False):
         scene.invite()
         session.commit()
         run_jobs(session, mail_settings, T0 + timedelta(hours=2))
-        feed_sequences.append(scene.feed_sequence())
+        feed_states.append(scene.feed_state())
 
     messages = [itip_of(item) for item in server.to(ANN)]
-    assert [method for method, _ in messages] == ["REQUEST", "CANCEL", "REQUEST"]
-    sequences = [sequence for _, sequence in messages]
-    assert sequences == feed_sequences
+    assert [method for method, _, _ in messages] == ["REQUEST", "CANCEL", "REQUEST"]
+    assert [(sequence, changed) for _, sequence, changed in messages] == feed_states
+    sequences = [sequence for _, sequence, _ in messages]
     assert sequences[0] < sequences[1] < sequences[2]
 
 
@@ -104,5 +109,5 @@ def test_withdrawn_and_invited_again_before_the_jobs_run_keeps_the_entry(
         run_jobs(session, mail_settings, T0)
         feed_sequence = scene.feed_sequence()
     messages = [itip_of(item) for item in server.to(ANN)]
-    assert [method for method, _ in messages] == ["REQUEST", "REQUEST"]
+    assert [method for method, _, _ in messages] == ["REQUEST", "REQUEST"]
     assert messages[0][1] < messages[1][1] == feed_sequence

@@ -8,6 +8,7 @@ from email.headerregistry import Address
 
 import vobject
 
+from app.feeds.stamp import CalendarStamp
 from app.notifications.itip import REQUEST, meeting_itip
 
 TITLE = "Board\r\nBEGIN:VALARM\r\nACTION:AUDIO\r\nEND:VALARM\r\nORGANIZER:mailto:spy@evil.example"
@@ -19,7 +20,7 @@ def test_hostile_text_stays_text_in_the_itip_part(make):
     text = meeting_itip(
         meeting,
         method=REQUEST,
-        sequence=0,
+        stamp=CalendarStamp(sequence=0, changed_at=meeting.updated_at),
         organizer=Address("Secretariat", addr_spec="secretariat@entente.example"),
         attendee=Address('Eve"; ROLE=CHAIR:mailto:spy@evil.example', addr_spec="eve@uk.example"),
         rsvp=True,
