@@ -34,7 +34,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import extract, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -132,8 +132,8 @@ def render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None = No
 
 
 def _rows(session: Session, plan: FeedPlan) -> list[tuple[Any, ...]]:
-    # The one query that grows with the feed: Core execution, then the driver's own tuples
-    # (no Row objects; every column is a plain int or str).
+    # The one query every request makes, growing with the feed: small columns only, Core
+    # execution, then the driver's own tuples (no Row objects; every column an int or str).
     statement = (
         select(
             Meeting.id,
@@ -141,9 +141,6 @@ def _rows(session: Session, plan: FeedPlan) -> list[tuple[Any, ...]]:
             Meeting.version,
             FeedEventVersion.version,
             variant_expression(plan.selection.audience),
-            Meeting.timezone,
-            extract("year", Meeting.start_utc),
-            extract("year", Meeting.end_utc),
         )
         .outerjoin(FeedEventVersion, FeedEventVersion.meeting_id == Meeting.id)
         .where(scope_filter(plan.selection))
@@ -156,12 +153,23 @@ def _rows(session: Session, plan: FeedPlan) -> list[tuple[Any, ...]]:
         result.close()
 
 
+def _zones(session: Session, plan: FeedPlan) -> dict[str, tuple[int, int]]:
+    """The zones of the feed's own meetings and the years they take (only when joining: a
+    zone or a time changes the meeting's version, hence the state key)."""
+    statement = (
+        select(Meeting.timezone, func.min(Meeting.start_utc), func.max(Meeting.end_utc))
+        .where(scope_filter(plan.selection))
+        .group_by(Meeting.timezone)
+    )
+    return {zone: (first.year, last.year) for zone, first, last in session.execute(statement)}
+
+
 def _state_key(plan: FeedPlan, rows: list[tuple[Any, ...]]) -> str:
     """Everything that decides the body (see the module docstring), hashed."""
     digest = hashlib.sha256()
     head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url)
     digest.update(repr((*head, plan.refresh_minutes, plan.home_zone)).encode("utf-8"))
-    for meeting_id, uid, version, extra, variant, *_rest in rows:
+    for meeting_id, uid, version, extra, variant in rows:
         # the uid too: an id may be used again after a delete (SQLite), with version 1 again
         digest.update(f"|{meeting_id}.{uid}.{variant}.{version}.{extra or 0}".encode())
     return digest.hexdigest()
@@ -176,11 +184,7 @@ def _join(
         events.clear()
     bodies: list[bytes] = []
     missing: dict[tuple[int, str], tuple[int, int, int]] = {}  # key → (index, version, extra)
-    zones: set[str] = set()
-    years: set[int] = set()
-    for meeting_id, uid, version, extra, kind, zone, first_year, last_year in rows:
-        zones.add(zone)
-        years.update((int(first_year), int(last_year)))
+    for meeting_id, uid, version, extra, kind in rows:
         stamp = (uid, version, extra or 0)
         hit = events.get((meeting_id, kind))
         if hit is not None and hit[0] == stamp:
@@ -199,8 +203,9 @@ def _join(
             bodies[index] = body
             events[key] = ((uids[key[0]], version, extra), body)
     head = ical.calendar_head(plan.name, plan.refresh_minutes)
-    zones = zones or {plan.home_zone}
-    span = _years(years)
+    spans = _zones(session, plan) if rows else {}
+    zones = set(spans) or {plan.home_zone}
+    span = _years({year for pair in spans.values() for year in pair})
     return b"".join([head, *_timezones(zones, span), *bodies, ical.END_CALENDAR]), rebuilt
 
 

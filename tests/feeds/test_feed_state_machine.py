@@ -66,7 +66,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "stateful_step_count": 8,
         "phases": (Phase.explicit, Phase.reuse, Phase.generate),
     },
-    "long": {"max_examples": 60, "stateful_step_count": 30},
+    "long": {"max_examples": 30, "stateful_step_count": 25},  # about 5–10 minutes
 }
 PROFILE = PROFILES[os.environ.get("ENTENTE_HYPOTHESIS_PROFILE", "ci")]
 KINDS = ("strategic-consultation", "policy-dialogue")
