@@ -197,7 +197,7 @@ def test_admin_adds_a_user_who_can_then_sign_in(new_page):
 def test_viewer_subscribes_to_a_topic_feed_and_fetches_it(new_page):
     page = new_page("viewer")
     page.get_by_role("link", name="Calendar subscriptions").click()
-    page.get_by_label("Meetings").select_option("topic:russia")
+    page.get_by_label("Meetings to include").select_option("topic:russia")
     page.get_by_role("button", name="Create subscription").click()
     url = page.locator("#feed-https").input_value()
     expect(page.get_by_role("button", name="Copy").first).to_be_visible()  # shown by the script
