@@ -34,19 +34,23 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.feeds import ical
 from app.feeds.events import build_events, db_fingerprint
-from app.feeds.models import FeedEventCache, FeedEventVersion
+from app.feeds.models import FeedEventCache, FeedEventVersion, FeedScope
 from app.feeds.selection import Selection, scope_filter, variant_expression
-from app.meetings.models import Meeting
+from app.invitations.models import Invitation
+from app.meetings.models import Meeting, MeetingKind, Participant
+from app.people.models import Organisation
+from app.topics.models import TopicArea
 
 _MEMORY_LIMIT = 200_000  # events per process (about 600 bytes each)
 _BODY_MEMO_BYTES = 64 * 1024 * 1024
+_QUICK_LIMIT = 10_000  # quick keys per process
 # The years a VTIMEZONE may cover: what dates a meeting may take (legacy rows outside it still
 # serve; the zone's yearly rule runs on past the last year).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -62,11 +66,14 @@ class FeedMemory:
     def __init__(self) -> None:
         self.events: dict[str, dict[tuple[int, str], _Event]] = {}
         self.bodies: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        # quick key (feed, database-wide change summary) → state key: see `_quick_key`
+        self.quick: dict[str, str] = {}
         _all_memories.add(self)
 
     def clear(self) -> None:
         self.events.clear()
         self.bodies.clear()
+        self.quick.clear()
 
     def remember(self, state_key: str, etag: str, body: bytes) -> None:
         if len(body) > _BODY_MEMO_BYTES // 4:
@@ -119,8 +126,15 @@ def render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None = No
     Reads only: the rebuilt events come back for `store_events`, which the caller runs in a
     write transaction of its own (on SQLite a reader cannot safely turn into a writer)."""
     memory = memory or _default_memory
+    quick_key = _quick_key(session, plan)  # read before the rows: see `_quick_key`
+    memo = memory.bodies.get(memory.quick.get(quick_key, ""))
+    if memo is not None:
+        return RenderedFeed(memo[0], memo[1], [])
     rows = _rows(session, plan)
     state_key = _state_key(plan, rows)
+    if len(memory.quick) > _QUICK_LIMIT:
+        memory.quick.clear()
+    memory.quick[quick_key] = state_key
     memo = memory.bodies.get(state_key)
     if memo is not None:
         memory.bodies.move_to_end(state_key)
@@ -129,6 +143,49 @@ def render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None = No
     etag = hashlib.sha256(body).hexdigest()[:32]
     memory.remember(state_key, etag, body)
     return RenderedFeed(etag, body, rebuilt)
+
+
+def _quick_key(session: Session, plan: FeedPlan) -> str:
+    """The feed and a summary of every table its rows depend on, in one round trip of index
+    reads: while it is unchanged, so is the state key, and the scoped query is skipped.
+
+    Any update of a meeting raises its `version` (so the sum), a new one the count; feed
+    versions rise with agenda, topic, delegate, invitation and access changes (app.feeds
+    .invalidation); counts of delegates and invitations, and the id the scope's slug or code
+    names now, cover membership. Read before the rows, so a change committed in between
+    makes the stored mapping newer than its key, never older. The stateful test
+    (tests/feeds/test_feed_state_machine.py) serves every feed through this path."""
+    row = session.execute(
+        select(
+            *_summary(Meeting.version, Meeting.updated_at, Meeting),
+            *_summary(FeedEventVersion.version, FeedEventVersion.changed_at, FeedEventVersion),
+            select(func.count()).select_from(Participant).scalar_subquery(),
+            select(func.count()).select_from(Invitation).scalar_subquery(),
+            _scope_target(plan.selection),
+        )
+    ).one()
+    head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url)
+    return repr((*head, plan.refresh_minutes, plan.home_zone, *row))
+
+
+def _summary(version: Any, changed: Any, table: Any) -> list[Any]:
+    return [
+        select(func.count()).select_from(table).scalar_subquery(),
+        select(func.coalesce(func.sum(version), 0)).scalar_subquery(),
+        select(func.max(changed)).scalar_subquery(),
+    ]
+
+
+def _scope_target(selection: Selection) -> ColumnElement[Any]:
+    """The row a slug or code scope names now (a rename moves a feed's meetings)."""
+    ref = selection.scope_ref
+    if selection.scope is FeedScope.TOPIC:
+        return select(TopicArea.id).where(TopicArea.slug == ref).scalar_subquery()
+    if selection.scope is FeedScope.KIND:
+        return select(MeetingKind.id).where(MeetingKind.slug == ref).scalar_subquery()
+    if selection.scope is FeedScope.ORGANISATION:
+        return select(Organisation.id).where(Organisation.code == ref).scalar_subquery()
+    return literal(None)
 
 
 def _rows(session: Session, plan: FeedPlan) -> list[tuple[Any, ...]]:
@@ -243,6 +300,7 @@ def forget_joined() -> None:
     """Drop the joined calendars only (the benchmark times joining)."""
     for memory in list(_all_memories):
         memory.bodies.clear()
+        memory.quick.clear()
 
 
 def _from_table(
