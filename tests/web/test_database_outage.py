@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
+from app.core.outage import is_unavailable
 from app.extensions import db
 from tests.conftest import make_settings
+from tests.databases import backend_name
 from tests.web.conftest import csrf_from
 
 
@@ -97,3 +101,20 @@ def test_an_error_that_is_not_an_outage_is_not_hidden_behind_a_503(tmp_path: Pat
         app.test_client().get("/feeds/public.ics")
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.skipif(backend_name() != "postgresql", reason="PostgreSQL's statement timeout")
+def test_the_statement_timeout_ends_a_slow_statement_as_an_outage(
+    database_url: str, tmp_path: Path
+) -> None:
+    app = create_app(make_settings(database_url, tmp_path / "i", database_statement_timeout=1))
+    started = time.monotonic()
+    with app.app_context():
+        with pytest.raises(OperationalError, match="statement timeout") as raised:
+            db.session.execute(text("SELECT pg_sleep(10)"))
+        db.session.rollback()
+        assert db.session.execute(text("SHOW lock_timeout")).scalar_one() == "10s"
+        db.session.remove()
+        db.engine.dispose()
+    assert time.monotonic() - started < 5
+    assert is_unavailable(raised.value)
