@@ -18,6 +18,8 @@ from app.auth.views import bp as auth_bp
 from app.auth.web import init_login
 from app.cli import register_commands
 from app.consultations.views import bp as planning_bp
+from app.core.outage import Incident, watch_recovery
+from app.core.pgbounds import Bounds, connect_args, install_postgresql_bounds
 from app.core.sqlite import install_sqlite_pragmas
 from app.extensions import babel, csrf, db, limiter, migrate
 from app.feeds import invalidation as feed_invalidation
@@ -61,7 +63,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["entente.feed_memory"] = FeedMemory()
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
 
-    _init_extensions(app)
+    # this process's record of a database outage (app.core.outage), logged once per incident
+    app.extensions["entente.db_incident"] = Incident()
+    _init_extensions(app, settings)
     install_security(app, settings)
     install_write_intent(app)
     _register_blueprints(app)
@@ -70,9 +74,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
-    if settings.sqlalchemy_url.startswith("sqlite"):
-        engine_options = {"connect_args": {"timeout": 30}}
+    engine_options: dict[str, Any] = {"connect_args": {"timeout": 30}}  # SQLite's busy wait
+    if settings.sqlalchemy_url.startswith("postgresql"):
+        # checkout pings are made by app.core.pgbounds, under its client-side bound
+        engine_options = {"connect_args": connect_args(_bounds(settings))}
+    if settings.database_pool_timeout and not settings.sqlalchemy_url.startswith("sqlite"):
+        engine_options["pool_timeout"] = settings.database_pool_timeout
     return {
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": settings.sqlalchemy_url,
@@ -94,7 +101,15 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _init_extensions(app: Flask) -> None:
+def _bounds(settings: Settings) -> Bounds:
+    return Bounds(
+        connect=settings.database_connect_timeout,
+        statement=settings.database_statement_timeout,
+        lock=settings.database_lock_timeout,
+    )
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -104,6 +119,8 @@ def _init_extensions(app: Flask) -> None:
     feed_invalidation.install()
     with app.app_context():
         install_sqlite_pragmas(db.engine)
+        install_postgresql_bounds(db.engine, _bounds(settings))
+        watch_recovery(db.engine, app.extensions["entente.db_incident"])
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -28,6 +28,11 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     display_timezone: str = "Europe/London"
     sql_echo: bool = False
+    # Time bounds on the database, in seconds (0: none); see docs/operations.md.
+    database_connect_timeout: int = 5
+    database_statement_timeout: int = 15
+    database_lock_timeout: int = 10
+    database_pool_timeout: int = 5
     session_cookie_secure: bool = False
     session_lifetime_hours: int = 12
     max_content_length: int = 2 * 1024 * 1024
@@ -140,6 +145,9 @@ def _coerce_one(name: str, hint: Any, raw: Any) -> Any:
 
 
 def _validate(settings: Settings) -> None:
+    for name in _TIMEOUTS:
+        if not 0 <= getattr(settings, name) <= 3600:
+            raise SettingsError(f"setting {name!r} must be between 0 and 3600 seconds")
     if settings.is_production:
         missing = [
             f"{ENV_PREFIX}{name.upper()}"
@@ -152,6 +160,14 @@ def _validate(settings: Settings) -> None:
             raise SettingsError("ENTENTE_SECRET_KEY must be at least 32 characters in production")
     elif not settings.secret_key:
         raise SettingsError("secret_key is empty; set ENTENTE_SECRET_KEY")
+
+
+_TIMEOUTS = (
+    "database_connect_timeout",
+    "database_statement_timeout",
+    "database_lock_timeout",
+    "database_pool_timeout",
+)
 
 
 def _normalise_url(url: str) -> str:

@@ -8,6 +8,7 @@ def test_defaults_come_from_toml_files():
     settings = load_settings(environ={})
     assert settings.env == "development"
     assert settings.reminder_lead_days == (7, 2)
+    assert (settings.database_connect_timeout, settings.database_statement_timeout) == (5, 15)
     assert settings.sqlalchemy_url.startswith("sqlite:///")
 
 
@@ -33,7 +34,14 @@ def test_settings_are_frozen():
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("ENTENTE_SMTP_PORT", "many"), ("ENTENTE_SQL_ECHO", "perhaps")]
+    ("name", "value"),
+    [
+        ("ENTENTE_SMTP_PORT", "many"),
+        ("ENTENTE_SQL_ECHO", "perhaps"),
+        ("ENTENTE_DATABASE_CONNECT_TIMEOUT", "soon"),
+        ("ENTENTE_DATABASE_STATEMENT_TIMEOUT", "-1"),
+        ("ENTENTE_DATABASE_LOCK_TIMEOUT", "86400"),
+    ],
 )
 def test_invalid_values_are_refused_with_the_setting_named(name, value):
     with pytest.raises(SettingsError, match=name.removeprefix("ENTENTE_").lower()):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import EntenteError, StaleVersion
+from app.core.outage import RETRY_AFTER_SECONDS, is_unavailable
 from app.extensions import db, limiter
 
 
@@ -55,12 +59,43 @@ def register_error_handlers(app: Flask) -> None:
         response.headers["Retry-After"] = str(wait)
         return response
 
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeoutError)
+    def _database_error(error: SQLAlchemyError) -> ResponseReturnValue:
+        if not is_unavailable(error):
+            raise error  # a bug, not an outage: Flask logs it and answers 500
+        return database_unavailable(error)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         code = (error.name or "error").lower().replace(" ", "_")
         stock = error.description == type(error).description
         return _render(code, error.description or error.name, None, status, plain=not stock)
+
+
+UNAVAILABLE = "The service cannot reach its database just now; try again shortly."
+
+
+def database_unavailable(error: SQLAlchemyError) -> Response:
+    """503 with Retry-After, logged once per outage (app.core.outage): the house JSON error for
+    API clients, plain text for calendar feeds (which retry), a short page that needs no
+    database for everyone else."""
+    current_app.extensions["entente.db_incident"].refuse(error)
+    with contextlib.suppress(SQLAlchemyError):  # the connection is gone; the session resets
+        db.session.rollback()
+    if request.path.startswith("/feeds/") and request.path.endswith(".ics"):
+        response = make_response(UNAVAILABLE + "\n", 503)
+        response.mimetype = "text/plain"
+    elif _wants_json():
+        response = make_response(
+            jsonify(code="service_unavailable", message=UNAVAILABLE, field=None), 503
+        )
+    else:
+        response = make_response(render_template("unavailable.html", message=UNAVAILABLE), 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _retry_after_seconds() -> int:

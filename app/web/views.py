@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core import clock
+from app.core.outage import RETRY_AFTER_SECONDS
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
 from app.scheduling.services import heartbeat
@@ -28,12 +29,16 @@ def healthz() -> ResponseReturnValue:
         db.session.execute(text("SELECT 1"))
         database = "ok"
         scheduler = heartbeat(db.session(), clock.now()).as_json()
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
         db.session.rollback()
+        current_app.extensions["entente.db_incident"].refuse(error)
         database = "unavailable"
     status = 200 if database == "ok" else 503
     body = {"status": "ok" if status == 200 else "degraded", "database": database}
-    return jsonify(**body, scheduler=scheduler), status
+    response = make_response(jsonify(**body, scheduler=scheduler), status)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @bp.get("/")
