@@ -163,7 +163,7 @@ def _now() -> datetime:
 
 def test_the_standby_sends_within_lease_plus_renew_after_the_holder_is_killed(live_app, smtp):
     """Two `flask scheduler run` processes with a 3 s lease renewed every 1 s: kill -9 the
-    holder, queue a message, and the standby has sent it within lease + renew (+ 1.5 s for
+    holder, queue a message, and the standby has sent it within lease + renew (+ 2 s for
     starting APScheduler and the SMTP transaction)."""
     server, _ = smtp
     lease_seconds, renew_seconds = 3, 1
@@ -186,7 +186,7 @@ def test_the_standby_sends_within_lease_plus_renew_after_the_holder_is_killed(li
         takeover = time.monotonic() - killed
         print(f"takeover: sent {takeover:.1f} s after the holder was killed")
         assert lease_holder(live_app) not in {None, first}
-        assert takeover <= lease_seconds + renew_seconds + 1.5
+        assert takeover <= lease_seconds + renew_seconds + 2
     finally:
         kill(holder)
         if standby is not None:
