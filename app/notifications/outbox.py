@@ -122,28 +122,30 @@ def recover_interrupted(session: Session, now: datetime) -> int:
 def claim_next(session: Session, holder: str, now: datetime) -> int | None:
     """Claim the next due message for `holder`; the caller commits, then sends it at once.
 
-    One message at a time, so that a crash can strand only the message actually in flight.
+    One message at a time, so that a crash can strand only the message actually in flight;
+    the longest-waiting first.
     The claim is one conditional UPDATE (still pending?) plus the sent-log row whose unique
     key makes a second send of the same notification impossible. A row another sender took
     first is passed over; one whose key was already sent is skipped. None: nothing is due.
     """
-    after = 0
+    passed_over: list[int] = []
     while True:
-        outbox_id = session.scalar(
+        query = (
             select(OutboxMessage.id)
             .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.id > after,
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
             )
-            .order_by(OutboxMessage.id)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)  # the index's order
             .limit(1)
         )
+        if passed_over:
+            query = query.where(OutboxMessage.id.not_in(passed_over))
+        outbox_id = session.scalar(query)
         if outbox_id is None:
             return None
-        after = outbox_id
         if _claim(session, holder, outbox_id, now):
             return outbox_id
+        passed_over.append(outbox_id)
 
 
 def _claim(session: Session, holder: str, outbox_id: int, now: datetime) -> bool:
