@@ -53,6 +53,9 @@ class Settings:
     reminder_lead_days: tuple[int, ...] = (7, 2)
     agenda_due_working_days: int = 10
     cadence_alert_days: int = 60
+    # Scheduler lease: a standby takes over at most lease + renew seconds after the holder died.
+    scheduler_lease_seconds: int = 60
+    scheduler_renew_seconds: int = 15
     instance_path: str = str(PROJECT_ROOT / "instance")
 
     def __repr__(self) -> str:  # never print secrets
@@ -148,6 +151,13 @@ def _validate(settings: Settings) -> None:
     for name in _TIMEOUTS:
         if not 0 <= getattr(settings, name) <= 3600:
             raise SettingsError(f"setting {name!r} must be between 0 and 3600 seconds")
+    if not 1 <= settings.scheduler_renew_seconds <= 300:
+        raise SettingsError("scheduler_renew_seconds must be between 1 and 300")
+    if not 2 * settings.scheduler_renew_seconds <= settings.scheduler_lease_seconds <= 3600:
+        raise SettingsError(
+            "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
+            "(a holder survives one missed renewal) and at most 3600"
+        )
     if settings.is_production:
         missing = [
             f"{ENV_PREFIX}{name.upper()}"

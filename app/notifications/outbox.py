@@ -28,7 +28,7 @@ from app.notifications.models import (
 if TYPE_CHECKING:
     from app.auth.models import User
 
-CLAIM_TTL = timedelta(minutes=5)  # a send that takes longer is considered interrupted
+CLAIM_TTL = timedelta(minutes=5)  # one SMTP transaction that takes longer was interrupted
 MAX_ATTEMPTS = 10
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
@@ -119,49 +119,64 @@ def recover_interrupted(session: Session, now: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def claim_due(session: Session, holder: str, now: datetime, limit: int = 50) -> list[int]:
-    """Claim up to `limit` due messages for `holder`; the caller commits before sending.
+def claim_next(session: Session, holder: str, now: datetime) -> int | None:
+    """Claim the next due message for `holder`; the caller commits, then sends it at once.
 
-    Each claim is one conditional UPDATE (still pending?) plus the sent-log row whose unique
-    key makes a second send of the same notification impossible.
+    One message at a time, so that a crash can strand only the message actually in flight;
+    the longest-waiting first.
+    The claim is one conditional UPDATE (still pending?) plus the sent-log row whose unique
+    key makes a second send of the same notification impossible. A row another sender took
+    first is passed over; one whose key was already sent is skipped. None: nothing is due.
     """
-    candidates = session.scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    claimed = []
-    for outbox_id in candidates:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
-            .values(
-                status=OutboxStatus.SENDING,
-                claimed_by=holder,
-                claim_expires_at=now + CLAIM_TTL,
-                attempts=OutboxMessage.attempts + 1,
+    passed_over: list[int] = []
+    while True:
+        query = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
             )
-            .execution_options(synchronize_session=False)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)  # the index's order
+            .limit(1)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            continue  # another sender took it
-        row = session.get_one(OutboxMessage, outbox_id, populate_existing=True)
-        if insert_ignoring_duplicates(
-            session,
-            SentLog,
-            {
-                "key": row.key,
-                "outbox_id": row.id,
-                "recipient": row.recipient,
-                "holder": holder,
-                "claimed_at": now,
-            },
-        ):
-            claimed.append(outbox_id)
-        else:
-            row.status = OutboxStatus.SKIPPED
-            row.last_error = "Already sent under the same key"
+        if passed_over:
+            query = query.where(OutboxMessage.id.not_in(passed_over))
+        outbox_id = session.scalar(query)
+        if outbox_id is None:
+            return None
+        if _claim(session, holder, outbox_id, now):
+            return outbox_id
+        passed_over.append(outbox_id)
+
+
+def _claim(session: Session, holder: str, outbox_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_by=holder,
+            claim_expires_at=now + CLAIM_TTL,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False  # another sender took it
+    row = session.get_one(OutboxMessage, outbox_id, populate_existing=True)
+    claimed = insert_ignoring_duplicates(
+        session,
+        SentLog,
+        {
+            "key": row.key,
+            "outbox_id": row.id,
+            "recipient": row.recipient,
+            "holder": holder,
+            "claimed_at": now,
+        },
+    )
+    if not claimed:
+        row.status = OutboxStatus.SKIPPED
+        row.last_error = "Already sent under the same key"
     session.flush()
     return claimed
 

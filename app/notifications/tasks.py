@@ -14,30 +14,28 @@ from app.notifications.models import OutboxMessage
 from app.notifications.smtp import DeliveryError, SmtpTransport
 from app.settings import Settings
 
-BATCH = 5  # small claims: a claim must not outlive outbox.CLAIM_TTL while its batch is sent
 MAX_PER_RUN = 200
 
 
 def deliver_outbox(session: Session, settings: Settings, now: datetime, holder: str) -> int:
     """Send what is due; returns how many the SMTP server accepted.
 
-    Crash safety: a claim is committed before the SMTP transaction and the outcome right after
-    it. A crash in between leaves the claim to expire; the next run marks it `uncertain` and
-    does not resend it (at most once), and the admin page lists it for a person to retry.
+    Crash safety: one message at a time, its claim committed just before its SMTP transaction
+    and its outcome right after it. A crash in between leaves that one claim to expire (only
+    the message in flight, never a batch waiting behind it); the next run marks it `uncertain`
+    and does not resend it (at most once), and the admin page lists it for a person to retry.
     """
     outbox.recover_interrupted(session, now)
     session.commit()
     sender = parse_mailbox(settings.mail_sender).addr_spec
-    sent = handled = 0
+    sent = 0
     with SmtpTransport(settings) as transport:
-        while handled < MAX_PER_RUN:
-            claimed = outbox.claim_due(session, holder, clock.now(), limit=BATCH)
+        for _ in range(MAX_PER_RUN):
+            outbox_id = outbox.claim_next(session, holder, clock.now())
             session.commit()
-            for outbox_id in claimed:
-                sent += _send_one(session, transport, outbox_id, settings.mail_sender, sender)
-            handled += len(claimed)
-            if len(claimed) < BATCH:
+            if outbox_id is None:
                 break
+            sent += _send_one(session, transport, outbox_id, settings.mail_sender, sender)
     return sent
 
 

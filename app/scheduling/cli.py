@@ -24,10 +24,26 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process: reminders and
 
 
 @scheduler_cli.command("run")
-@click.option("--renew-seconds", type=click.IntRange(1, 300), default=15, show_default=True)
-@click.option("--lease-seconds", type=click.IntRange(5, 3600), default=60, show_default=True)
-def run_command(renew_seconds: int, lease_seconds: int) -> None:
+@click.option(
+    "--renew-seconds",
+    type=click.IntRange(1, 300),
+    help="Renew the lease this often [default: setting scheduler_renew_seconds]",
+)
+@click.option(
+    "--lease-seconds",
+    type=click.IntRange(2, 3600),
+    help="A standby takes over after this long [default: setting scheduler_lease_seconds]",
+)
+def run_command(renew_seconds: int | None, lease_seconds: int | None) -> None:
     """Run the scheduler until SIGINT or SIGTERM (one process; a second one stands by)."""
+    settings = current_app.extensions["entente.settings"]
+    renew = renew_seconds or settings.scheduler_renew_seconds
+    lease_time = lease_seconds or settings.scheduler_lease_seconds
+    if lease_time < 2 * renew:
+        raise click.BadParameter(
+            f"must be at least twice the renew interval ({renew} s)",
+            param_hint="'--lease-seconds'",
+        )
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
@@ -39,10 +55,13 @@ def run_command(renew_seconds: int, lease_seconds: int) -> None:
     signal.signal(signal.SIGINT, _stop)
     runner = SchedulerRunner(
         current_app._get_current_object(),  # type: ignore[attr-defined]
-        lease_seconds=lease_seconds,
-        renew_seconds=renew_seconds,
+        lease_seconds=lease_time,
+        renew_seconds=renew,
     )
-    click.echo(f"Scheduler {runner.holder}: {len(JOBS)} jobs; Ctrl-C to stop")
+    click.echo(
+        f"Scheduler {runner.holder}: {len(JOBS)} jobs, lease {lease_time} s renewed every "
+        f"{renew} s; Ctrl-C to stop"
+    )
     runner.run_forever(stop)
 
 

@@ -44,6 +44,8 @@ class JobSpec:
     # CronTrigger fields, read in settings.display_timezone (the secretariat's working day).
     cron: dict[str, str] = field(default_factory=dict)
     misfire_grace: timedelta = timedelta(hours=2)
+    # Run as soon as a scheduler takes the lease (start-up or a standby taking over).
+    on_takeover: bool = False
 
     def trigger(self, settings: Settings) -> BaseTrigger:
         if self.every is not None:
@@ -65,6 +67,7 @@ JOBS: tuple[JobSpec, ...] = (
         deliver_outbox,
         "Send queued e-mails; retry SMTP 4xx and connection errors with back-off",
         every=timedelta(seconds=30),
+        on_takeover=True,
     ),
     JobSpec(
         "invitation-emails",

@@ -1,8 +1,9 @@
 """The scheduler process: `flask scheduler run`, never create_app or a web worker.
 
 Every process that runs it competes for the database lease. The holder runs APScheduler (job
-store: the apscheduler_jobs table) and renews the lease every `renew_seconds`; the others wait
-as standbys and take over when the lease expires. Each job also re-checks the lease before it
+store: the apscheduler_jobs table) and renews the lease every `scheduler_renew_seconds`; the
+others wait as standbys and take over when it expires (`scheduler_lease_seconds` after the last
+renewal), then send what is queued at once. Each job also re-checks the lease before it
 starts (a fence), and everything it sends is guarded by unique keys, so even two leaders
 would not send anything twice. Database errors are logged and retried on the next step: an
 outage pauses the scheduler, it never ends it.
@@ -73,15 +74,15 @@ class SchedulerRunner:
         app: Flask,
         holder: str | None = None,
         *,
-        lease_seconds: int = 60,
-        renew_seconds: int = 15,
+        lease_seconds: int | None = None,
+        renew_seconds: int | None = None,
         threads: int = 2,
     ) -> None:
         self.app = app
         self.settings: Settings = app.extensions["entente.settings"]
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.ttl = timedelta(seconds=lease_seconds)
-        self.renew_seconds = renew_seconds
+        self.ttl = timedelta(seconds=lease_seconds or self.settings.scheduler_lease_seconds)
+        self.renew_seconds = renew_seconds or self.settings.scheduler_renew_seconds
         self.threads = threads
         self.scheduler: BackgroundScheduler | None = None
         self._lease_until: datetime | None = None
@@ -189,6 +190,10 @@ class SchedulerRunner:
             raise
         self.scheduler = scheduler
         _active.append(self)
+        now = datetime.now(UTC)
+        for spec in JOBS:
+            if spec.on_takeover:  # what waited for the takeover goes now, not at the next tick
+                scheduler.modify_job(spec.id, next_run_time=now)
         scheduler.resume()
         log.info("scheduler %s holds the lease and runs %d jobs", self.holder, len(JOBS))
 

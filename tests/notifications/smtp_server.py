@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -57,13 +58,37 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Stalling(Recorder):
+    """Holds the `stall_at`-th DATA unanswered (the message is in flight) until `release` is
+    set, then refuses it, so a test can kill the sender mid-send; all others are accepted."""
+
+    stall_at: int = 0
+    in_flight: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            stall = self.attempts + 1 == self.stall_at
+            if stall:
+                self.attempts += 1
+        if not stall:
+            return await super().handle_DATA(server, session, envelope)
+        self.in_flight.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.02)
+        return "421 4.3.0 Closing"
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[Recorder, int]]:
-    recorder = Recorder()
+def smtp_server(recorder: Recorder | None = None) -> Iterator[tuple[Recorder, int]]:
+    recorder = recorder or Recorder()
     port = free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield recorder, port
     finally:
+        if isinstance(recorder, Stalling):
+            recorder.release.set()
         controller.stop()
