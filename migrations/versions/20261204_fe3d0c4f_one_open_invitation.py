@@ -27,16 +27,16 @@ NOTE = "Withdrawn by the upgrade: a duplicate of an older open invitation to the
 def upgrade() -> None:
     op.execute(
         sa.text(
-            f"""
+            """
             UPDATE invitations
                SET status = 'withdrawn', version = version + 1, updated_at = CURRENT_TIMESTAMP,
                    reply_note = :note
-             WHERE {STANDING}
+             WHERE status IN ('invited', 'tentative', 'accepted')
                AND EXISTS (
                    SELECT 1 FROM invitations AS older
                     WHERE older.meeting_id = invitations.meeting_id
                       AND older.invitee_id = invitations.invitee_id
-                      AND older.{STANDING}
+                      AND older.status IN ('invited', 'tentative', 'accepted')
                       AND older.id < invitations.id)
             """
         ).bindparams(note=NOTE)

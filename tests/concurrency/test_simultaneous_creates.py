@@ -187,9 +187,7 @@ def _fire(server: LiveServer, case: Case, tokens: list[str]) -> list[Answer]:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_twenty_simultaneous_identical_creates_store_one_row(
-    server: LiveServer, name: str
-) -> None:
+def test_twenty_simultaneous_identical_creates_store_one_row(server: LiveServer, name: str) -> None:
     case, tokens = _seed(server, CASES[name])
     answers = _fire(server, case, tokens)
     statuses = Counter(answer.status for answer in answers)
@@ -211,4 +209,3 @@ def test_twenty_simultaneous_identical_creates_store_one_row(
         stored = case.count(db.session())
         db.session.remove()
     assert stored == 1
-
