@@ -20,9 +20,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.agendas.models import AgendaPaper
+from app.agendas import versions
+from app.agendas.models import AgendaPaper, AgendaVersion
 from app.auth import services as auth
 from app.auth.models import Role, User
+from app.core.errors import EntenteError
+from app.core.sqlite import write_intent
 from app.extensions import db
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings.models import Meeting, MeetingStatus, Participant
@@ -32,6 +35,7 @@ from tests.factories import Factory
 from tests.live import Answer, LiveServer, live_server
 
 REQUESTS = 20
+CIRCULATORS = 10
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +213,42 @@ def test_twenty_simultaneous_identical_creates_store_one_row(server: LiveServer,
         stored = case.count(db.session())
         db.session.remove()
     assert stored == 1
+
+
+def test_simultaneous_circulations_outside_the_api_number_one_version(server: LiveServer) -> None:
+    """The page and the CLI circulate without the API's lock: the service locks for them."""
+    with server.app.app_context():
+        make = Factory(db.session())
+        meeting = make.meeting(start=datetime(2027, 6, 15, 10, 0), end=datetime(2027, 6, 15, 12))
+        make.item(meeting, "Opening")
+        meeting_id = meeting.id
+        db.session.commit()
+        db.session.remove()
+    start = threading.Barrier(CIRCULATORS)
+    outcomes: list[str] = []
+
+    def circulate() -> None:
+        with server.app.app_context(), write_intent(), Session(db.engine) as session:
+            start.wait()
+            try:
+                versions.circulate(session, None, meeting_id)
+                session.commit()
+                outcomes.append("circulated")
+            except EntenteError as error:
+                session.rollback()
+                outcomes.append(error.code)
+            except Exception as error:
+                session.rollback()
+                outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=circulate) for _ in range(CIRCULATORS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    print(f"\nagenda circulate (service): {Counter(outcomes)}")
+    assert Counter(outcomes) == {"circulated": 1, "validation_error": CIRCULATORS - 1}
+    with server.app.app_context():
+        assert _rows(db.session(), AgendaVersion, AgendaVersion.meeting_id == meeting_id) == 1
+        db.session.remove()
