@@ -10,11 +10,13 @@ The per-endpoint figures (successes / conflicts) are printed: run with -s to see
 
 from __future__ import annotations
 
+import http.client
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -31,11 +33,13 @@ from app.invitations.models import Invitation, InvitationStatus
 from app.meetings.models import Meeting, MeetingStatus, Participant
 from app.people.models import Organisation, Person, Side
 from app.topics.models import TopicArea
-from tests.factories import Factory
+from tests.factories import PASSWORD, Factory
 from tests.live import Answer, LiveServer, live_server
+from tests.web.conftest import CSRF_RE
 
 REQUESTS = 20
 CIRCULATORS = 10
+FORMS = 10
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +256,94 @@ def test_simultaneous_circulations_outside_the_api_number_one_version(server: Li
     with server.app.app_context():
         assert _rows(db.session(), AgendaVersion, AgendaVersion.meeting_id == meeting_id) == 1
         db.session.remove()
+
+
+def test_simultaneous_invitation_forms_store_one_and_tell_the_others(server: LiveServer) -> None:
+    """The web form's losers see the form again with the clear message, never a 500."""
+    with server.app.app_context():
+        make = Factory(db.session())
+        meeting = make.meeting(start=datetime(2027, 6, 22, 10, 0), end=datetime(2027, 6, 22, 12))
+        inviter, invitee = make.organisation(Side.EU), make.organisation(Side.UK)
+        editor = make.user(Role.EDITOR)
+        ids = (meeting.id, inviter.id, invitee.id)
+        db.session.commit()
+        db.session.remove()
+    meeting_id, inviter_id, invitee_id = ids
+    browser = _Browser(server)
+    login = browser.send("GET", "/login")
+    browser.send(
+        "POST",
+        "/login",
+        {"email": editor.email, "password": PASSWORD, "csrf_token": _csrf(login)},
+    )
+    path = f"/invitations/new/{meeting_id}"
+    form = {
+        "inviter_id": str(inviter_id),
+        "invitee_id": str(invitee_id),
+        "invitee_person_id": "",
+        "scope": "whole",
+        "csrf_token": _csrf(browser.send("GET", path)),
+    }
+    start = threading.Barrier(FORMS)
+    answers: list[tuple[int, str]] = []
+
+    def submit() -> None:
+        start.wait()
+        status, page = browser.exchange("POST", path, form)
+        answers.append((status, page))
+
+    threads = [threading.Thread(target=submit) for _ in range(FORMS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    statuses = Counter(status for status, _ in answers)
+    print(f"\ninvitation form (web): {dict(statuses)}")
+    assert statuses[302] == 1, statuses
+    refused = [page for status, page in answers if status != 302]
+    assert all(status < 500 for status, _ in answers), statuses
+    assert all("already has an open invitation" in page for page in refused)
+    with server.app.app_context():
+        assert _rows(db.session(), Invitation, Invitation.meeting_id == meeting_id) == 1
+        db.session.remove()
+
+
+class _Browser:
+    """Form posts over real HTTP with one signed-in session cookie."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.cookie = ""
+
+    def exchange(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        connection = http.client.HTTPConnection(self.server.host, self.server.port, timeout=60)
+        try:
+            headers = {"Cookie": self.cookie} if self.cookie else {}
+            body = None
+            if form is not None:
+                body = urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            page = response.read().decode()
+            for cookie in response.msg.get_all("Set-Cookie") or []:
+                name = self.server.app.config["SESSION_COOKIE_NAME"]
+                if cookie.startswith(f"{name}="):
+                    self.cookie = cookie.split(";", 1)[0]
+            return response.status, page
+        finally:
+            connection.close()
+
+    def send(self, method: str, path: str, form: dict[str, str] | None = None) -> str:
+        status, page = self.exchange(method, path, form)
+        assert status in (200, 302), (status, page[:500])
+        return page
+
+
+def _csrf(page: str) -> str:
+    found = CSRF_RE.search(page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
