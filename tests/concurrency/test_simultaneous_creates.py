@@ -199,6 +199,7 @@ def test_twenty_simultaneous_identical_creates_store_one_row(server: LiveServer,
     case, tokens = _seed(server, CASES[name])
     answers = _fire(server, case, tokens)
     statuses = Counter(answer.status for answer in answers)
+    print(f"\n{name}: {dict(statuses)}")
     if name == "consultations/schedule":
         # A repeat creates nothing and says so with an empty list: success means "created".
         created = [answer for answer in answers if answer.status == 201 and answer.body]
@@ -210,7 +211,7 @@ def test_twenty_simultaneous_identical_creates_store_one_row(server: LiveServer,
         assert all(answer.status == 409 for answer in conflicts), statuses
         assert all(answer.body["code"] == "duplicate" for answer in conflicts), statuses
         assert all(answer.body["field"] for answer in conflicts)
-    print(f"\n{name}: {successes} successes / {refused} refused {dict(statuses)}")
+    print(f"{name}: {successes} successes / {refused} refused")
     assert len(answers) == REQUESTS
     assert successes == 1, statuses
     with server.app.app_context():
