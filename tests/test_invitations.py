@@ -66,6 +66,22 @@ def test_organisation_cannot_invite_itself_or_twice(make, session):
         make.invitation(meeting, inviter_id=eu.id, invitee_id=uk.id)
 
 
+def test_accepting_a_declined_invitation_while_a_newer_one_stands_is_refused(make, session):
+    """The database keeps one standing invitation per invitee and meeting (uq_invitations_open):
+    re-accepting an old declined one beside a newer open one is a clear 409, not a 500."""
+    meeting = make.meeting()
+    sides = _sides(make)
+    old = make.invitation(meeting, **sides)
+    invitations.reply_to_invitation(session, None, old.id, "declined")
+    make.invitation(meeting, **sides)
+    with (
+        pytest.raises(DuplicateError, match="already has an open invitation") as error,
+        session.begin_nested(),
+    ):
+        invitations.reply_to_invitation(session, None, old.id, "accepted")
+    assert error.value.field == "invitee_id"
+
+
 def test_agenda_items_of_another_meeting_are_refused(make, session):
     other_item = make.item(make.meeting(), "Elsewhere")
     with pytest.raises(ValidationError, match="belong to this meeting"):

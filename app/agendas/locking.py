@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.errors import NotFound
+from app.meetings.locking import lock_meeting
 from app.meetings.models import Meeting
-from app.meetings.services import get_meeting
 
 
 def lock_agenda(session: Session, meeting_id: int) -> Meeting:
-    """Lock the meeting's row until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL;
-    SQLite write transactions already run one at a time, see app/core/sqlite.py).
-
-    What the session read before the lock may have been changed by the edit that held it:
-    every loaded object is expired (pending changes are flushed by the locking query first),
-    so a version check after the lock compares with what is stored now, not with a stale copy.
-    """
-    locked = session.scalar(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
-    if locked is None:
-        raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
-    session.expire_all()
-    return get_meeting(session, meeting_id)
+    """Lock the meeting's row until the transaction ends: see `lock_meeting`."""
+    return lock_meeting(session, meeting_id)

@@ -13,6 +13,7 @@ from app.agendas.services import editable_meeting, get_item
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.core.unique import flush_unique
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -43,7 +44,7 @@ def add_paper(
             field="original_language",
         )
     if any(p.reference == reference and p.revision == revision for p in item.papers):
-        raise DuplicateError("This paper is already listed under the item", field="reference")
+        raise _paper_listed()
     paper = AgendaPaper(
         item_id=item.id,
         position=len(item.papers) + 1,
@@ -53,7 +54,7 @@ def add_paper(
         title=validation.text(title, "title", max_length=300, required=False),
     )
     item.papers.append(paper)
-    session.flush()
+    flush_unique(session, {"uq_agenda_papers_item_id_reference_revision": _paper_listed()})
     audit.record(
         session,
         actor,
@@ -94,3 +95,7 @@ def item_of_paper(session: Session, meeting_id: int, paper_id: int) -> int:
     if paper is None or paper.item.meeting_id != meeting_id:
         raise NotFound(f"No paper with id {paper_id} in this meeting", field="paper")
     return paper.item_id
+
+
+def _paper_listed() -> DuplicateError:
+    return DuplicateError("This paper is already listed under the item", field="reference")

@@ -22,6 +22,7 @@ from app.audit import services as audit
 from app.core import clock, validation
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.core.timezones import utc_to_local
+from app.meetings.locking import lock_meeting
 from app.meetings.services import get_meeting
 
 if TYPE_CHECKING:
@@ -76,7 +77,12 @@ def draft_changes(session: Session, meeting_id: int) -> list[str] | None:
 def circulate(
     session: Session, actor: User | None, meeting_id: int, *, final: bool = False, note: str = ""
 ) -> AgendaVersion:
-    """Freeze the draft as the next version: provisional until one is final, then revisions."""
+    """Freeze the draft as the next version: provisional until one is final, then revisions.
+
+    The meeting is locked first, so two circulations at once (page, API, CLI) queue: the second
+    numbers its version after the first, or finds nothing changed, rather than both taking the
+    same number."""
+    lock_meeting(session, meeting_id)
     meeting = editable_meeting(session, meeting_id)
     note = validation.text(note, "note", max_length=1000, required=False)
     source = draft_source(session, meeting.id)

@@ -15,6 +15,7 @@ from app.audit import services as audit
 from app.auth.models import ApiToken, Role, User
 from app.core import clock, security, timezones, validation
 from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
+from app.core.unique import flush_unique
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
@@ -52,7 +53,7 @@ def create_user(
 ) -> User:
     address = validation.email(email)
     if session.scalar(select(User.id).where(User.email == address)):
-        raise DuplicateError(f"A user with e-mail {address} already exists", field="email")
+        raise _address_taken(address)
     user = User(
         email=address,
         name=validation.text(name, "name", max_length=200, required=False),
@@ -61,7 +62,7 @@ def create_user(
         password_hash=_hash_password(password) if password else None,
     )
     session.add(user)
-    session.flush()
+    flush_unique(session, {"uq_users_email": _address_taken(address)})
     audit.record(
         session,
         actor,
@@ -270,3 +271,7 @@ def set_timezone(session: Session, actor: User | None, user_id: int, zone_name: 
         session, actor, "user.timezone_set", "user", user.id, f"Time zone of {user.email} set"
     )
     return user
+
+
+def _address_taken(address: str) -> DuplicateError:
+    return DuplicateError(f"A user with e-mail {address} already exists", field="email")

@@ -181,11 +181,19 @@ def schedule_proposals(
     plans: Sequence[HalfYearPlan],
     topics: Sequence[str] = (),
 ) -> list[Meeting]:
-    """Create a tentative consultation for every proposal in `plans`."""
-    series = catalogue.get_series(session, series_id)
+    """Create a tentative consultation for every proposal in `plans` whose half-year is still
+    without one.
+
+    `plans` may have been read before a simultaneous call scheduled the same half-years, so the
+    series row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite write transactions
+    run one at a time) and each half is checked again against what is stored now: the calls
+    queue on the lock, and only the first one creates anything.
+    """
+    series = _lock_series(session, series_id)
+    taken = _halves_taken(session, series)
     created = []
     for plan in plans:
-        if plan.proposal is None:
+        if plan.proposal is None or plan.half.label in taken:
             continue
         proposal = plan.proposal
         result = create_meeting(
@@ -207,6 +215,23 @@ def schedule_proposals(
         )
         created.append(result.meeting)
     return created
+
+
+def _lock_series(session: Session, series_id: int | str) -> MeetingSeries:
+    series = catalogue.get_series(session, series_id)
+    session.scalar(select(MeetingSeries.id).where(MeetingSeries.id == series.id).with_for_update())
+    return series
+
+
+def _halves_taken(session: Session, series: MeetingSeries) -> set[str]:
+    """The half-years in which the series has an active meeting now (read after the lock, so
+    a meeting committed by whoever held it before is seen)."""
+    rows = session.execute(
+        select(Meeting.start_utc, Meeting.timezone).where(
+            Meeting.series_id == series.id, Meeting.status.in_(ACTIVE)
+        )
+    )
+    return {half_of(start_utc, timezone) for start_utc, timezone in rows}
 
 
 def overdue_halves(plans: Sequence[HalfYearPlan]) -> list[HalfYear]:

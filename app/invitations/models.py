@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agendas.models import AgendaItem
@@ -30,6 +30,15 @@ class InvitationStatus(enum.StrEnum):
         """Still waiting for a firm answer."""
         return self in {InvitationStatus.INVITED, InvitationStatus.TENTATIVE}
 
+
+# Statuses in which an invitation stands: an organisation has at most one such invitation to a
+# meeting (declined and withdrawn ones may pile up). Enforced by `uq_invitations_open`.
+STANDING_STATUSES = (
+    InvitationStatus.INVITED,
+    InvitationStatus.TENTATIVE,
+    InvitationStatus.ACCEPTED,
+)
+STANDING_WHERE = text("status IN ('invited', 'tentative', 'accepted')")
 
 INVITATION_TRANSITIONS: dict[InvitationStatus, frozenset[InvitationStatus]] = {
     InvitationStatus.INVITED: frozenset(
@@ -61,6 +70,14 @@ class Invitation(Base):
     __table_args__ = (
         CheckConstraint("inviter_id <> invitee_id", name="not_self"),
         Index("ix_invitations_status_deadline", "status", "reply_deadline"),
+        Index(
+            "uq_invitations_open",
+            "meeting_id",
+            "invitee_id",
+            unique=True,
+            postgresql_where=STANDING_WHERE,
+            sqlite_where=STANDING_WHERE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

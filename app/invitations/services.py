@@ -21,8 +21,10 @@ from app.core.errors import (
     ValidationError,
 )
 from app.core.paging import Page, paginate
+from app.core.unique import flush_unique
 from app.invitations.models import (
     INVITATION_TRANSITIONS,
+    STANDING_STATUSES,
     Invitation,
     InvitationScope,
     InvitationStatus,
@@ -140,9 +142,7 @@ def issue_invitation(
     if inviter.id == invitee.id:
         raise ValidationError("An organisation cannot invite itself", field="invitee_id")
     if _open_invitation_exists(session, meeting.id, invitee.id):
-        raise DuplicateError(
-            f"{invitee.name} already has an open invitation to this meeting", field="invitee_id"
-        )
+        raise _already_invited(invitee.name)
     person_id = _person_of(session, data.invitee_person_id, invitee.id, "invitee_person_id")
     scope = validation.choice(InvitationScope, data.scope, "scope")
     items = _agenda_items(session, meeting.id, scope, data.agenda_item_ids)
@@ -162,7 +162,8 @@ def issue_invitation(
         updated_at=now,
     )
     session.add(invitation)
-    session.flush()
+    # The check above cannot see a simultaneous issue; the unique index can.
+    flush_unique(session, {"uq_invitations_open": _already_invited(invitee.name)})
     audit.record(
         session,
         actor,
@@ -222,7 +223,8 @@ def reply_to_invitation(
     changes = audit.diff(before, _reply_fields(invitation))
     invitation.replied_at = clock.now()
     invitation.updated_at = clock.now()
-    session.flush()
+    # Accepting a declined invitation while a newer one stands would make two.
+    flush_unique(session, {"uq_invitations_open": _already_invited(invitation.invitee.name)})
     audit.record(
         session,
         actor,
@@ -310,19 +312,19 @@ def _check_transition(old: InvitationStatus, new: InvitationStatus) -> None:
         )
 
 
+def _already_invited(name: str) -> DuplicateError:
+    return DuplicateError(
+        f"{name} already has an open invitation to this meeting", field="invitee_id"
+    )
+
+
 def _open_invitation_exists(session: Session, meeting_id: int, invitee_id: int) -> bool:
     return (
         session.scalar(
             select(Invitation.id).where(
                 Invitation.meeting_id == meeting_id,
                 Invitation.invitee_id == invitee_id,
-                Invitation.status.in_(
-                    [
-                        InvitationStatus.INVITED,
-                        InvitationStatus.TENTATIVE,
-                        InvitationStatus.ACCEPTED,
-                    ]
-                ),
+                Invitation.status.in_(STANDING_STATUSES),
             )
         )
         is not None

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.core.unique import flush_unique
 from app.meetings.models import MeetingKind, MeetingSeries, UnavailableDate
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def create_series(
 ) -> MeetingSeries:
     slug = validation.slug(slug)
     if session.scalar(select(MeetingSeries.id).where(MeetingSeries.slug == slug)):
-        raise DuplicateError(f"A series with slug {slug!r} already exists", field="slug")
+        raise _series_slug_taken(slug)
     if cadence_months is not None and cadence_months not in (1, 2, 3, 4, 6, 12):
         raise ValidationError("Cadence must be 1, 2, 3, 4, 6 or 12 months", field="cadence_months")
     hosts = [validation.text(city, "host_rotation", max_length=60) for city in host_rotation]
@@ -100,7 +101,7 @@ def create_series(
         starts_on=starts_on,
     )
     session.add(series)
-    session.flush()
+    flush_unique(session, {"uq_meeting_series_slug": _series_slug_taken(slug)})
     audit.record(
         session,
         actor,
@@ -128,12 +129,12 @@ def mark_unavailable(
     session: Session, actor: User | None, day: date, reason: str = ""
 ) -> UnavailableDate:
     if session.scalar(select(UnavailableDate.id).where(UnavailableDate.day == day)):
-        raise DuplicateError(f"{day:%d %B %Y} is already marked unavailable", field="day")
+        raise _day_taken(day)
     row = UnavailableDate(
         day=day, reason=validation.text(reason, "reason", max_length=200, required=False)
     )
     session.add(row)
-    session.flush()
+    flush_unique(session, {"uq_unavailable_dates_day": _day_taken(day)})
     audit.record(
         session,
         actor,
@@ -161,3 +162,11 @@ def clear_unavailable(session: Session, actor: User | None, day: date) -> None:
     )
     session.delete(row)
     session.flush()
+
+
+def _series_slug_taken(slug: str) -> DuplicateError:
+    return DuplicateError(f"A series with slug {slug!r} already exists", field="slug")
+
+
+def _day_taken(day: date) -> DuplicateError:
+    return DuplicateError(f"{day:%d %B %Y} is already marked unavailable", field="day")

@@ -12,8 +12,8 @@ from app.audit import services as audit
 from app.core import clock, validation
 from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
 from app.meetings.conflicts import Warning, find_conflicts
+from app.meetings.locking import lock_meeting
 from app.meetings.models import Attendance, DelegateRole, Meeting, Participant
-from app.meetings.services import get_meeting
 from app.people.services import get_person
 
 if TYPE_CHECKING:
@@ -119,7 +119,9 @@ def people_in(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[Pa
 
 
 def _open_meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = get_meeting(session, meeting_id)
+    """The meeting, locked: two changes to one delegation queue, so the second sees the first
+    (someone already added, protocol orders already shifted) instead of racing it."""
+    meeting = lock_meeting(session, meeting_id)
     if meeting.is_cancelled:
         raise InvalidTransition("A cancelled meeting's delegation cannot change", field="meeting")
     return meeting

@@ -12,6 +12,7 @@ from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound, ValidationError
 from app.core.paging import Page, paginate
+from app.core.unique import flush_unique
 from app.people.models import Organisation, Person, Side
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def create_organisation(
     if not code.replace("-", "").replace("_", "").isalnum():
         raise ValidationError("Code may hold letters, digits, - and _ only", field="code")
     if session.scalar(select(Organisation.id).where(Organisation.code == code)):
-        raise DuplicateError(f"An organisation with code {code!r} already exists", field="code")
+        raise _code_taken(code)
     if parent_id is not None:
         get_organisation(session, parent_id)
     organisation = Organisation(
@@ -60,7 +61,7 @@ def create_organisation(
         parent_id=parent_id,
     )
     session.add(organisation)
-    session.flush()
+    flush_unique(session, {"uq_organisations_code": _code_taken(code)})
     audit.record(
         session,
         actor,
@@ -110,7 +111,7 @@ def create_person(
     get_organisation(session, organisation_id)
     address = validation.email(email) if email else None
     if address and session.scalar(select(Person.id).where(Person.email == address)):
-        raise DuplicateError(f"Someone already has the address {address}", field="email")
+        raise _address_taken(address)
     person = Person(
         full_name=validation.text(full_name, "full_name", max_length=200),
         honorific=validation.text(honorific, "honorific", max_length=60, required=False),
@@ -119,7 +120,7 @@ def create_person(
         organisation_id=organisation_id,
     )
     session.add(person)
-    session.flush()
+    flush_unique(session, {"uq_people_email": _address_taken(address or "")})
     audit.record(
         session,
         actor,
@@ -134,3 +135,11 @@ def create_person(
         },
     )
     return person
+
+
+def _code_taken(code: str) -> DuplicateError:
+    return DuplicateError(f"An organisation with code {code!r} already exists", field="code")
+
+
+def _address_taken(address: str) -> DuplicateError:
+    return DuplicateError(f"Someone already has the address {address}", field="email")

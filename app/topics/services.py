@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound
+from app.core.unique import flush_unique
 from app.topics.models import TopicArea
 
 if TYPE_CHECKING:
@@ -59,7 +60,10 @@ def create_topic(
         is_active=True,
     )
     session.add(topic)
-    session.flush()
+    flush_unique(
+        session,
+        {"uq_topic_areas_slug": _slug_taken(slug), "uq_topic_areas_name": _name_taken(name)},
+    )
     audit.record(
         session,
         actor,
@@ -122,9 +126,17 @@ def _ensure_unique(
     session: Session, slug: str | None, name: str, exclude_id: int | None = None
 ) -> None:
     if slug is not None and session.scalar(select(TopicArea.id).where(TopicArea.slug == slug)):
-        raise DuplicateError(f"A topic area with slug {slug!r} already exists", field="slug")
+        raise _slug_taken(slug)
     query = select(TopicArea.id).where(TopicArea.name == name)
     if exclude_id is not None:
         query = query.where(TopicArea.id != exclude_id)
     if session.scalar(query):
-        raise DuplicateError(f"A topic area named {name!r} already exists", field="name")
+        raise _name_taken(name)
+
+
+def _slug_taken(slug: str) -> DuplicateError:
+    return DuplicateError(f"A topic area with slug {slug!r} already exists", field="slug")
+
+
+def _name_taken(name: str) -> DuplicateError:
+    return DuplicateError(f"A topic area named {name!r} already exists", field="name")
