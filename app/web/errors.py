@@ -9,7 +9,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.core.errors import EntenteError, StaleVersion
 from app.extensions import db, limiter
@@ -60,7 +60,13 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         code = (error.name or "error").lower().replace(" ", "_")
         stock = error.description == type(error).description
-        return _render(code, error.description or error.name, None, status, plain=not stock)
+        field = getattr(error, "field", None)
+        response = make_response(
+            _render(code, error.description or error.name, field, status, plain=not stock)
+        )
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110 §15.5.6
+        return response
 
 
 def _retry_after_seconds() -> int:
