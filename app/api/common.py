@@ -105,7 +105,6 @@ def install_error_processor(app: Flask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.config["VALIDATION_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.error_processor(process_http_error)  # type: ignore[attr-defined]
-    app.spec_processor(document_what_code_enforces)  # type: ignore[attr-defined]
 
 
 # --- versions: ETag on reads, If-Match on writes -------------------------------------------
