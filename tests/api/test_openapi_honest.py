@@ -182,3 +182,19 @@ def test_every_date_time_the_api_returns_carries_an_offset(make, editor):
     assert any(half["proposal"] for half in proposals)
     assert len(found) > 10
     assert [value for value in found if not OFFSET.search(value)] == []
+
+
+def test_every_required_if_match_is_fed_by_a_link_from_an_etag(spec):
+    """A client (and Schemathesis's stateful phase) learns where the If-Match comes from."""
+    fed = set()
+    for _method, _path, operation in _operations(spec):
+        for response in operation["responses"].values():
+            for link in response.get("links", {}).values():
+                reference = link["operationRef"].removeprefix("#/paths/")
+                target_path, _, target_method = reference.rpartition("/")
+                target_path = target_path.replace("~1", "/").replace("~0", "~")
+                assert target_method in spec["paths"][target_path]
+                if link["parameters"].get("If-Match") == "$response.header.ETag":
+                    fed.add((target_method, target_path))
+    required = {(m, p) for m, p, op in _operations(spec) if (q := _if_match(op)) and q["required"]}
+    assert required <= fed
