@@ -37,7 +37,7 @@ from app import create_app
 from app.agendas import outcomes, papers
 from app.auth import services as auth
 from app.auth.models import Role
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.settings import load_settings
 from tests import factories
 
@@ -142,6 +142,19 @@ class Workflows(workflow_schema.as_state_machine()):  # type: ignore[misc]
 
     app: Flask
     token: str
+
+    def setup(self) -> None:
+        # Every scenario starts from the fixture's data (a SAVEPOINT on the test's connection,
+        # rolled back at the end), so Hypothesis can replay and shrink one exactly.
+        limiter.reset()
+        db.session.commit()  # releases only the session's SAVEPOINT (create_savepoint mode)
+        db.session.remove()
+        self._scenario = db.engines[None].begin_nested()  # type: ignore[attr-defined]
+
+    def teardown(self) -> None:
+        db.session.remove()
+        if self._scenario.is_active:
+            self._scenario.rollback()
 
     def before_call(self, case: Any) -> None:
         # The generated Authorization header (the bearer scheme's) gives way to the real token.
