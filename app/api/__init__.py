@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 from app.api import (
@@ -19,13 +21,20 @@ from app.api import (
     topics,
     users,
 )
-from app.api.common import install_error_processor
+from app.api.common import document_what_code_enforces, install_error_processor
+from app.api.links import add_links
 
 
 def register_api(app: Flask) -> None:
     install_error_processor(app)
+    app.spec_processor(_document)  # type: ignore[attr-defined]
     agenda_modules = (agendas, agenda_versions, agenda_papers, agenda_outcomes)
     modules = (topics, people, meetings, delegations, *agenda_modules, invitations)
     for module in (*modules, consultations, subscriptions, audit, users):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)
+
+
+def _document(spec: dict[str, Any]) -> dict[str, Any]:
+    """The generated document, plus what the views enforce and the links between answers."""
+    return add_links(document_what_code_enforces(spec))

@@ -7,13 +7,15 @@ from typing import Any
 
 from apiflask import APIBlueprint, HTTPError, Schema
 from apiflask.fields import Date, DateTime, Integer, List, Nested, String
-from apiflask.validators import Range
+from apiflask.validators import Range, Regexp
 from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import StaleVersion
+from app.core.timezones import RULE as ZONE_RULE
+from app.core.timezones import known_zones
 from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE
 from app.extensions import csrf, db
 
@@ -103,7 +105,6 @@ def install_error_processor(app: Flask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.config["VALIDATION_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.error_processor(process_http_error)  # type: ignore[attr-defined]
-    app.spec_processor(bound_path_ids)  # type: ignore[attr-defined]
 
 
 # --- versions: ETag on reads, If-Match on writes -------------------------------------------
@@ -202,8 +203,23 @@ def _no_unencodable(value: str) -> bool:
     return "\x00" not in value and not any(0xD800 <= ord(char) <= 0xDFFF for char in value)
 
 
+# What the fields below refuse in code, stated in the document for clients (JSON Schema
+# patterns are ECMA-262 regular expressions; Python's `re` reads these the same way).
+NO_NUL = r"^[^\u0000]*$"
+_YEARS = r"(19\d\d|2[01]\d\d|2200)"
+assert (MIN_YEAR, MAX_YEAR) == (1900, 2200), "update _YEARS with the range"
+YEARS_PATTERN = rf"^{_YEARS}-"
+HALF_YEAR_PATTERN = rf"^{_YEARS}-H[12]$"
+YEARS_NOTE = f"Years {MIN_YEAR} to {MAX_YEAR}."
+
+
 class Text(String):
-    """A string the database can store."""
+    """A string the database can store (documented: no NUL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(isinstance(rule, Regexp) for rule in self.validators):
+            self.metadata = {"pattern": NO_NUL, **self.metadata}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -217,8 +233,18 @@ def Id(**kwargs: Any) -> Integer:
     return Integer(validate=Range(min=1, max=MAX_ID), **kwargs)
 
 
+def _years_documented(metadata: dict[str, Any]) -> dict[str, Any]:
+    description = metadata.get("description")
+    note = f"{description} {YEARS_NOTE}" if description else YEARS_NOTE
+    return {"pattern": YEARS_PATTERN, **metadata, "description": note}
+
+
 class Moment(DateTime):
     """An ISO 8601 date-time in the years every entry point accepts (app.core.validation)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metadata = _years_documented(dict(self.metadata))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -236,6 +262,10 @@ class UtcMoment(Moment):
 
 
 class Day(Date):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metadata = _years_documented(dict(self.metadata))
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
@@ -261,11 +291,28 @@ def check_path_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
             raise HTTPError(404, "Not found")
 
 
-def bound_path_ids(spec: dict[str, Any]) -> dict[str, Any]:
-    """Document the same bounds for integer path parameters."""
+def Zone(**kwargs: Any) -> Text:
+    """A time zone name a client sends; documented as the zones app.core.timezones accepts
+    (the service checks it, with a message naming the rule)."""
+    metadata = {"enum": sorted(known_zones()), "description": f"An IANA zone: {ZONE_RULE}"}
+    return Text(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+
+def document_what_code_enforces(spec: dict[str, Any]) -> dict[str, Any]:
+    """What the views enforce beyond the schemas APIFlask documents: a body with required
+    fields is itself required (without one, those fields are missing: 422; a body of only
+    optional fields may be left out, and reads as {}); If-Match is required where 428 is
+    answered without it; integer path ids are bounded as `check_path_ids` bounds them."""
+    schemas = spec.get("components", {}).get("schemas", {})
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
+            if "requestBody" in operation:
+                body = operation["requestBody"]["content"]["application/json"]["schema"]
+                body = schemas.get(body.get("$ref", "").rpartition("/")[2], body)
+                operation["requestBody"]["required"] = bool(body.get("required"))
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
                     parameter["schema"].update({"minimum": 1, "maximum": MAX_ID})
+                if parameter.get("name") == "If-Match" and "428" in operation["responses"]:
+                    parameter["required"] = True
     return spec

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from apiflask import Schema
@@ -10,19 +10,25 @@ from apiflask.fields import Boolean, Integer, List, Method, Nested
 from apiflask.validators import Length, OneOf, Regexp
 
 from app.api.auth import current_api_user, requires
-from app.api.common import Text, api_blueprint
+from app.api.common import HALF_YEAR_PATTERN, YEARS_NOTE, Text, api_blueprint
 from app.api.meetings import MeetingOut
 from app.auth.models import Role
 from app.consultations import services as planning
 from app.core import clock
+from app.core.timezones import local_to_utc, utc_to_local
 from app.extensions import db, db_session
 
 bp = api_blueprint("api_consultations", __name__, "/consultations", "Consultations")
 blueprints = (bp,)
-HALF = Regexp(r"^\d{4}-H[12]$", error="A half-year looks like 2026-H1")
+HALF = Regexp(HALF_YEAR_PATTERN, error=f"A half-year looks like 2026-H1. {YEARS_NOTE}")
+SPAN = "At most thirty years (sixty half-years) after `from`"
 STATES = [state.value for state in planning.HalfState]
 IDS = {"type": "array", "items": {"type": "integer"}}
-LOCAL_TIME = {"type": "string", "format": "date-time", "description": "In `timezone`"}
+LOCAL_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "description": "In `timezone`, with its UTC offset",
+}
 
 
 class ProposalOut(Schema):
@@ -33,10 +39,15 @@ class ProposalOut(Schema):
     end = Method("_end", required=True, metadata=LOCAL_TIME)
 
     def _start(self, proposal: planning.Proposal) -> str:
-        return proposal.start.isoformat()
+        return _with_offset(proposal.start, proposal.timezone)
 
     def _end(self, proposal: planning.Proposal) -> str:
-        return proposal.end.isoformat()
+        return _with_offset(proposal.end, proposal.timezone)
+
+
+def _with_offset(local: datetime, zone_name: str) -> str:
+    """A proposal's wall-clock time in its zone, written with that zone's offset then."""
+    return utc_to_local(local_to_utc(local, zone_name), zone_name).isoformat()
 
 
 class HalfYearOut(Schema):
@@ -65,13 +76,15 @@ class HalfYearOut(Schema):
 class PlanQuery(Schema):
     series = Text(load_default="strategic-consultations", validate=Length(min=1, max=64))
     first = Text(data_key="from", validate=HALF, metadata={"description": "Default: last year H1"})
-    last = Text(data_key="to", validate=HALF, metadata={"description": "Default: two years on"})
+    last = Text(
+        data_key="to", validate=HALF, metadata={"description": f"Default: two years on. {SPAN}"}
+    )
 
 
 class ScheduleIn(Schema):
     series = Text(load_default="strategic-consultations", validate=Length(min=1, max=64))
     first = Text(data_key="from", validate=HALF)
-    last = Text(data_key="to", validate=HALF)
+    last = Text(data_key="to", validate=HALF, metadata={"description": SPAN})
     topics = List(Text(validate=Length(max=64)), load_default=list, validate=Length(max=50))
 
 

@@ -20,6 +20,7 @@ from app.api.common import (
     PageQuery,
     Text,
     WithWarnings,
+    Zone,
     api_blueprint,
     if_match_version,
     page_of,
@@ -123,7 +124,7 @@ class MeetingFields(Schema):
     kind = Text(validate=Length(min=1, max=64), metadata={"description": "Meeting kind slug"})
     start = Moment()
     end = Moment()
-    timezone = Text(validate=Length(min=1, max=64), metadata={"example": "Europe/London"})
+    timezone = Zone(validate=Length(min=1, max=64), metadata={"example": "Europe/London"})
     venue = Text(validate=Length(max=300))
     host_city = Text(validate=Length(max=120))
     status = Text(validate=OneOf(STATUSES))
@@ -143,7 +144,7 @@ class MeetingIn(MeetingFields):
     kind = Text(required=True, validate=Length(min=1, max=64))
     start = Moment(required=True)
     end = Moment(required=True)
-    timezone = Text(required=True, validate=Length(min=1, max=64))
+    timezone = Zone(required=True, validate=Length(min=1, max=64))
 
 
 class CancelIn(Schema):

@@ -12,7 +12,7 @@ from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.core.errors import EntenteError, StaleVersion
 from app.core.outage import RETRY_AFTER_SECONDS, is_unavailable
@@ -71,7 +71,13 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         code = (error.name or "error").lower().replace(" ", "_")
         stock = error.description == type(error).description
-        return _render(code, error.description or error.name, None, status, plain=not stock)
+        field = getattr(error, "field", None)
+        response = make_response(
+            _render(code, error.description or error.name, field, status, plain=not stock)
+        )
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110 §15.5.6
+        return response
 
 
 UNAVAILABLE = "The service cannot reach its database just now; try again shortly."

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.validation import MAX_ID
 from app.settings import Settings
+from app.web.request_limits import install_request_limits
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,6 +49,7 @@ def install_security(app: Flask, settings: Settings) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
+    install_request_limits(app)  # first: nothing else reads a request past the limits
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_nul_in_query)
     app.url_value_preprocessor(_ids_in_range)

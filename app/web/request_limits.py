@@ -1,0 +1,54 @@
+"""Limits on the request line and headers, checked by the app so that a request past them
+gets the house error (JSON under /api, the error page elsewhere) rather than gunicorn's own
+HTML. gunicorn.conf.py sets gunicorn's hard limits above these, so the app answers first;
+only a request past gunicorn's (8190-byte line, 200 headers, 16380-byte header) meets its
+plain 400 page."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import RequestHeaderFieldsTooLarge, RequestURITooLarge
+
+# gunicorn's own defaults (4094, 100, 8190): what clients already live with.
+MAX_REQUEST_LINE = 4094
+MAX_HEADER_FIELDS = 100
+MAX_HEADER_FIELD_SIZE = 8190
+
+# What gunicorn.conf.py gives gunicorn: its highest line limit, and room above the app's.
+GUNICORN_REQUEST_LINE = 8190
+GUNICORN_HEADER_FIELDS = 200
+GUNICORN_HEADER_FIELD_SIZE = 16380
+
+
+class HeaderTooLarge(RequestHeaderFieldsTooLarge):
+    """431 naming the header (the error handler puts `field` in the body)."""
+
+    def __init__(self, description: str, field: str | None) -> None:
+        super().__init__(description)
+        self.field = field
+
+
+def install_request_limits(app: Flask) -> None:
+    app.before_request(refuse_past_request_limits)
+
+
+def refuse_past_request_limits() -> None:
+    environ = request.environ
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    line = len(request.method) + len(uri) + len(environ.get("SERVER_PROTOCOL", "")) + 2
+    if line > MAX_REQUEST_LINE:
+        raise RequestURITooLarge(
+            f"The request line is {line:,} bytes; the limit is {MAX_REQUEST_LINE:,}."
+            " Send long values in a body."
+        )
+    if len(request.headers) > MAX_HEADER_FIELDS:
+        raise HeaderTooLarge(
+            f"The request has {len(request.headers)} header fields; the limit is"
+            f" {MAX_HEADER_FIELDS}.",
+            None,
+        )
+    for name, value in request.headers.items():
+        if len(name) + len(value) + 2 > MAX_HEADER_FIELD_SIZE:
+            raise HeaderTooLarge(
+                f"The header {name} is longer than {MAX_HEADER_FIELD_SIZE:,} bytes.", name
+            )
