@@ -45,7 +45,6 @@ from app.agendas.services import AgendaItemInput, add_item
 from app.agendas.versions import circulate
 from app.auth import services as auth
 from app.auth.models import Role, User
-from app.core.errors import EntenteError
 from app.extensions import db
 from app.feeds import services as feeds
 from app.feeds.cache import FeedMemory, FeedPlan, render_feed
@@ -58,6 +57,7 @@ from app.meetings.models import Access, Meeting
 from app.people.models import Side
 from app.topics import services as topics
 from tests import factories
+from tests.helpers import call_in_savepoint
 
 PROFILES: dict[str, dict[str, Any]] = {
     # no shrinking in CI: a failure prints its steps; shrink with the long profile
@@ -146,13 +146,7 @@ class FeedCalls(RuleBasedStateMachine):
 
     # --- service calls -------------------------------------------------------------------
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
-        nested = self.session.begin_nested()
-        try:
-            result = function(self.session, None, *args, **kwargs)
-        except EntenteError:
-            nested.rollback()
-            return None
-        nested.commit()
+        result = call_in_savepoint(self.session, function, *args, **kwargs)
         self.session.commit()
         return result
 

@@ -15,34 +15,8 @@ from app.core.timezones import zone
 from app.invitations.services import InvitationInput, issue_invitation
 from app.meetings.services import create_meeting
 from app.people.models import Side
-from tests.helpers import unchanged
+from tests.helpers import meeting_form, unchanged
 from tests.web.conftest import csrf_from
-
-
-def _meeting_form(**overrides: str) -> dict[str, object]:
-    data: dict[str, object] = {
-        "title": "Western Balkans working group",
-        "kind": "working-group",
-        "start_date": "2027-03-10",
-        "start_time": "10:00",
-        "end_date": "",
-        "end_time": "12:00",
-        "timezone": "Europe/Brussels",
-        "venue": "EEAS",
-        "host_city": "Brussels",
-        "status": "tentative",
-        "marking": "OFFICIAL",
-        "access": "internal",
-        "topics": ["western-balkans"],
-        "series": "",
-        "planned_half": "",
-        "chair_id": "",
-        "host_organisation_id": "",
-        "language": "en",
-        "description": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def _post(client, path: str, data: dict[str, object]):
@@ -55,7 +29,7 @@ def _post(client, path: str, data: dict[str, object]):
 @pytest.mark.parametrize("year", ["1899", "2201", "9999"])
 def test_the_meeting_form_refuses_years_outside_the_bounds(as_editor, session, year):
     with unchanged(session):
-        response = _post(as_editor, "/meetings/new", _meeting_form(start_date=f"{year}-03-10"))
+        response = _post(as_editor, "/meetings/new", meeting_form(start_date=f"{year}-03-10"))
     assert response.status_code == 200  # the form again, with the error on its field
     assert validation.YEARS_MESSAGE in response.get_data(as_text=True)
 
@@ -63,7 +37,7 @@ def test_the_meeting_form_refuses_years_outside_the_bounds(as_editor, session, y
 @pytest.mark.parametrize("half", ["9999-H2", "1899-H1", "0000-H1"])
 def test_a_planned_half_year_outside_the_bounds_is_refused(as_editor, session, make, half):
     with unchanged(session):
-        response = _post(as_editor, "/meetings/new", _meeting_form(planned_half=half))
+        response = _post(as_editor, "/meetings/new", meeting_form(planned_half=half))
         assert response.status_code == 200
         assert "Planned half-year looks like" in response.get_data(as_text=True)
         with pytest.raises(ValidationError) as refused:
@@ -123,7 +97,7 @@ def test_the_planning_command_refuses_years_outside_the_bounds(cli, make, sessio
 def test_a_meeting_at_the_ends_of_the_calendar_is_a_form_error(
     as_editor, session, day, start, end, zone_name
 ):
-    data = _meeting_form(start_date=day, start_time=start, end_time=end, timezone=zone_name)
+    data = meeting_form(start_date=day, start_time=start, end_time=end, timezone=zone_name)
     with unchanged(session):
         response = _post(as_editor, "/meetings/new", data)
     assert response.status_code == 200

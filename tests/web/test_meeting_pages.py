@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.meetings import catalogue
 from app.meetings.models import Meeting, MeetingStatus
+from tests.helpers import meeting_form
 from tests.web.conftest import csrf_from, sign_in
 
 
@@ -17,34 +18,8 @@ def _form(client, path, **data):
     return client.post(path, data=data)
 
 
-def _meeting_data(**overrides):
-    data = {
-        "title": "Western Balkans working group",
-        "kind": "working-group",
-        "start_date": "2027-03-10",
-        "start_time": "10:00",
-        "end_date": "",
-        "end_time": "12:00",
-        "timezone": "Europe/Brussels",
-        "venue": "EEAS",
-        "host_city": "Brussels",
-        "status": "tentative",
-        "marking": "OFFICIAL",
-        "access": "internal",
-        "topics": ["western-balkans"],
-        "series": "",
-        "planned_half": "",
-        "chair_id": "",
-        "host_organisation_id": "",
-        "language": "en",
-        "description": "",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_editor_creates_a_meeting_and_sees_it_in_the_viewers_zone(as_editor, session):
-    response = _form(as_editor, "/meetings/new", **_meeting_data())
+    response = _form(as_editor, "/meetings/new", **meeting_form())
     assert response.status_code == 302
     meeting = session.scalar(
         select(Meeting).where(Meeting.title == "Western Balkans working group")
@@ -59,7 +34,7 @@ def test_editor_creates_a_meeting_and_sees_it_in_the_viewers_zone(as_editor, ses
 
 def test_validation_errors_sit_next_to_the_field_and_input_is_kept(as_editor):
     response = _form(
-        as_editor, "/meetings/new", **_meeting_data(title="Kept title", end_time="09:00")
+        as_editor, "/meetings/new", **meeting_form(title="Kept title", end_time="09:00")
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -72,7 +47,7 @@ def test_validation_errors_sit_next_to_the_field_and_input_is_kept(as_editor):
 def test_the_kind_is_chosen_not_defaulted(as_editor, session):
     blank = as_editor.get("/meetings/new").get_data(as_text=True)
     assert '<option value="">Choose the kind of meeting</option><option' in blank
-    response = _form(as_editor, "/meetings/new", **_meeting_data(kind="", title="No kind"))
+    response = _form(as_editor, "/meetings/new", **meeting_form(kind="", title="No kind"))
     html = response.get_data(as_text=True)
     assert 'id="kind-error"' in html
     assert "Choose the kind of meeting" in html
@@ -80,7 +55,7 @@ def test_the_kind_is_chosen_not_defaulted(as_editor, session):
 
 
 def test_a_time_that_does_not_exist_is_refused_on_its_field(as_editor):
-    data = _meeting_data(start_date="2027-03-28", start_time="01:30", timezone="Europe/London")
+    data = meeting_form(start_date="2027-03-28", start_time="01:30", timezone="Europe/London")
     html = _form(as_editor, "/meetings/new", **data).get_data(as_text=True)
     assert 'id="start_date-error"' in html
     assert "does not exist in Europe/London" in html
@@ -88,14 +63,14 @@ def test_a_time_that_does_not_exist_is_refused_on_its_field(as_editor):
 
 def test_conflict_warnings_must_be_confirmed(as_editor, session):
     catalogue.mark_unavailable(session, None, date(2027, 3, 10), "Secretariat away day")
-    first = _form(as_editor, "/meetings/new", **_meeting_data(title="Clashing"))
+    first = _form(as_editor, "/meetings/new", **meeting_form(title="Clashing"))
     html = first.get_data(as_text=True)
     assert first.status_code == 200
     assert "Not saved yet" in html
     assert "Secretariat away day" in html
     assert session.scalar(select(Meeting).where(Meeting.title == "Clashing")) is None
     second = _form(
-        as_editor, "/meetings/new", **_meeting_data(title="Clashing", confirm_warnings="y")
+        as_editor, "/meetings/new", **meeting_form(title="Clashing", confirm_warnings="y")
     )
     assert second.status_code == 302
     assert session.scalar(select(Meeting).where(Meeting.title == "Clashing")) is not None
@@ -128,7 +103,7 @@ def test_a_stale_edit_is_refused_and_the_input_kept(as_editor, make, session):
 
 
 def _edit_data(meeting, title, version=None):
-    return _meeting_data(
+    return meeting_form(
         title=title,
         kind="strategic-consultation",
         start_date="2027-03-16",

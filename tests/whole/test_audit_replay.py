@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.core.db import as_plain
-from app.core.errors import EntenteError
 from app.invitations import services as invitations
 from app.invitations.models import Invitation
 from app.meetings import services as meetings
@@ -27,6 +26,7 @@ from app.people.models import Side
 from app.topics import services as topics
 from app.topics.models import TopicArea
 from tests import factories
+from tests.helpers import call_in_savepoint
 
 # Which audit actions carry field diffs of the entity itself (others, e.g. participants or
 # agenda items logged against a meeting, describe related rows).
@@ -107,15 +107,7 @@ class ServiceCalls(RuleBasedStateMachine):
         self.counter = 0
 
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
-        """A service call in its own savepoint: refused calls leave nothing behind."""
-        nested = self.session.begin_nested()
-        try:
-            result = function(self.session, None, *args, **kwargs)
-        except EntenteError:
-            nested.rollback()
-            return None
-        nested.commit()
-        return result
+        return call_in_savepoint(self.session, function, *args, **kwargs)
 
     def _unique(self) -> int:
         self.counter += 1
