@@ -157,6 +157,7 @@ def test_cancel_after_someone_else_s_edit_shows_what_changed_and_works_again(new
     expect(first.get_by_text("What changed since you opened this page")).to_be_visible()
     expect(first.get_by_text("Lancaster House → Palais d'Egmont")).to_be_visible()
     assert first.get_by_label("Reason").input_value() == "Host unavailable"
+    screenshot(first, "cancel-conflict")
     first.get_by_role("button", name="Cancel meeting").click()
     expect(first.get_by_text("This meeting is cancelled")).to_be_visible()
 
