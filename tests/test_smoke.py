@@ -5,7 +5,6 @@ the dashboard, a meeting page, a private feed and the API's meeting list."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
