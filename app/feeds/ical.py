@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event
 
-from app.core.vtimezone import vtimezone
+from app.calendar import PRODID, Text, local_or_utc, utc, vtimezone
 from app.meetings.models import MeetingStatus
 
-PRODID = "-//Entente//UK-EU partnership secretariat//EN"
 RESTRICTED_TITLE = "Details restricted"
 # Bump when the bytes of a feed change for the same meetings: it is part of every ETag (so
 # clients fetch the new form) and of every cache row's fingerprint (rebuilt once).
@@ -40,17 +39,6 @@ _STATUS = {
 }
 # Outlook ignores STATUS, so the title says it too.
 _TITLE_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
-
-
-class Text(vText):
-    """A TEXT value escaped exactly as RFC 5545 section 3.3.11 says. (icalendar's own escaping
-    also reads a literal backslash-N in user text as a line break.)"""
-
-    def to_ical(self) -> bytes:
-        value = str(self)
-        for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
-            value = value.replace(raw, escaped)
-        return value.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -105,11 +93,11 @@ def event_bytes(data: EventData) -> bytes:
     zone = ZoneInfo(data.timezone)
     event = Event()
     event.add("uid", Text(clean_text(data.uid)))
-    event.add("dtstamp", _utc(data.changed_at))
-    event.add("last-modified", _utc(data.changed_at))
+    event.add("dtstamp", utc(data.changed_at))
+    event.add("last-modified", utc(data.changed_at))
     event.add("sequence", data.sequence)
-    event.add("dtstart", _local_or_utc(data.start, zone))
-    event.add("dtend", _local_or_utc(data.end, zone))
+    event.add("dtstart", local_or_utc(data.start, zone))
+    event.add("dtend", local_or_utc(data.end, zone))
     event.add("summary", Text(summary_of(data)))
     event.add("status", _STATUS[data.status])
     event.add("transp", "OPAQUE")
@@ -152,24 +140,5 @@ def calendar_head(name: str, refresh_minutes: int) -> bytes:
 @lru_cache(maxsize=256)
 def vtimezone_bytes(zone_name: str, first_year: int, last_year: int) -> bytes:
     """A VTIMEZONE for `zone_name` covering the given years, in yearly rules where the zone
-    follows one (app.core.vtimezone: the form Outlook needs)."""
+    follows one (app.calendar.vtimezone: the form Outlook needs)."""
     return vtimezone(zone_name, date(first_year, 1, 1), date(last_year, 12, 31)).to_ical()
-
-
-def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
-    """Wall-clock time with its TZID, except in the repeated hour when clocks go back: RFC
-    5545 says such a time means its first occurrence, but readers disagree (vobject takes
-    the second), so there the unambiguous UTC form is written instead, as it is for a time
-    so close to year 1 or 9999 that the zone's wall clock falls outside the calendar."""
-    try:
-        local = moment.astimezone(zone)
-        local.replace(fold=1).utcoffset()
-    except OverflowError:
-        return _utc(moment)
-    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
-        return _utc(moment)
-    return local
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)

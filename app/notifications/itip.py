@@ -9,19 +9,17 @@ other way round.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from app.core.vtimezone import vtimezone
-from app.feeds.ical import Text
+from app.calendar import PRODID, Text, local_or_utc, utc, vtimezone
 from app.feeds.stamp import CalendarStamp
 from app.meetings.models import Access, Meeting, MeetingStatus
 from app.notifications.addresses import one_line
 
-PRODID = "-//Entente//UK-EU partnership secretariat//EN"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
@@ -60,7 +58,7 @@ def meeting_itip(
 
 
 def _event(meeting: Meeting, method: str, stamp: CalendarStamp, now: datetime, url: str) -> Event:
-    """The meeting as the attendee's calendar keeps it. Text goes through the feeds' `Text`
+    """The meeting as the attendee's calendar keeps it. Text goes through app.calendar's `Text`
     (icalendar's own escaping turns a literal backslash-N into a line break). DTSTAMP is when
     this message was made (RFC 5546); SEQUENCE and LAST-MODIFIED are the feeds' own."""
     zone = ZoneInfo(meeting.timezone)
@@ -68,9 +66,9 @@ def _event(meeting: Meeting, method: str, stamp: CalendarStamp, now: datetime, u
     event.add("uid", meeting.uid)
     event.add("sequence", stamp.sequence)
     event.add("dtstamp", now)
-    event.add("last-modified", stamp.changed_at.astimezone(UTC))
-    event.add("dtstart", _wall_clock(meeting.start_utc, zone))
-    event.add("dtend", _wall_clock(meeting.end_utc, zone))
+    event.add("last-modified", utc(stamp.changed_at))
+    event.add("dtstart", local_or_utc(meeting.start_utc, zone))
+    event.add("dtend", local_or_utc(meeting.end_utc, zone))
     title = one_line(meeting.title, max_length=300)
     if meeting.status is MeetingStatus.POSTPONED:
         title = f"Postponed: {title}"
@@ -90,18 +88,9 @@ def _event(meeting: Meeting, method: str, stamp: CalendarStamp, now: datetime, u
 
 
 def _vtimezone(meeting: Meeting) -> Timezone:
-    """The zone's rules around the meeting (app.core.vtimezone: yearly rules, as Outlook
+    """The zone's rules around the meeting (app.calendar.vtimezone: yearly rules, as Outlook
     needs; not the long 1970-2038 history, which readers such as vobject misread)."""
     return vtimezone(meeting.timezone, meeting.start_utc.date(), meeting.end_utc.date())
-
-
-def _wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
-    """Local time with its TZID, except in the repeated hour when the clocks go back, which
-    readers resolve differently: there the unambiguous UTC form is written."""
-    local = moment.astimezone(zone)
-    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
-        return moment.astimezone(UTC)
-    return local
 
 
 def _status(meeting: Meeting, method: str) -> str:

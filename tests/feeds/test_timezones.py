@@ -50,7 +50,7 @@ OTHERS = [
 
 def wall_times(zone: str) -> list[datetime]:
     """Local times every 7 hours over the years, and a second and two hours either side of
-    each change, leaving out the repeated hour (written in UTC: see ical._local_or_utc) and
+    each change, leaving out the repeated hour (written in UTC: see app.calendar.local_or_utc) and
     the skipped one (no meeting can start there)."""
     tz = ZoneInfo(zone)
     start, end = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC), datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
