@@ -21,13 +21,14 @@ from app.consultations.views import bp as planning_bp
 from app.core.outage import Incident, watch_recovery
 from app.core.pgbounds import Bounds, connect_args, install_postgresql_bounds
 from app.core.sqlite import install_sqlite_pragmas
+from app.dashboard.views import bp as dashboard_bp
 from app.extensions import babel, csrf, db, limiter, migrate
 from app.feeds import invalidation as feed_invalidation
 from app.feeds.cache import FeedMemory
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
 from app.invitations.views import bp as invitations_bp
-from app.meetings.edit_views import bp as meetings_bp
+from app.meetings.blueprint import meetings_blueprint
 from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
@@ -125,11 +126,12 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(agendas_bp)
     register_api(app)
-    app.register_blueprint(meetings_bp)
+    app.register_blueprint(meetings_blueprint())
     app.register_blueprint(invitations_bp)
     for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp, scheduler_bp):
         app.register_blueprint(blueprint)

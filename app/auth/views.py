@@ -81,7 +81,7 @@ def _safe_next(target: str | None) -> str:
     """
     if target and _is_local_path(target):
         return target
-    return url_for("web.home")
+    return url_for("dashboard.home")
 
 
 def _is_local_path(target: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,7 +24,6 @@ from app.meetings import services as meetings
 from app.meetings.conflicts import Warning
 from app.meetings.forms import CancelForm, MeetingForm, MoveForm, ParticipantForm
 from app.meetings.models import Meeting
-from app.meetings.views import bp
 from app.people import services as people
 from app.topics import services as topics
 from app.web.conflicts import CONFLICT_STATUS, Conflict, conflict
@@ -39,7 +38,6 @@ from app.web.forms import (
 ALIASES = {"start": "start_date", "end": "end_date", "kind": "kind", "meeting": ""}
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
 def new() -> ResponseReturnValue:
     form = MeetingForm()
@@ -58,7 +56,6 @@ def new() -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
 def edit(meeting_id: int) -> ResponseReturnValue:
     meeting = meetings.get_meeting(db_session(), meeting_id)
@@ -86,7 +83,6 @@ def edit(meeting_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:meeting_id>/move", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
 def move(meeting_id: int) -> ResponseReturnValue:
     meeting = meetings.get_meeting(db_session(), meeting_id)
@@ -118,7 +114,6 @@ def move(meeting_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
 def cancel(meeting_id: int) -> ResponseReturnValue:
     meeting = meetings.get_meeting(db_session(), meeting_id)
@@ -150,7 +145,6 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
     return page, CONFLICT_STATUS if stale else 200
 
 
-@bp.route("/<int:meeting_id>/participants/new", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
 def add_participant(meeting_id: int) -> ResponseReturnValue:
     session = db_session()
@@ -186,7 +180,6 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
     return render_template("meetings/participant.html", form=form, meeting=meeting, problem=problem)
 
 
-@bp.post("/<int:meeting_id>/participants/<int:person_id>/remove")
 @role_required(Role.EDITOR)
 def remove_participant(meeting_id: int, person_id: int) -> ResponseReturnValue:
     delegations.remove_participant(db_session(), current_actor(), meeting_id, person_id)
@@ -214,6 +207,22 @@ class _Attempt:
     @property
     def status(self) -> int:
         return CONFLICT_STATUS if self.conflict else 200
+
+
+def register(bp: Blueprint) -> None:
+    """Add the editors' pages to the meetings blueprint."""
+    bp.add_url_rule("/new", view_func=new, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:meeting_id>/edit", view_func=edit, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:meeting_id>/move", view_func=move, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:meeting_id>/cancel", view_func=cancel, methods=["GET", "POST"])
+    bp.add_url_rule(
+        "/<int:meeting_id>/participants/new", view_func=add_participant, methods=["GET", "POST"]
+    )
+    bp.add_url_rule(
+        "/<int:meeting_id>/participants/<int:person_id>/remove",
+        view_func=remove_participant,
+        methods=["POST"],
+    )
 
 
 def _save(

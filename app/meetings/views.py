@@ -29,17 +29,10 @@ from app.web.forms import int_or_none, optional_choices
 from app.web.nav import nav_link
 from app.web.templating import endpoint_url, viewer_timezone
 
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-nav_link(
-    bp, "meetings.index", "Meetings", Role.VIEWER, order=20, active_prefix=("meetings.", "agendas.")
-)
-nav_link(bp, "meetings.calendar", "Calendar", Role.VIEWER, order=25)
-
 PER_PAGE = 25
 DRAFT_AGENDA_ACTIONS = ("agenda_item.", "agenda_paper.", "agenda_action.", "agenda_actions.")
 
 
-@bp.get("")
 @role_required(Role.VIEWER)
 def index() -> ResponseReturnValue:
     """All meetings, filtered and searched, a page at a time (upcoming first by default)."""
@@ -54,7 +47,6 @@ def index() -> ResponseReturnValue:
     return render_template("meetings/index.html", form=form, page=page)
 
 
-@bp.get("/calendar")
 @role_required(Role.VIEWER)
 def calendar() -> ResponseReturnValue:
     """A month of meetings, each on its own local date(s)."""
@@ -68,7 +60,6 @@ def calendar() -> ResponseReturnValue:
     return render_template("meetings/calendar.html", form=form, grid=grid, today=today)
 
 
-@bp.get("/<int:meeting_id>")
 @role_required(Role.VIEWER)
 def show(meeting_id: int) -> ResponseReturnValue:
     """One meeting in full, for those who may read it (otherwise 404, as for an unknown id)."""
@@ -101,6 +92,22 @@ def show(meeting_id: int) -> ResponseReturnValue:
         warnings=meetings.conflicts_for(session, actor, meeting.id),
         history=history,
     )
+
+
+def register(bp: Blueprint) -> None:
+    """Add the reading pages and their navigation links to the meetings blueprint."""
+    nav_link(
+        bp,
+        "meetings.index",
+        "Meetings",
+        Role.VIEWER,
+        order=20,
+        active_prefix=("meetings.", "agendas."),
+    )
+    nav_link(bp, "meetings.calendar", "Calendar", Role.VIEWER, order=25)
+    bp.add_url_rule("", view_func=index, methods=["GET"])
+    bp.add_url_rule("/calendar", view_func=calendar, methods=["GET"])
+    bp.add_url_rule("/<int:meeting_id>", view_func=show, methods=["GET"])
 
 
 def _filters(default_from: date | None) -> tuple[MeetingFilterForm, queries.MeetingFilter]:

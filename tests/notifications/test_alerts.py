@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import time_machine
+from sqlalchemy import event
 
-from app.agendas.tasks import agenda_due_date, check_agenda_deadlines
+from app.agendas.deadlines import agenda_due_date
+from app.agendas.tasks import check_agenda_deadlines
 from app.agendas.versions import circulate
 from app.consultations.tasks import check_cadence
 from app.meetings.catalogue import mark_unavailable
-from app.meetings.services import cancel_meeting
+from app.meetings.models import MeetingStatus
+from app.meetings.services import cancel_meeting, change_status
 from app.notifications.tasks import deliver_outbox
 
 SECRETARIAT = "secretariat@entente.example"
@@ -78,3 +81,35 @@ def test_cadence_alert_from_n_days_before_the_half_year_ends(session, make, smtp
     assert "Proposal: Tue 01 Jun 2027 10:00 in London" in (
         alert.message.get_body(("plain",)).get_content()
     )
+
+
+def test_a_postponed_meeting_gets_no_late_agenda_alert(session, make, smtp, mail_settings):
+    with time_machine.travel(datetime(2027, 2, 1, tzinfo=UTC), tick=False):
+        postponed = make.meeting(title="Postponed")
+        change_status(session, None, postponed.id, MeetingStatus.POSTPONED)
+        moment = datetime(2027, 3, 3, 8, 30, tzinfo=UTC)  # the day after it would be due
+        assert check_agenda_deadlines(session, mail_settings, moment, "test") == 0
+
+
+def test_the_deadline_sweep_queries_do_not_grow_with_the_meetings(session, make, mail_settings):
+    def statements_for(meetings: int) -> int:
+        with time_machine.travel(datetime(2027, 2, 1, tzinfo=UTC), tick=False):
+            for _ in range(meetings):
+                ready = make.meeting()
+                make.item(ready, "Russia")
+                circulate(session, None, ready.id)
+        seen: list[str] = []
+        bind = session.connection()
+
+        def record(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(bind, "before_cursor_execute", record)
+        try:
+            moment = datetime(2027, 3, 3, 8, 30, tzinfo=UTC)
+            assert check_agenda_deadlines(session, mail_settings, moment, "test") == 0
+        finally:
+            event.remove(bind, "before_cursor_execute", record)
+        return len(seen)
+
+    assert statements_for(4) == statements_for(1) <= 2

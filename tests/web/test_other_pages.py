@@ -11,7 +11,8 @@ from app.auth.models import Role, User
 from app.core import clock
 from app.invitations.models import InvitationStatus
 from app.invitations.services import InvitationFilter, list_invitations
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, MeetingStatus
+from app.meetings.services import change_status
 from app.people.models import Side
 from app.people.services import get_organisation_by_code
 from app.topics.models import TopicArea
@@ -220,6 +221,18 @@ def test_agendas_due_lists_uncirculated_agendas_falling_due(as_viewer, make, ses
     assert "late" in panel
     assert far.title not in panel
     assert "Circulated agenda meeting" not in panel
+
+
+def test_agendas_due_leaves_out_postponed_meetings(as_viewer, make, session):
+    """A postponed meeting has no date to prepare for: neither the panel nor the alert."""
+    start = clock.now() + timedelta(days=6)
+    postponed = make.meeting(
+        title="Postponed agenda meeting", start=start, end=start + timedelta(hours=1)
+    )
+    change_status(session, None, postponed.id, MeetingStatus.POSTPONED)
+    html = as_viewer.get("/").get_data(as_text=True)
+    panel = html.split('id="agendas-title"')[1].split("</section>")[0]
+    assert "Postponed agenda meeting" not in panel
 
 
 def test_people_list_is_paged_in_name_order(as_viewer, make):

@@ -11,19 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.agendas.models import AgendaVersion
-from app.agendas.tasks import agenda_due_date
+from app.agendas.deadlines import agenda_deadlines
 from app.consultations import services as consultations
 from app.core.errors import EntenteError
-from app.core.timezones import utc_to_local
 from app.invitations import services as invitations
 from app.invitations.models import Invitation
 from app.meetings import queries
 from app.meetings.access import readable_by
-from app.meetings.models import Meeting, MeetingSeries, MeetingStatus, UnavailableDate
+from app.meetings.models import Meeting, MeetingSeries
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -90,24 +88,14 @@ def _missing_halves(
 def _agendas_due(
     session: Session, actor: User | None, now: datetime, today: date, working_days: int
 ) -> list[AgendaDue]:
-    """Meetings whose provisional agenda has not been circulated and is due (working days
-    before the meeting, skipping unavailable dates) within the next 15 days, or late."""
-    query = (
-        select(Meeting)
-        .where(
-            readable_by(actor),
-            Meeting.status != MeetingStatus.CANCELLED,
-            Meeting.start_utc >= now,
-            Meeting.start_utc < now + AGENDA_HORIZON,
-            ~exists().where(AgendaVersion.meeting_id == Meeting.id),
-        )
-        .order_by(Meeting.start_utc)
+    """Meetings the viewer may read whose provisional agenda is due (app.agendas.deadlines)
+    within the next 15 days, or late."""
+    deadlines = agenda_deadlines(
+        session, now, AGENDA_HORIZON, working_days, visible=readable_by(actor)
     )
-    unavailable = set(session.scalars(select(UnavailableDate.day)))
-    due_soon = []
-    for meeting in session.scalars(query):
-        local_day = utc_to_local(meeting.start_utc, meeting.timezone).date()
-        due = agenda_due_date(local_day, working_days, unavailable)
-        if due <= today + AGENDA_LOOKAHEAD:
-            due_soon.append(AgendaDue(meeting, due, overdue=due < today))
+    due_soon = [
+        AgendaDue(deadline.meeting, deadline.due, overdue=deadline.due < today)
+        for deadline in deadlines
+        if deadline.due <= today + AGENDA_LOOKAHEAD
+    ]
     return due_soon[:20]
