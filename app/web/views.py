@@ -12,6 +12,7 @@ from app.core.outage import RETRY_AFTER_SECONDS
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
 from app.scheduling.services import heartbeat
+from app.settings import current_settings
 from app.web import dashboard
 from app.web.nav import nav_link
 from app.web.templating import viewer_timezone
@@ -47,7 +48,7 @@ def home() -> ResponseReturnValue:
     """The dashboard: next meetings, consultation gaps, replies awaited, agendas due."""
     now = clock.now()
     today = utc_to_local(now, viewer_timezone()).date()
-    settings = current_app.extensions["entente.settings"]
+    settings = current_settings()
     board = dashboard.build(
         db_session(),
         current_actor(),
