@@ -32,7 +32,7 @@ from app.meetings.blueprint import meetings_blueprint
 from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
-from app.settings import PROJECT_ROOT, Settings, load_settings
+from app.settings import EXTENSION_KEY, PROJECT_ROOT, Settings, load_settings
 from app.topics.views import bp as topics_bp
 from app.web.errors import register_error_handlers
 from app.web.security import install_security
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=settings.instance_path,
     )
     app.config.from_mapping(_flask_config(settings))
-    app.extensions["entente.settings"] = settings
+    app.extensions[EXTENSION_KEY] = settings
     # this app's memory of serialised events and joined calendars (app.feeds.cache)
     app.extensions["entente.feed_memory"] = FeedMemory()
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)

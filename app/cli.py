@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from app.agendas.cli import agendas_cli
@@ -20,6 +20,7 @@ from app.core.errors import EntenteError
 from app.core.sqlite import write_intent
 from app.demo import seed_demo, seed_synthetic
 from app.extensions import db, db_session
+from app.settings import current_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_PASSWORD = "entente-demo-admin"  # noqa: S105 (published: the demo sign-in)
@@ -109,9 +110,7 @@ def list_users_command() -> None:
 @in_transaction
 def seed_demo_command(synthetic: int, admin_password: str) -> None:
     """Load realistic demo data (idempotent) and print the demo sign-in."""
-    if current_app.extensions["entente.settings"].is_production and (
-        admin_password == DEMO_PASSWORD
-    ):
+    if current_settings().is_production and (admin_password == DEMO_PASSWORD):
         # Demo accounts (admin, editor, viewer) with a published password: not in production.
         raise click.UsageError("In production give the demo users a password of your own")
     started = time.perf_counter()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from flask import Flask, current_app
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 ENV_PREFIX = "ENTENTE_"
@@ -76,6 +78,16 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+
+# Where create_app keeps the app's Settings; read it through current_settings().
+EXTENSION_KEY = "entente.settings"
+
+
+def current_settings(app: Flask | None = None) -> Settings:
+    """The Settings of `app` (default: the current app): the one typed way to read them."""
+    settings: Settings = (app or current_app).extensions[EXTENSION_KEY]
+    return settings
 
 
 def load_settings(

@@ -25,7 +25,7 @@ from app.agendas.versions import (
 )
 from app.core import clock
 from app.core.errors import NotFound, PermissionDenied, ValidationError
-from app.core.validation import is_digits
+from app.core.validation import is_digits, parse_id
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import get_meeting
 from app.people.models import Person
@@ -134,7 +134,10 @@ def _within(item: AgendaItem, ancestor: AgendaItem | None) -> bool:
 def find_meeting(session: Session, key: str) -> Meeting:
     """A meeting by id, or `next-consultation`: the next strategic consultation not cancelled."""
     if is_digits(key):
-        return get_meeting(session, int(key))
+        meeting_id = parse_id(key)
+        if meeting_id is None:
+            raise NotFound(f"No meeting with id {key}", field="meeting")
+        return get_meeting(session, meeting_id)
     if key != NEXT_CONSULTATION:
         raise ValidationError(f"Give a meeting id or {NEXT_CONSULTATION}", field="meeting")
     meeting = session.scalar(

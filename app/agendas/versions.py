@@ -19,6 +19,7 @@ from app.agendas.numbering import NumberedItem, number_items
 from app.agendas.services import editable_meeting, items_of
 from app.agendas.source import AgendaSource, ItemRow, live_source
 from app.audit import services as audit
+from app.audit.actions import AuditAction
 from app.core import clock, validation
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.core.timezones import utc_to_local
@@ -129,7 +130,7 @@ def circulate(
     audit.record(
         session,
         actor,
-        "agenda.circulated",
+        AuditAction.AGENDA_CIRCULATED,
         "meeting",
         meeting.id,
         f"Agenda version {version.number} ({version_title(version)}) circulated",

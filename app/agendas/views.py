@@ -399,8 +399,7 @@ def _parent_id(meeting_id: int, value: str | None) -> int | None:
 
 
 def _optional_int(value: str | None) -> int | None:
-    number = int_or_none(value)
-    return number if number is not None and number >= 0 else None
+    return int_or_none(value)
 
 
 def _int_arg(name: str) -> int:

@@ -14,13 +14,13 @@ from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import StaleVersion
+from app.core.paging import MAX_PER_PAGE
 from app.core.timezones import RULE as ZONE_RULE
 from app.core.timezones import known_zones
-from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE
+from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, id_in_range
 from app.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
-MAX_PER_PAGE = 200
 
 # The body of every error under /api: a stable code, a message, the offending field or null.
 ERROR_SCHEMA: dict[str, Any] = {
@@ -287,7 +287,7 @@ def refuse_too_deep_json() -> None:
 def check_path_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Ids in the path beyond what a column holds are simply not found."""
     for value in (values or {}).values():
-        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+        if isinstance(value, int) and not id_in_range(value):
             raise HTTPError(404, "Not found")
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from apiflask import Schema
 from apiflask.fields import Boolean, Integer, Nested
 from apiflask.validators import Length
-from flask import current_app
 
 from app.api.auth import current_api_user, requires
 from app.api.common import Moment, Text, api_blueprint, no_content
@@ -18,7 +17,7 @@ from app.auth.models import Role
 from app.extensions import db, db_session, limiter
 from app.feeds import services as feeds
 from app.feeds.models import FeedSubscription
-from app.settings import Settings
+from app.settings import Settings, current_settings
 
 bp = api_blueprint("api_subscriptions", __name__, "/subscriptions", "Subscriptions")
 blueprints = (bp,)
@@ -58,7 +57,7 @@ class FeedUrlOut(Schema):
 
 
 def _urls(subscription: FeedSubscription, token: str) -> dict[str, Any]:
-    settings: Settings = current_app.extensions["entente.settings"]
+    settings: Settings = current_settings()
     url = feeds.feed_url(settings.base_url, token)
     return {"subscription": subscription, "url": url, "webcal": feeds.webcal_url(url)}
 

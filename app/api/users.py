@@ -13,7 +13,7 @@ from typing import Any
 from apiflask import Schema
 from apiflask.fields import Boolean, Integer, Nested
 from apiflask.validators import Email, Length, OneOf
-from flask import current_app, request
+from flask import request
 
 from app.api.auth import current_api_user, requires
 from app.api.common import Moment, Text, api_blueprint
@@ -22,7 +22,7 @@ from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.models import Role
 from app.core.errors import EntenteError
 from app.extensions import db, db_session, limiter
-from app.settings import Settings
+from app.settings import Settings, current_settings
 
 bp = api_blueprint("api_users", __name__, "/users", "Users")
 tokens_bp = api_blueprint("api_tokens", __name__, "/tokens", "Users")
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 def sign_in_limit() -> str:
-    settings: Settings = current_app.extensions["entente.settings"]
+    settings: Settings = current_settings()
     return settings.api_sign_in_rate_limit
 
 

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,13 +21,14 @@ from app.auth.forms import LoginForm
 from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.web import current_actor
 from app.extensions import db, db_session, limiter
+from app.settings import current_settings
 
 bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
     """Attempts per address, from settings (read per request so tests can tighten it)."""
-    return str(current_app.extensions["entente.settings"].login_rate_limit)
+    return str(current_settings().login_rate_limit)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -31,6 +31,34 @@ def is_digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+def id_in_range(number: int) -> bool:
+    """An id a row can have: 1..MAX_ID (ids start at 1; past MAX_ID no column holds it)."""
+    return 1 <= number <= MAX_ID
+
+
+def parse_whole(value: object) -> int | None:
+    """A whole number 0..MAX_ID written in ASCII digits, else None.
+
+    None for blank, 'x', a sign, '²', '٣' (int() reads Arabic-Indic digits), '1_0' (int()
+    reads underscores) and numbers no INTEGER column holds.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_ID else None
+    text = value.strip() if isinstance(value, str) else ""
+    if not is_digits(text) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def parse_id(value: object) -> int | None:
+    """The one rule for reading an id: ASCII digits, 1..MAX_ID, else None."""
+    number = parse_whole(value)
+    return number if number is not None and id_in_range(number) else None
+
+
 def year_in_range(year: int, field: str) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError(YEARS_MESSAGE, field=field)

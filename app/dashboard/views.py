@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from app.auth.models import Role
@@ -12,6 +12,7 @@ from app.core.timezones import utc_to_local
 from app.dashboard import services as dashboard
 from app.extensions import db_session
 from app.scheduling.services import heartbeat
+from app.settings import current_settings
 from app.web.nav import nav_link
 from app.web.templating import viewer_timezone
 
@@ -25,7 +26,7 @@ def home() -> ResponseReturnValue:
     """The dashboard: next meetings, consultation gaps, replies awaited, agendas due."""
     now = clock.now()
     today = utc_to_local(now, viewer_timezone()).date()
-    settings = current_app.extensions["entente.settings"]
+    settings = current_settings()
     board = dashboard.build(
         db_session(),
         current_actor(),

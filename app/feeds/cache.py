@@ -35,10 +35,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.core.upsert import dialect_insert
 from app.feeds import ical
 from app.feeds.events import build_events, db_fingerprint
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedScope
@@ -280,9 +279,7 @@ def store_events(session: Session, rows: list[dict[str, Any]]) -> None:
     """Upsert rebuilt events into the cache table (a concurrent request may store them too)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(FeedEventCache.__table__)  # type: ignore[arg-type]
+    statement = dialect_insert(session, FeedEventCache)
     statement = statement.on_conflict_do_update(
         index_elements=["meeting_id", "variant"],
         set_={"fingerprint": statement.excluded.fingerprint, "body": statement.excluded.body},

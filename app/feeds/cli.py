@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from app.auth import services as auth
 from app.core.errors import EntenteError
 from app.extensions import db, db_session
 from app.feeds import services as feeds
+from app.settings import current_settings
 
 feeds_cli = AppGroup("feeds", help="Calendar subscriptions (private .ics feeds).")
 
@@ -40,7 +40,7 @@ def subscribe_command(email: str, scope: str, label: str, all_history: bool) -> 
         db.session.commit()
     except EntenteError as error:
         raise _fail(error) from error
-    url = feeds.feed_url(current_app.extensions["entente.settings"].base_url, token)
+    url = feeds.feed_url(current_settings().base_url, token)
     click.echo(f"Subscription {subscription.id} for {user.email} ({scope}); keep this URL private:")
     click.echo(f"webcal: {feeds.webcal_url(url)}")
     click.echo(url)

@@ -23,13 +23,12 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.agendas.models import AgendaVersion
 from app.auth.models import Role, User
 from app.core import clock
+from app.core.upsert import dialect_insert
 from app.feeds.models import FeedEventVersion
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings.access import Reader, readability_switched
@@ -142,10 +141,8 @@ def bump(session: Session, meeting_ids: Iterable[int]) -> None:
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = FeedEventVersion.__table__
-    statement = insert(table)  # type: ignore[arg-type]
+    statement = dialect_insert(session, table)
     statement = statement.on_conflict_do_update(
         index_elements=["meeting_id"],
         set_={"version": table.c.version + 1, "changed_at": statement.excluded.changed_at},

@@ -51,7 +51,8 @@ def describe_scope(session: Session, scope: FeedScope, scope_ref: str) -> str:
         name = session.scalar(select(Organisation.name).where(Organisation.code == scope_ref))
         return f"Organisation: {name or scope_ref}"
     if scope is FeedScope.PERSON:
-        person = session.get(Person, int(scope_ref)) if _is_id(scope_ref) else None
+        person_id = validation.parse_id(scope_ref)
+        person = session.get(Person, person_id) if person_id is not None else None
         return f"Person: {person.display_name if person else scope_ref}"
     name = session.scalar(select(MeetingKind.name).where(MeetingKind.slug == scope_ref))
     return f"Kind: {name or scope_ref}"
@@ -198,7 +199,8 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
         found = session.scalar(select(Organisation.id).where(Organisation.code == ref))
         what = f"No organisation with code {ref!r}"
     elif scope is FeedScope.PERSON:
-        person = session.get(Person, int(ref)) if _is_id(ref) else None
+        person_id = validation.parse_id(ref)
+        person = session.get(Person, person_id) if person_id is not None else None
         found = person.id if person else None
         what = f"No person with id {ref!r}"
     else:
@@ -207,10 +209,6 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
     if found is None:
         raise ValidationError(what, field="scope")
     return ref
-
-
-def _is_id(ref: str) -> bool:
-    return validation.is_digits(ref) and int(ref) <= validation.MAX_ID
 
 
 def feed_url(base_url: str, token: str) -> str:

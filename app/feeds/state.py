@@ -16,11 +16,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.upsert import dialect_insert
 from app.feeds.models import FeedState
 
 _SECOND = timedelta(seconds=1)
@@ -50,9 +49,7 @@ def record(session: Session, feed_key: str, etag: str) -> datetime:
             return current[1]
         now = clock.now().replace(microsecond=0)
         if current is None:
-            dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            statement = insert(FeedState.__table__).values(  # type: ignore[arg-type]
+            statement = dialect_insert(session, FeedState).values(
                 feed_key=feed_key, etag=etag, last_modified=now
             )
             session.execute(statement.on_conflict_do_nothing(index_elements=["feed_key"]))

@@ -22,7 +22,7 @@ from app.feeds.forms import SubscriptionActionForm, SubscriptionForm
 from app.feeds.models import FeedSubscription
 from app.meetings import catalogue
 from app.people import services as people
-from app.settings import Settings
+from app.settings import Settings, current_settings
 from app.topics import services as topics
 from app.web.nav import nav_link
 
@@ -32,7 +32,7 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
 def _settings() -> Settings:
-    settings: Settings = current_app.extensions["entente.settings"]
+    settings: Settings = current_settings()
     return settings
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem
 from app.audit import services as audit
+from app.audit.actions import AuditAction
 from app.core import clock, validation
 from app.core.errors import (
     DuplicateError,
@@ -255,7 +256,13 @@ def withdraw_invitation(
     if reason:
         summary += f": {validation.text(reason, 'reason', max_length=300)}"
     audit.record(
-        session, actor, "invitation.withdrawn", "invitation", invitation.id, summary, changes
+        session,
+        actor,
+        AuditAction.INVITATION_WITHDRAWN,
+        "invitation",
+        invitation.id,
+        summary,
+        changes,
     )
     return invitation
 

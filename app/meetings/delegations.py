@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.audit.actions import AuditAction
 from app.core import clock, validation
 from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
 from app.meetings.conflicts import Warning, find_conflicts
@@ -69,7 +70,7 @@ def add_participant(
     audit.record(
         session,
         actor,
-        "participant.added",
+        AuditAction.PARTICIPANT_ADDED,
         "meeting",
         meeting.id,
         f"{person.display_name} added to the {side.label} delegation",
@@ -102,7 +103,7 @@ def remove_participant(
     audit.record(
         session,
         actor,
-        "participant.removed",
+        AuditAction.PARTICIPANT_REMOVED,
         "meeting",
         meeting.id,
         "Participant removed from the delegation",

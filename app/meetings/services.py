@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.audit.actions import AuditAction
 from app.core import clock, validation
 from app.core.errors import InvalidTransition, NotFound, StaleVersion, ValidationError
 from app.core.timezones import local_to_utc, utc_to_local, zone
@@ -162,9 +163,9 @@ def update_meeting(
     if meeting.start_utc != old_start:
         _shift_deadlines(session, actor, meeting, meeting.start_utc - old_start)
     action = (
-        "meeting.moved"
+        AuditAction.MEETING_MOVED
         if {"start_utc", "end_utc", "timezone"} & changes.keys()
-        else "meeting.updated"
+        else AuditAction.MEETING_UPDATED
     )
     audit.record(
         session,
@@ -216,7 +217,13 @@ def change_status(
     if reason:
         summary += f": {validation.text(reason, 'reason', max_length=300)}"
     audit.record(
-        session, actor, f"meeting.{new_status.value}", "meeting", meeting.id, summary, changes
+        session,
+        actor,
+        AuditAction.status_change(new_status.value),
+        "meeting",
+        meeting.id,
+        summary,
+        changes,
     )
     return meeting
 

@@ -17,6 +17,7 @@ from email.headerregistry import Address
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.models import AuditEntry
 from app.core.timezones import utc_to_local
 from app.core.upsert import insert_ignoring_duplicates
@@ -30,19 +31,19 @@ from app.notifications.models import NotificationKind, NotifiedChange
 from app.people.models import Person
 from app.settings import Settings
 
-MOVED = "meeting.moved"
-STATUS_ACTIONS = frozenset(f"meeting.{status.value}" for status in MeetingStatus)
+MOVED = AuditAction.MEETING_MOVED
+STATUS_ACTIONS = frozenset(AuditAction.status_change(status.value) for status in MeetingStatus)
 # agendas.versions records each circulated version on the meeting; from version 2 on it is a
 # re-circulation that participants hear about (the first goes out with the papers).
-AGENDA_CIRCULATED = "agenda.circulated"
-PARTICIPANT_ADDED = "participant.added"
-PARTICIPANT_REMOVED = "participant.removed"
+AGENDA_CIRCULATED = AuditAction.AGENDA_CIRCULATED
+PARTICIPANT_ADDED = AuditAction.PARTICIPANT_ADDED
+PARTICIPANT_REMOVED = AuditAction.PARTICIPANT_REMOVED
 ACTIONS = (
-    {MOVED, "meeting.updated", PARTICIPANT_ADDED, PARTICIPANT_REMOVED}
+    {MOVED, AuditAction.MEETING_UPDATED, PARTICIPANT_ADDED, PARTICIPANT_REMOVED}
     | STATUS_ACTIONS
     | {AGENDA_CIRCULATED}
 )
-WITHDRAWN = "invitation.withdrawn"  # the invited person gets a CANCEL for their entry
+WITHDRAWN = AuditAction.INVITATION_WITHDRAWN  # the invited person gets a CANCEL for their entry
 WINDOW = timedelta(days=7)  # older unprocessed changes (a long outage) are not announced
 NOT_ATTENDING = (InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
 
@@ -194,14 +195,14 @@ def _describe(
         return "This meeting has been cancelled.", "Cancelled", itip.CANCEL
     if MOVED in actions:
         return "This meeting has moved.", "Moved", itip.REQUEST
-    if "meeting.postponed" in actions:
+    if AuditAction.MEETING_POSTPONED in actions:
         return (
             "This meeting has been postponed; a new date will follow.",
             "Postponed",
             (itip.REQUEST),
         )
     if actions & STATUS_ACTIONS or any(
-        entry.action == "meeting.updated" and CALENDAR_FIELDS & entry.changes.keys()
+        entry.action == AuditAction.MEETING_UPDATED and CALENDAR_FIELDS & entry.changes.keys()
         for entry in entries
     ):
         return "The details of this meeting have changed.", "Updated", itip.REQUEST

@@ -19,6 +19,7 @@ from app.notifications import outbox
 from app.scheduling import services
 from app.scheduling.jobs import JOBS, JOBS_BY_ID
 from app.scheduling.runner import SchedulerRunner
+from app.settings import current_settings
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler process: reminders and e-mail.")
 
@@ -36,7 +37,7 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process: reminders and
 )
 def run_command(renew_seconds: int | None, lease_seconds: int | None) -> None:
     """Run the scheduler until SIGINT or SIGTERM (one process; a second one stands by)."""
-    settings = current_app.extensions["entente.settings"]
+    settings = current_settings()
     renew = renew_seconds or settings.scheduler_renew_seconds
     lease_time = lease_seconds or settings.scheduler_lease_seconds
     if lease_time < 2 * renew:
@@ -68,7 +69,7 @@ def run_command(renew_seconds: int | None, lease_seconds: int | None) -> None:
 @scheduler_cli.command("status")
 def status_command() -> None:
     """Jobs and their next run, the lease holder, the outbox and what failed."""
-    settings = current_app.extensions["entente.settings"]
+    settings = current_settings()
     now = clock.now()
     report = services.status(db_session(), settings, now)
     if report.lease is None:
@@ -99,7 +100,7 @@ def status_command() -> None:
 @click.argument("job_id", type=click.Choice(sorted(JOBS_BY_ID)))
 def run_job_command(job_id: str) -> None:
     """Run one job now, in this process (safe beside a running scheduler: keys guard sends)."""
-    settings = current_app.extensions["entente.settings"]
+    settings = current_settings()
     with write_intent():
         count = JOBS_BY_ID[job_id].task(db_session(), settings, clock.now(), "cli")
         db.session.commit()

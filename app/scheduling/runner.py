@@ -30,7 +30,7 @@ from app.core.sqlite import write_intent
 from app.extensions import db, db_session
 from app.scheduling import lease
 from app.scheduling.jobs import JOBS, JOBS_BY_ID
-from app.settings import Settings
+from app.settings import Settings, current_settings
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class SchedulerRunner:
         threads: int = 2,
     ) -> None:
         self.app = app
-        self.settings: Settings = app.extensions["entente.settings"]
+        self.settings: Settings = current_settings(app)
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.ttl = timedelta(seconds=lease_seconds or self.settings.scheduler_lease_seconds)
         self.renew_seconds = renew_seconds or self.settings.scheduler_renew_seconds

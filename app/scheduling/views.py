@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app.auth.models import Role
@@ -12,6 +12,7 @@ from app.core.errors import EntenteError
 from app.extensions import db, db_session
 from app.notifications import outbox
 from app.scheduling import services
+from app.settings import current_settings
 from app.web.nav import nav_link
 
 bp = Blueprint("scheduler", __name__)
@@ -21,7 +22,7 @@ nav_link(bp, "scheduler.index", "Scheduler", Role.ADMIN, order=95, active_prefix
 @bp.get("/admin/scheduler")
 @role_required(Role.ADMIN)
 def index() -> ResponseReturnValue:
-    settings = current_app.extensions["entente.settings"]
+    settings = current_settings()
     report = services.status(db_session(), settings, clock.now())
     return render_template("scheduling/index.html", report=report)
 

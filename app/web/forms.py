@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectMultipleField, widgets
 
 from app.core.errors import EntenteError
-from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE
+from app.core.validation import MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, parse_whole
 
 # Zones the secretariat meets in, first; any other IANA name is accepted by the services.
 COMMON_ZONES = (
@@ -83,9 +83,5 @@ def apply_error(form: FlaskForm, error: EntenteError, aliases: Mapping[str, str]
 
 
 def int_or_none(value: object) -> int | None:
-    """A whole number an INTEGER column can hold, else None (blank, 'x', '²', 10**30)."""
-    try:
-        number = int(str(value)) if value not in (None, "") else None
-    except ValueError:
-        return None
-    return number if number is None or abs(number) <= MAX_ID else None
+    """A whole number 0..MAX_ID in ASCII digits, else None: `core.validation.parse_whole`."""
+    return parse_whole(value)

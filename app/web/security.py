@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.core.validation import MAX_ID
+from app.core.validation import id_in_range
 from app.settings import Settings
 from app.web.request_limits import install_request_limits
 
@@ -78,7 +78,7 @@ def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     if request.path.startswith("/api/"):
         return
     for value in (values or {}).values():
-        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+        if isinstance(value, int) and not id_in_range(value):
             abort(404)
 
 

@@ -11,6 +11,7 @@ from flask import Flask, current_app, request, url_for
 from app.auth.models import Role
 from app.auth.web import current_actor
 from app.core.timezones import known_zones, utc_to_local
+from app.settings import current_settings
 from app.web.nav import visible_links
 
 
@@ -19,7 +20,7 @@ def viewer_timezone() -> str:
     user = current_actor()
     if user is not None and user.timezone and user.timezone in known_zones():
         return user.timezone
-    return str(current_app.extensions["entente.settings"].display_timezone)
+    return str(current_settings().display_timezone)
 
 
 def format_local(moment: datetime | None, zone_name: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
