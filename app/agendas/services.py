@@ -39,6 +39,7 @@ class AgendaItemInput:
 
 
 def items_of(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
+    """The meeting's agenda items, every level, in position order with their papers loaded."""
     return session.scalars(
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting_id)
@@ -65,6 +66,8 @@ def add_item(
     *,
     parent_id: int | None = None,
 ) -> AgendaItem:
+    """Add an item at the end of the top level or of `parent_id`'s children; refuses a
+    cancelled meeting (InvalidTransition) or a parent too deep or elsewhere (ValidationError)."""
     meeting = editable_meeting(session, meeting_id)
     parent = _parent(session, meeting.id, parent_id)
     siblings = _siblings(session, meeting.id, parent_id)
@@ -89,6 +92,7 @@ def add_item(
 def update_item(
     session: Session, actor: User | None, item_id: int, data: AgendaItemInput
 ) -> AgendaItem:
+    """Apply edited fields to an item, auditing only what changed; refuses a cancelled meeting."""
     item = get_item(session, item_id)
     editable_meeting(session, item.meeting_id)
     before = _snapshot(item)
@@ -151,6 +155,7 @@ def move_item(
 
 
 def remove_item(session: Session, actor: User | None, item_id: int) -> None:
+    """Delete an item (its children go with it) and close the gap in its siblings' positions."""
     item = get_item(session, item_id)
     editable_meeting(session, item.meeting_id)
     siblings = [s for s in _siblings(session, item.meeting_id, item.parent_id) if s.id != item.id]
@@ -170,6 +175,7 @@ def remove_item(session: Session, actor: User | None, item_id: int) -> None:
 
 
 def get_item(session: Session, item_id: int) -> AgendaItem:
+    """The agenda item with this id, or NotFound."""
     item = session.get(AgendaItem, item_id)
     if item is None:
         raise NotFound(f"No agenda item with id {item_id}", field="item")
@@ -177,6 +183,7 @@ def get_item(session: Session, item_id: int) -> AgendaItem:
 
 
 def editable_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting, if its agenda may change: InvalidTransition once it is cancelled."""
     meeting = get_meeting(session, meeting_id)
     if meeting.is_cancelled:
         raise InvalidTransition("The agenda of a cancelled meeting cannot change", field="meeting")

@@ -27,6 +27,8 @@ def record(
     summary: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """Add an audit entry in the caller's transaction (the caller commits); no actor means
+    "system". The summary is cut to 500 characters and changes kept as plain JSON values."""
     entry = AuditEntry(
         at=clock.now(),
         actor_id=actor.id if actor is not None else None,
@@ -64,6 +66,7 @@ class AuditFilter:
 def list_entries(
     session: Session, filters: AuditFilter = AuditFilter(), *, limit: int = 50, offset: int = 0
 ) -> tuple[Sequence[AuditEntry], int]:
+    """A page of entries matching `filters`, newest first, with the total count of matches."""
     query = select(AuditEntry)
     if filters.entity_type:
         query = query.where(AuditEntry.entity_type == filters.entity_type)

@@ -25,10 +25,12 @@ _DUMMY_HASH = _hasher.hash("entente-dummy-password")
 
 
 def list_users(session: Session) -> Sequence[User]:
+    """Every user, active or not, by e-mail address."""
     return session.scalars(select(User).order_by(User.email)).all()
 
 
 def get_user(session: Session, user_id: int) -> User:
+    """The user with this id, or NotFound."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user with id {user_id}")
@@ -36,6 +38,7 @@ def get_user(session: Session, user_id: int) -> User:
 
 
 def get_user_by_email(session: Session, email: str) -> User:
+    """The user with this address (matched trimmed and lower-case), or NotFound."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise NotFound(f"No user with e-mail {email!r}", field="email")
@@ -51,6 +54,8 @@ def create_user(
     password: str | None = None,
     name: str = "",
 ) -> User:
+    """Create a user, with a password only if one is given; DuplicateError if the address
+    is taken, ValidationError for a bad address, role or short password."""
     address = validation.email(email)
     if session.scalar(select(User.id).where(User.email == address)):
         raise _address_taken(address)
@@ -95,6 +100,8 @@ def set_password(session: Session, actor: User | None, user_id: int, password: s
 
 
 def set_role(session: Session, actor: User | None, user_id: int, role: Role | str) -> User:
+    """Change a user's role, ending their sessions; InvalidTransition if it would leave no
+    active administrator."""
     user = get_user(session, user_id)
     new_role = validation.choice(Role, role, "role")
     if new_role != user.role:
@@ -116,6 +123,8 @@ def set_role(session: Session, actor: User | None, user_id: int, role: Role | st
 
 
 def set_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
+    """Enable or disable a user, ending their sessions; disabling also revokes their API tokens.
+    Refuses to disable yourself (ValidationError) or the last active administrator."""
     user = get_user(session, user_id)
     if actor is not None and actor.id == user.id and not active:
         raise ValidationError("You cannot disable your own account", field="is_active")
@@ -194,6 +203,7 @@ def user_for_session(session: Session, session_id: str) -> User | None:
 
 
 def end_all_sessions(session: Session, user: User) -> None:
+    """Sign the user out everywhere by changing their session nonce (the caller commits)."""
     user.session_nonce = secrets.token_hex(16)
     session.flush()
 
@@ -217,6 +227,8 @@ def issue_api_token(session: Session, actor: User | None, user_id: int, label: s
 
 
 def user_for_token(session: Session, token: str) -> User | None:
+    """The active user an unrevoked API token belongs to, or None; notes its last use
+    to the minute."""
     if not token:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.hash_token(token)))
@@ -236,6 +248,7 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 
 def revoke_api_tokens(session: Session, actor: User | None, user_id: int) -> int:
+    """Revoke all of a user's unrevoked API tokens and return how many there were."""
     user = get_user(session, user_id)
     count = _revoke_tokens(user)
     session.flush()

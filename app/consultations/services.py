@@ -98,6 +98,7 @@ class HalfYearPlan:
 
 
 def halves_between(first: HalfYear, last: HalfYear) -> list[HalfYear]:
+    """Every half-year from `first` to `last`, both included (none if `last` comes first)."""
     halves, current = [], first
     while current <= last:
         halves.append(current)
@@ -235,6 +236,7 @@ def _halves_taken(session: Session, series: MeetingSeries) -> set[str]:
 
 
 def overdue_halves(plans: Sequence[HalfYearPlan]) -> list[HalfYear]:
+    """The half-years among `plans` that ended with no consultation held."""
     return [plan.half for plan in plans if plan.state is HalfState.OVERDUE]
 
 
@@ -289,4 +291,5 @@ def _nth_weekday(year: int, month: int, *, weekday: int, n: int) -> date:
 
 
 def local_day(meeting: Meeting) -> date:
+    """The date the meeting starts on in its own time zone."""
     return utc_to_local(meeting.start_utc, meeting.timezone).date()

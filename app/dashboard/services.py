@@ -56,6 +56,8 @@ def build(
     *,
     agenda_working_days: int = 10,
 ) -> Dashboard:
+    """The dashboard as `actor` may read it: upcoming meetings, half-years without a
+    consultation, invitations awaiting a reply and agendas due within `agenda_working_days`."""
     board = Dashboard(next_meetings=queries.upcoming(session, actor, now, now + UPCOMING_WINDOW, 8))
     board.series_known, board.missing_halves = _missing_halves(session, actor, today)
     board.awaiting_reply = invitations.list_invitations(

@@ -212,6 +212,7 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
 
 
 def feed_url(base_url: str, token: str) -> str:
+    """The address of the calendar feed for this secret token."""
     return f"{base_url.rstrip('/')}/feeds/{token}.ics"
 
 
@@ -228,6 +229,8 @@ def plan_for_subscription(
     refresh_minutes: int,
     home_zone: str,
 ) -> FeedPlan:
+    """The feed plan for a subscription: its scope as its owner may read it, over
+    all history or the default window, named by its label or its scope."""
     since = None if subscription.all_history else window_start(clock.now())
     selection = Selection(
         subscription.scope, subscription.scope_ref, Audience.of(subscription.user), since

@@ -61,6 +61,7 @@ class InvitationFilter:
 
 
 def get_invitation(session: Session, invitation_id: int) -> Invitation:
+    """The invitation with this id, or NotFound (whoever may read it: see readable_invitation)."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFound(f"No invitation with id {invitation_id}", field="invitation")
@@ -246,6 +247,8 @@ def withdraw_invitation(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Invitation:
+    """Withdraw an invitation, with an optional reason for the audit log; StaleVersion if
+    `expected_version` is out of date, InvalidTransition if its status does not allow it."""
     invitation = _for_change(session, invitation_id, expected_version)
     _check_transition(invitation.status, InvitationStatus.WITHDRAWN)
     changes = {"status": [invitation.status.value, InvitationStatus.WITHDRAWN.value]}
@@ -275,6 +278,8 @@ def set_reply_deadline(
     *,
     expected_version: int | None = None,
 ) -> Invitation:
+    """Set or clear (None) the reply deadline of an unanswered invitation; it needs a time
+    zone and must fall before the meeting starts (ValidationError)."""
     invitation = _for_change(session, invitation_id, expected_version)
     if not invitation.status.is_open:
         raise InvalidTransition(

@@ -81,6 +81,7 @@ class MeetingResult:
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting with this id, or NotFound; it does not check who may read it."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
@@ -88,6 +89,7 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def get_meeting_by_uid(session: Session, uid: str) -> Meeting:
+    """The meeting with this iCalendar UID, or NotFound."""
     meeting = session.scalar(select(Meeting).where(Meeting.uid == uid))
     if meeting is None:
         raise NotFound(f"No meeting with UID {uid!r}", field="meeting")
@@ -118,6 +120,8 @@ def input_from(meeting: Meeting) -> MeetingInput:
 
 
 def create_meeting(session: Session, actor: User | None, data: MeetingInput) -> MeetingResult:
+    """Create a meeting and return it with its conflict and half-year warnings; a new
+    meeting cannot start as cancelled (ValidationError)."""
     values = _clean(session, data)
     if values["status"] is MeetingStatus.CANCELLED:
         raise ValidationError("A new meeting cannot start as cancelled", field="status")
@@ -189,6 +193,8 @@ def move_meeting(
     *,
     expected_version: int | None = None,
 ) -> MeetingResult:
+    """Give a meeting new start and end times (and time zone), saved as an edit through
+    update_meeting."""
     meeting = get_meeting(session, meeting_id)
     data = dataclasses.replace(
         input_from(meeting), start=start, end=end, timezone=timezone or meeting.timezone
@@ -205,6 +211,8 @@ def change_status(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Meeting:
+    """Move a meeting to another status through the allowed transitions (InvalidTransition
+    otherwise), with an optional reason; StaleVersion if `expected_version` is out of date."""
     meeting = _editable(session, meeting_id, expected_version)
     new_status = validation.choice(MeetingStatus, status, "status")
     _check_transition(meeting.status, new_status)
@@ -236,6 +244,7 @@ def cancel_meeting(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Meeting:
+    """Cancel a meeting, with an optional reason; see change_status."""
     return change_status(
         session,
         actor,
@@ -254,6 +263,7 @@ def conflicts_for(session: Session, actor: User | None, meeting_id: int) -> list
 
 
 def half_of(moment: datetime, zone_name: str) -> str:
+    """The half-year label ("2026-H1") of a moment, by the local date in `zone_name`."""
     local = utc_to_local(moment, zone_name)
     return f"{local.year}-H{1 if local.month <= 6 else 2}"
 

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
 
 
 def list_organisations(session: Session) -> Sequence[Organisation]:
+    """Every organisation, by side and then name."""
     return session.scalars(
         select(Organisation).order_by(Organisation.side, Organisation.name)
     ).all()
 
 
 def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    """The organisation with this id, or NotFound."""
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound(f"No organisation with id {organisation_id}", field="organisation")
@@ -33,6 +35,7 @@ def get_organisation(session: Session, organisation_id: int) -> Organisation:
 
 
 def get_organisation_by_code(session: Session, code: str) -> Organisation:
+    """The organisation with this code (matched in upper case), or NotFound."""
     organisation = session.scalar(select(Organisation).where(Organisation.code == code.upper()))
     if organisation is None:
         raise NotFound(f"No organisation with code {code!r}", field="organisation")
@@ -47,6 +50,8 @@ def create_organisation(
     side: Side | str,
     parent_id: int | None = None,
 ) -> Organisation:
+    """Add an organisation with an upper-case code of letters, digits, - and _;
+    DuplicateError if the code is taken, NotFound for an unknown parent."""
     code = validation.text(code, "code", max_length=32).upper()
     if not code.replace("-", "").replace("_", "").isalnum():
         raise ValidationError("Code may hold letters, digits, - and _ only", field="code")
@@ -75,12 +80,14 @@ def create_organisation(
 
 
 def list_people(session: Session, organisation_id: int | None = None) -> Sequence[Person]:
+    """Everyone, or everyone in one organisation, by name."""
     return session.scalars(_people_query(organisation_id)).all()
 
 
 def page_of_people(
     session: Session, organisation_id: int | None = None, *, page: int = 1, per_page: int = 50
 ) -> Page[Person]:
+    """One page of `list_people`."""
     return paginate(session, _people_query(organisation_id), page, per_page)
 
 
@@ -92,6 +99,7 @@ def _people_query(organisation_id: int | None) -> Select[Person]:
 
 
 def get_person(session: Session, person_id: int) -> Person:
+    """The person with this id, or NotFound."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"No person with id {person_id}", field="person")
@@ -108,6 +116,8 @@ def create_person(
     position: str = "",
     email: str | None = None,
 ) -> Person:
+    """Add a person to an existing organisation (NotFound otherwise); DuplicateError if
+    someone already has the e-mail address."""
     get_organisation(session, organisation_id)
     address = validation.email(email) if email else None
     if address and session.scalar(select(Person.id).where(Person.email == address)):

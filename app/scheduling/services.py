@@ -61,6 +61,8 @@ def heartbeat(session: Session, now: datetime) -> Heartbeat:
 def status(
     session: Session, settings: Settings, now: datetime, *, limit: int = 50
 ) -> SchedulerStatus:
+    """The scheduler page: the lease and whether it is alive, each job's schedule and next run,
+    outbox counts by status and up to `limit` messages needing attention, queued and sent."""
     current = lease.current(session)
     next_runs = {
         row.id: datetime.fromtimestamp(row.next_run_time, UTC)

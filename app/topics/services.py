@@ -25,6 +25,7 @@ DEFAULT_TOPICS = (
 
 
 def list_topics(session: Session, *, include_inactive: bool = False) -> Sequence[TopicArea]:
+    """Topic areas by name; only active ones unless `include_inactive`."""
     query = select(TopicArea).order_by(TopicArea.name)
     if not include_inactive:
         query = query.where(TopicArea.is_active.is_(True))
@@ -32,6 +33,7 @@ def list_topics(session: Session, *, include_inactive: bool = False) -> Sequence
 
 
 def get_topic(session: Session, topic_id: int) -> TopicArea:
+    """The topic area with this id, or NotFound."""
     topic = session.get(TopicArea, topic_id)
     if topic is None:
         raise NotFound(f"No topic area with id {topic_id}")
@@ -39,6 +41,7 @@ def get_topic(session: Session, topic_id: int) -> TopicArea:
 
 
 def get_topic_by_slug(session: Session, slug: str) -> TopicArea:
+    """The topic area with this slug, or NotFound."""
     topic = session.scalar(select(TopicArea).where(TopicArea.slug == slug))
     if topic is None:
         raise NotFound(f"No topic area {slug!r}", field="topic")
@@ -48,6 +51,7 @@ def get_topic_by_slug(session: Session, slug: str) -> TopicArea:
 def create_topic(
     session: Session, actor: User | None, slug: str, name: str, description: str = ""
 ) -> TopicArea:
+    """Add an active topic area; DuplicateError if the slug or name is taken."""
     slug = validation.slug(slug)
     name = validation.text(name, "name", max_length=120)
     _ensure_unique(session, slug, name)
@@ -90,6 +94,8 @@ def update_topic(
     description: str = "",
     is_active: bool = True,
 ) -> TopicArea:
+    """Rename, describe, or (de)activate a topic area, auditing only what changed; the slug
+    never changes, and DuplicateError if another area has the name."""
     topic = get_topic(session, topic_id)
     name = validation.text(name, "name", max_length=120)
     _ensure_unique(session, None, name, exclude_id=topic.id)
@@ -117,6 +123,8 @@ def update_topic(
 
 
 def ensure_default_topics(session: Session, actor: User | None = None) -> None:
+    """Create any of the default topic areas that are missing; existing ones are left as
+    they are."""
     for slug, name in DEFAULT_TOPICS:
         if session.scalar(select(TopicArea.id).where(TopicArea.slug == slug)) is None:
             create_topic(session, actor, slug, name)
