@@ -31,8 +31,9 @@ from app.auth.models import Role
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
 from app.feeds.stamp import current_stamp
-from app.meetings import access, listing
+from app.meetings import access, queries
 from app.meetings import services as meetings
+from app.meetings.filters import MeetingFilter
 from app.meetings.models import Access, Marking, Meeting, MeetingStatus
 
 bp = api_blueprint("api_meetings", __name__, "/meetings", "Meetings")
@@ -40,6 +41,7 @@ blueprints = (bp,)
 STATUSES = [status.value for status in MeetingStatus]
 MARKINGS = [marking.value for marking in Marking]
 ACCESSES = [access.value for access in Access]
+API_DAYS_ZONE = "UTC"  # the list's start/end days are UTC days (documented)
 LOCAL_TIME = {"type": "string", "format": "date-time", "description": "In the meeting's zone"}
 
 
@@ -157,16 +159,17 @@ class CancelIn(Schema):
 @bp.output(MeetingPage)
 def list_meetings(query_data: dict[str, Any]) -> Any:
     """List meetings in start order, filtered, a page at a time."""
-    filters = listing.MeetingFilter(
+    filters = MeetingFilter(
         topic=query_data.get("topic"),
         kind=query_data.get("kind"),
         organisation_id=query_data.get("organisation"),
         status=MeetingStatus(query_data["status"]) if query_data.get("status") else None,
-        start=query_data.get("start"),
-        end=query_data.get("end"),
+        date_from=query_data.get("start"),
+        date_to=query_data.get("end"),
+        zone_name=API_DAYS_ZONE,
     )
     per_page = query_data["per_page"]
-    rows, total = listing.list_meetings(
+    rows, total = queries.list_meetings(
         db_session(),
         current_api_user(),
         filters,
