@@ -58,14 +58,14 @@ def matching_text(text: str) -> ColumnElement[bool]:
 def in_days(first: date | None, last: date | None, zone_name: str) -> ColumnElement[bool]:
     """Meetings overlapping the whole days `first` to `last` (either open) in `zone_name`:
     ending after the start of `first`, starting before the end of `last`."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if first is not None:
         in_range(first, "date_from")
         conditions.append(Meeting.end_utc > _midnight(first, zone_name))
     if last is not None:
         in_range(last, "date_to")
         conditions.append(Meeting.start_utc < _midnight(last + timedelta(days=1), zone_name))
-    return and_(true(), *conditions)
+    return _all(conditions)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class MeetingFilter:
         if self.organisation_id is not None:
             conditions.append(involves_organisation(self.organisation_id))
         conditions.append(in_days(self.date_from, self.date_to, self.zone_name))
-        return and_(true(), *conditions)
+        return _all(conditions)
 
     def where(self, actor: User | None) -> ColumnElement[bool]:
         """The meetings `actor` may read that match."""
@@ -104,6 +104,10 @@ class MeetingFilter:
     def filtered(self, actor: User | None) -> Select[Meeting]:
         """`select(Meeting)` of the meetings `actor` may read that match."""
         return select(Meeting).where(self.where(actor))
+
+
+def _all(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return and_(*conditions) if conditions else true()
 
 
 def _midnight(day: date, zone_name: str) -> datetime:
