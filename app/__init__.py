@@ -15,7 +15,7 @@ from app.api import register_api
 from app.audit.views import bp as audit_bp
 from app.auth.admin import bp as admin_bp
 from app.auth.views import bp as auth_bp
-from app.auth.web import init_login
+from app.auth.web import current_actor, init_login
 from app.cli import register_commands
 from app.consultations.views import bp as planning_bp
 from app.core.outage import Incident, watch_recovery
@@ -27,6 +27,7 @@ from app.feeds import invalidation as feed_invalidation
 from app.feeds.cache import FeedMemory
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
+from app.health.views import bp as health_bp
 from app.invitations.views import bp as invitations_bp
 from app.meetings.blueprint import meetings_blueprint
 from app.people.views import bp as people_bp
@@ -38,7 +39,7 @@ from app.web.errors import register_error_handlers
 from app.web.security import install_security
 from app.web.templating import init_templates
 from app.web.transactions import install_write_intent
-from app.web.views import bp as web_bp
+from app.web.viewer import install_viewer
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     babel.init_app(app, default_locale="en", default_translation_directories="translations")
     limiter.init_app(app)
     init_login(app)
+    install_viewer(app, current_actor)
     feed_invalidation.install()
     with app.app_context():
         install_sqlite_pragmas(db.engine)
@@ -125,7 +127,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    app.register_blueprint(web_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(feeds_bp)

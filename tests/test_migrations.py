@@ -25,7 +25,7 @@ from app.extensions import db
 from app.feeds import services as feeds
 from app.invitations import services as invitations
 from app.invitations.models import InvitationStatus
-from app.meetings import access, listing
+from app.meetings import access, queries
 from app.meetings.models import Marking, MeetingStatus
 from app.settings import PROJECT_ROOT
 from tests.conftest import make_settings
@@ -343,7 +343,7 @@ def test_data_written_at_the_first_revision_survives_every_upgrade(empty_app):
     assert (meeting.status, meeting.marking) == (MeetingStatus.CONFIRMED, Marking.OFFICIAL)
     assert (meeting.sequence, meeting.version) == (2, 3)
     assert [topic.slug for topic in meeting.topics] == ["cyber"]
-    rows, total = listing.list_meetings(session, viewer)
+    rows, total = queries.list_meetings(session, viewer)
     assert total == 1
     assert rows[0].id == ids["meeting"]
 

@@ -209,6 +209,8 @@ NO_NUL = r"^[^\u0000]*$"
 _YEARS = r"(19\d\d|2[01]\d\d|2200)"
 assert (MIN_YEAR, MAX_YEAR) == (1900, 2200), "update _YEARS with the range"
 YEARS_PATTERN = rf"^{_YEARS}-"
+# Documents consultations.services.HalfYear.parse (the rule) for clients; a test keeps them
+# in step.
 HALF_YEAR_PATTERN = rf"^{_YEARS}-H[12]$"
 YEARS_NOTE = f"Years {MIN_YEAR} to {MAX_YEAR}."
 

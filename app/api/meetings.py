@@ -8,6 +8,7 @@ from typing import Any
 from apiflask import Schema
 from apiflask.fields import Integer, List, Method, Nested, Pluck
 from apiflask.validators import Length, OneOf
+from flask import g
 from sqlalchemy.orm import object_session
 
 from app.api.auth import current_api_user, requires
@@ -30,9 +31,10 @@ from app.api.common import (
 from app.auth.models import Role
 from app.core.timezones import utc_to_local
 from app.extensions import db, db_session
-from app.feeds.stamp import current_stamp
-from app.meetings import access, listing
+from app.feeds.stamp import CalendarStamp, current_stamp, current_stamps
+from app.meetings import access, queries
 from app.meetings import services as meetings
+from app.meetings.filters import MeetingFilter
 from app.meetings.models import Access, Marking, Meeting, MeetingStatus
 
 bp = api_blueprint("api_meetings", __name__, "/meetings", "Meetings")
@@ -40,6 +42,8 @@ blueprints = (bp,)
 STATUSES = [status.value for status in MeetingStatus]
 MARKINGS = [marking.value for marking in Marking]
 ACCESSES = [access.value for access in Access]
+API_DAYS_ZONE = "UTC"  # the list's start/end days are UTC days (documented)
+STAMPS_KEY = "api_meeting_stamps"  # flask.g: the calendar stamps of the page being sent
 LOCAL_TIME = {"type": "string", "format": "date-time", "description": "In the meeting's zone"}
 
 
@@ -89,6 +93,9 @@ class MeetingOut(Schema):
         return utc_to_local(meeting.end_utc, meeting.timezone).isoformat()
 
     def _sequence(self, meeting: Meeting) -> int:
+        known: dict[int, CalendarStamp] = g.get(STAMPS_KEY, {})
+        if meeting.id in known:  # a list page: read for all its meetings in one query
+            return known[meeting.id].sequence
         session = object_session(meeting)
         assert session is not None
         return current_stamp(session, meeting).sequence
@@ -157,22 +164,25 @@ class CancelIn(Schema):
 @bp.output(MeetingPage)
 def list_meetings(query_data: dict[str, Any]) -> Any:
     """List meetings in start order, filtered, a page at a time."""
-    filters = listing.MeetingFilter(
+    filters = MeetingFilter(
         topic=query_data.get("topic"),
         kind=query_data.get("kind"),
         organisation_id=query_data.get("organisation"),
         status=MeetingStatus(query_data["status"]) if query_data.get("status") else None,
-        start=query_data.get("start"),
-        end=query_data.get("end"),
+        date_from=query_data.get("start"),
+        date_to=query_data.get("end"),
+        zone_name=API_DAYS_ZONE,
     )
     per_page = query_data["per_page"]
-    rows, total = listing.list_meetings(
-        db_session(),
+    session = db_session()
+    rows, total = queries.list_meetings(
+        session,
         current_api_user(),
         filters,
         limit=per_page,
         offset=(query_data["page"] - 1) * per_page,
     )
+    setattr(g, STAMPS_KEY, current_stamps(session, rows))
     return page_payload(rows, total, query_data)
 
 

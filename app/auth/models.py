@@ -40,8 +40,9 @@ class User(Base):
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
-    def has_role(self, role: Role) -> bool:
-        return self.is_active and self.role.at_least(role)
+    def has_role(self, role: Role | str) -> bool:
+        """Active, holding at least `role` (a Role or its name: "viewer", "editor", "admin")."""
+        return self.is_active and self.role.at_least(Role(role))
 
     # Flask-Login protocol
     @property

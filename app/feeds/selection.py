@@ -25,10 +25,10 @@ from app.auth.models import User
 from app.core.validation import is_digits
 from app.feeds.models import FeedScope
 from app.meetings.access import Reader, readable
+from app.meetings.filters import of_kind, of_topic
 from app.meetings.involvement import involves_organisation
-from app.meetings.models import Access, Meeting, MeetingKind, Participant, meeting_topics
+from app.meetings.models import Access, Meeting, Participant
 from app.people.models import Organisation
-from app.topics.models import TopicArea
 
 FULL = "full"
 BUSY = "busy"
@@ -116,14 +116,11 @@ def variant_expression(audience: Audience) -> ColumnElement[str]:
 def _scope(scope: FeedScope, ref: str) -> ColumnElement[bool]:
     if scope is FeedScope.ALL:
         return true()
+    # Topic and kind by slug: the one rule the list pages and the API use too.
     if scope is FeedScope.TOPIC:
-        return Meeting.id.in_(
-            select(meeting_topics.c.meeting_id)
-            .join(TopicArea, TopicArea.id == meeting_topics.c.topic_id)
-            .where(TopicArea.slug == ref)
-        )
+        return of_topic(ref)
     if scope is FeedScope.KIND:
-        return Meeting.kind_id.in_(select(MeetingKind.id).where(MeetingKind.slug == ref))
+        return of_kind(ref)
     if scope is FeedScope.PERSON:
         person_id = int(ref) if is_digits(ref) else -1
         delegate_of = select(Participant.meeting_id).where(Participant.person_id == person_id)

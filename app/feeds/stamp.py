@@ -16,6 +16,7 @@ The last-change time (a feed's DTSTAMP) is the later of the two rows' change tim
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,17 +44,29 @@ def calendar_stamp(
 
 
 def current_stamp(session: Session, meeting: Meeting) -> CalendarStamp:
-    """The stamp as the database holds it now, flushed changes included.
+    """The stamp as the database holds it now, flushed changes included."""
+    return current_stamps(session, [meeting])[meeting.id]
+
+
+def current_stamps(session: Session, meetings: Sequence[Meeting]) -> dict[int, CalendarStamp]:
+    """The stamps of `meetings` by id, in one query (a page of a list).
 
     A Core query rather than the ORM: the counter is raised by a Core upsert after a flush,
     which an already loaded `FeedEventVersion` object would not show.
     """
     session.flush()
-    row = session.execute(
-        select(FeedEventVersion.version, FeedEventVersion.changed_at).where(
-            FeedEventVersion.meeting_id == meeting.id
-        )
-    ).first()
-    if row is None:
-        return calendar_stamp(meeting)
-    return calendar_stamp(meeting, row.version, row.changed_at)
+    ids = [meeting.id for meeting in meetings]
+    rows = (
+        session.execute(
+            select(
+                FeedEventVersion.meeting_id, FeedEventVersion.version, FeedEventVersion.changed_at
+            ).where(FeedEventVersion.meeting_id.in_(ids))
+        ).all()
+        if ids
+        else []
+    )
+    extra = {row.meeting_id: (row.version, row.changed_at) for row in rows}
+    return {
+        meeting.id: calendar_stamp(meeting, *extra.get(meeting.id, (0, None)))
+        for meeting in meetings
+    }

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field
 
 from app.agendas import services as agendas
+from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core.errors import EntenteError, StaleVersion, ValidationError
@@ -20,7 +21,6 @@ from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings import services as meetings
 from app.people import services as people
-from app.web.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.web.forms import apply_error, int_or_none, optional_choices, options
 from app.web.nav import nav_link
 

@@ -3,7 +3,7 @@
 Conflicts come back from the services as warnings: the change is rolled back and the form
 shown again with the warnings, until the user ticks "save anyway". A stale version (someone
 saved first) is refused with 409 and the input kept: the form comes back with what changed and
-the current version, so that saving it again goes through (app/web/conflicts.py).
+the current version, so that saving it again goes through (app/audit/conflicts.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core.errors import EntenteError, StaleVersion
@@ -26,7 +27,6 @@ from app.meetings.forms import CancelForm, MeetingForm, MoveForm, ParticipantFor
 from app.meetings.models import Meeting
 from app.people import services as people
 from app.topics import services as topics
-from app.web.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.web.forms import (
     apply_error,
     int_or_none,

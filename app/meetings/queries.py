@@ -1,5 +1,7 @@
 """Finding meetings: filtered, searched, paged lists and month calendars (read-only).
 
+The filter itself is app.meetings.filters (one rule for the web, the API and the feeds).
+
 Each list is what `actor` may read (app.meetings.access): restricted meetings outside their
 reach are left out, whatever the filters.
 """
@@ -12,69 +14,40 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.paging import Page, paginate
-from app.core.timezones import local_dates, local_to_utc, zone
-from app.core.validation import in_range
+from app.core.timezones import local_dates, local_to_utc
 from app.meetings.access import readable_by
-from app.meetings.involvement import involves_organisation
-from app.meetings.models import Meeting, MeetingStatus, meeting_topics
+from app.meetings.filters import MeetingFilter
+from app.meetings.models import Meeting, MeetingStatus
 
 if TYPE_CHECKING:
     from app.auth.models import User
 
 
-@dataclass(frozen=True)
-class MeetingFilter:
-    """Every field optional; dates are whole days in `zone_name` (the viewer's zone)."""
-
-    text: str = ""
-    topic_id: int | None = None
-    kind_id: int | None = None
-    organisation_id: int | None = None
-    status: MeetingStatus | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    zone_name: str = "Europe/London"
-
-
-def filtered(actor: User | None, filters: MeetingFilter) -> Select[Meeting]:
-    """The meetings `actor` may read that match `filters`."""
-    query = select(Meeting).where(readable_by(actor))
-    if filters.text.strip():
-        pattern = f"%{_escape_like(filters.text.strip())}%"
-        query = query.where(
-            or_(
-                Meeting.title.ilike(pattern, escape="\\"),
-                Meeting.venue.ilike(pattern, escape="\\"),
-                Meeting.host_city.ilike(pattern, escape="\\"),
-            )
-        )
-    if filters.topic_id is not None:
-        query = query.where(
-            exists().where(
-                meeting_topics.c.meeting_id == Meeting.id,
-                meeting_topics.c.topic_id == filters.topic_id,
-            )
-        )
-    if filters.kind_id is not None:
-        query = query.where(Meeting.kind_id == filters.kind_id)
-    if filters.status is not None:
-        query = query.where(Meeting.status == filters.status)
-    if filters.organisation_id is not None:
-        query = query.where(involves_organisation(filters.organisation_id))
-    tz = zone(filters.zone_name)
-    if filters.date_from is not None:
-        in_range(filters.date_from, "date_from")
-        start = datetime.combine(filters.date_from, time()).replace(tzinfo=tz)
-        query = query.where(Meeting.end_utc > start)
-    if filters.date_to is not None:
-        in_range(filters.date_to, "date_to")
-        end = datetime.combine(filters.date_to + timedelta(days=1), time()).replace(tzinfo=tz)
-        query = query.where(Meeting.start_utc < end)
-    return query
+def list_meetings(
+    session: Session,
+    actor: User | None,
+    filters: MeetingFilter | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[Meeting], int]:
+    """Rows `offset` to `offset + limit` of the matching meetings `actor` may read, in start
+    order, and how many match in all (the API's paging: a page past the end is empty)."""
+    where = (filters or MeetingFilter()).where(actor)
+    total = session.scalar(select(func.count(Meeting.id)).where(where)) or 0
+    rows = session.scalars(
+        select(Meeting)
+        .where(where)
+        .options(selectinload(Meeting.topics))
+        .order_by(Meeting.start_utc, Meeting.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return rows, total
 
 
 def search_meetings(
@@ -86,7 +59,7 @@ def search_meetings(
     per_page: int = 25,
 ) -> Page[Meeting]:
     query = (
-        filtered(actor, filters)
+        filters.filtered(actor)
         .options(selectinload(Meeting.topics))
         .order_by(Meeting.start_utc, Meeting.id)
     )
@@ -123,7 +96,7 @@ def month_grid(
     window_start = local_to_utc(datetime.combine(first_day - timedelta(days=1), time()), "UTC")
     window_end = local_to_utc(datetime.combine(last_day + timedelta(days=2), time()), "UTC")
     query = (
-        filtered(actor, filters)
+        filters.filtered(actor)
         .where(Meeting.start_utc < window_end, Meeting.end_utc > window_start)
         .order_by(Meeting.start_utc, Meeting.id)
     )
@@ -151,7 +124,3 @@ def upcoming(
         .limit(limit)
     )
     return session.scalars(query).all()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -21,6 +21,7 @@ from app.feeds.stamp import current_stamp
 from app.invitations import services as invitations
 from app.meetings import access, catalogue, delegations, queries
 from app.meetings import services as meetings
+from app.meetings.filters import MeetingFilter
 from app.meetings.forms import MeetingFilterForm
 from app.meetings.models import MeetingStatus
 from app.people import services as people
@@ -110,7 +111,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/<int:meeting_id>", view_func=show, methods=["GET"])
 
 
-def _filters(default_from: date | None) -> tuple[MeetingFilterForm, queries.MeetingFilter]:
+def _filters(default_from: date | None) -> tuple[MeetingFilterForm, MeetingFilter]:
     session = db_session()
     form = MeetingFilterForm(request.args)
     form.topic.choices = optional_choices(
@@ -129,10 +130,10 @@ def _filters(default_from: date | None) -> tuple[MeetingFilterForm, queries.Meet
             if field.errors:
                 field.data = None
     status = request.args.get("status") or None
-    filters = queries.MeetingFilter(
-        text=(form.q.data or "")[:200],
-        topic_id=int_or_none(request.args.get("topic")),
-        kind_id=int_or_none(request.args.get("kind")),
+    filters = MeetingFilter(
+        text=form.q.data or "",
+        topic=int_or_none(request.args.get("topic")),
+        kind=int_or_none(request.args.get("kind")),
         organisation_id=int_or_none(request.args.get("organisation")),
         status=MeetingStatus(status) if status in set(MeetingStatus) else None,
         date_from=form.date_from.data,

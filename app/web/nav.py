@@ -18,7 +18,7 @@ from typing import cast
 from flask import Blueprint, Flask, request, url_for
 from flask.blueprints import BlueprintSetupState
 
-from app.auth.models import Role, User
+from app.web.viewer import Viewer
 
 NAV_KEY = "entente.nav"
 
@@ -28,7 +28,7 @@ class NavLink:
     order: int
     label: str
     endpoint: str
-    role: Role = Role.VIEWER
+    role: str = "viewer"  # an app.auth.models.Role (a str)
     active_prefix: str | tuple[str, ...] = ""
 
 
@@ -36,7 +36,7 @@ def nav_link(
     bp: Blueprint,
     endpoint: str,
     label: str,
-    role: Role = Role.VIEWER,
+    role: str = "viewer",
     *,
     order: int = 100,
     active_prefix: str | tuple[str, ...] = "",
@@ -57,7 +57,7 @@ def add_link(app: Flask, link: NavLink) -> None:
         links.sort()
 
 
-def visible_links(app: Flask, user: User | None) -> Iterable[dict[str, object]]:
+def visible_links(app: Flask, user: Viewer | None) -> Iterable[dict[str, object]]:
     """The links `user` may follow, with `current` set on the one for this page."""
     if user is None:
         return []

@@ -8,16 +8,15 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 
-from app.auth.models import Role
-from app.auth.web import current_actor
 from app.core.timezones import known_zones, utc_to_local
 from app.settings import current_settings
 from app.web.nav import visible_links
+from app.web.viewer import current_viewer
 
 
 def viewer_timezone() -> str:
     """The signed-in user's zone, or the service's display zone."""
-    user = current_actor()
+    user = current_viewer()
     if user is not None and user.timezone and user.timezone in known_zones():
         return user.timezone
     return str(current_settings().display_timezone)
@@ -53,8 +52,8 @@ def viewer_time_range(start: datetime, end: datetime, zone_name: str) -> str:
 
 def can(role: str) -> bool:
     """Whether the signed-in user holds at least `role` ("viewer", "editor", "admin")."""
-    user = current_actor()
-    return user is not None and user.has_role(Role(role))
+    user = current_viewer()
+    return user is not None and user.has_role(role)
 
 
 def url_with(**changes: Any) -> str:
@@ -72,7 +71,7 @@ def url_with(**changes: Any) -> str:
 def init_templates(app: Flask) -> None:
     """Globals (not a context processor) so that imported macros can use them too."""
     app.jinja_env.globals.update(
-        nav_links=lambda: visible_links(app, current_actor()),
+        nav_links=lambda: visible_links(app, current_viewer()),
         viewer_timezone=viewer_timezone,
         url_with=url_with,
         endpoint_url=endpoint_url,

@@ -14,8 +14,9 @@ from app.auth import services as auth
 from app.auth.models import Role
 from app.feeds.cache import FeedMemory
 from app.meetings.delegations import add_participant
-from app.meetings.listing import MeetingFilter, list_meetings
+from app.meetings.filters import MeetingFilter
 from app.meetings.models import Access
+from app.meetings.queries import list_meetings
 from app.people.models import Side
 from tests.feeds.conftest import edit
 

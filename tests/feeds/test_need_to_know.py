@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from app.auth.models import Role
 from app.meetings.delegations import add_participant
-from app.meetings.listing import MeetingFilter, list_meetings
+from app.meetings.filters import MeetingFilter
 from app.meetings.models import Access
+from app.meetings.queries import list_meetings
 from app.people.models import Side
 
 # The calendar may be named after the person chosen; the meeting's details never show.

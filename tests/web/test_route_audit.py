@@ -21,7 +21,7 @@ from tests.web.conftest import sign_in
 # endpoint -> why it is public
 PUBLIC = {
     "static": "stylesheets, scripts, icons",
-    "web.healthz": "load-balancer health check, no data",
+    "health.healthz": "load-balancer health check, no data",
     "auth.login": "the sign-in page itself",
     "auth.logout": "signing out needs no role (and a CSRF token)",
     "openapi.spec": "the API's public description (/api/v1/openapi.json), no data",

@@ -10,7 +10,7 @@ from app.core.outage import RETRY_AFTER_SECONDS
 from app.extensions import db
 from app.scheduling.services import heartbeat
 
-bp = Blueprint("web", __name__)
+bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
