@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
@@ -10,11 +10,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.people import services as people
-from app.web.forms import apply_error, int_or_none, optional_choices, options
+from app.web.forms import int_or_none, optional_choices, options
 from app.web.nav import nav_link
+from app.web.unit_of_work import run_change
 
 bp = Blueprint("people", __name__)
 nav_link(bp, "people.index", "People", Role.VIEWER, order=55, active_prefix="people.")
@@ -70,8 +70,8 @@ def new() -> ResponseReturnValue:
     )
     problem = ""
     if form.validate_on_submit():
-        try:
-            person = people.create_person(
+        change = run_change(
+            lambda: people.create_person(
                 session,
                 current_actor(),
                 form.full_name.data or "",
@@ -79,13 +79,14 @@ def new() -> ResponseReturnValue:
                 honorific=form.honorific.data or "",
                 position=form.position.data or "",
                 email=form.email.data or None,
-            )
-            db.session.commit()
-            flash(f"{person.display_name} added.", "success")
-            return redirect(url_for("people.index"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+            ),
+            success=lambda person: f"{person.display_name} added.",
+            to=url_for("people.index"),
+            form=form,
+        )
+        if change.response:
+            return change.response
+        problem = change.problem
     return render_template("people/form.html", form=form, problem=problem, kind="person")
 
 
@@ -107,19 +108,20 @@ def new_organisation() -> ResponseReturnValue:
     )
     problem = ""
     if form.validate_on_submit():
-        try:
-            organisation = people.create_organisation(
+        change = run_change(
+            lambda: people.create_organisation(
                 session,
                 current_actor(),
                 form.code.data or "",
                 form.name.data or "",
                 form.side.data or "",
                 int_or_none(form.parent_id.data),
-            )
-            db.session.commit()
-            flash(f"{organisation.name} added.", "success")
-            return redirect(url_for("people.organisations"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+            ),
+            success=lambda organisation: f"{organisation.name} added.",
+            to=url_for("people.organisations"),
+            form=form,
+        )
+        if change.response:
+            return change.response
+        problem = change.problem
     return render_template("people/form.html", form=form, problem=problem, kind="organisation")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
@@ -10,11 +10,10 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.topics import services as topics
-from app.web.forms import apply_error
 from app.web.nav import nav_link
+from app.web.unit_of_work import run_change
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 nav_link(bp, "topics.index", "Topics", Role.VIEWER, order=50, active_prefix="topics.")
@@ -51,20 +50,21 @@ def new() -> ResponseReturnValue:
     form = TopicForm()
     problem = ""
     if form.validate_on_submit():
-        try:
-            topic = topics.create_topic(
+        change = run_change(
+            lambda: topics.create_topic(
                 db_session(),
                 current_actor(),
                 form.slug.data or "",
                 form.name.data or "",
                 form.description.data or "",
-            )
-            db.session.commit()
-            flash(f"Topic area {topic.name} added.", "success")
-            return redirect(url_for("topics.index"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+            ),
+            success=lambda topic: f"Topic area {topic.name} added.",
+            to=url_for("topics.index"),
+            form=form,
+        )
+        if change.response:
+            return change.response
+        problem = change.problem
     return render_template("topics/edit.html", topic=None, form=form, problem=problem)
 
 
@@ -75,19 +75,20 @@ def edit(topic_id: int) -> ResponseReturnValue:
     form = TopicEditForm(obj=topic)
     problem = ""
     if form.validate_on_submit():
-        try:
-            topics.update_topic(
+        change = run_change(
+            lambda: topics.update_topic(
                 db_session(),
                 current_actor(),
                 topic_id,
                 name=form.name.data or "",
                 description=form.description.data or "",
                 is_active=bool(form.is_active.data),
-            )
-            db.session.commit()
-            flash("Topic area saved.", "success")
-            return redirect(url_for("topics.index"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+            ),
+            success="Topic area saved.",
+            to=url_for("topics.index"),
+            form=form,
+        )
+        if change.response:
+            return change.response
+        problem = change.problem
     return render_template("topics/edit.html", topic=topic, form=form, problem=problem)
