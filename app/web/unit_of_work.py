@@ -12,7 +12,8 @@ What a refusal becomes is the caller's choice:
   answers with its HTTP status, as an unguarded service call would.
 With `on_stale`, a stale version (someone saved first) is answered by that callback (the 409
 conflict form of app/web/conflicts.py, which rolls back itself) instead.
-Anything that is not a service error (a bug) is never caught here.
+A PermissionDenied always propagates (403 from the error handler): it is about who asks, not
+about what they typed. Anything that is not a service error (a bug) is never caught here.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from app.core.errors import EntenteError, StaleVersion
+from app.core.errors import EntenteError, PermissionDenied, StaleVersion
 from app.extensions import db
 from app.web.conflicts import CONFLICT_STATUS, Conflict
 from app.web.forms import apply_error
@@ -92,6 +93,9 @@ def run_change(
             raise
         db.session.rollback()
         return _refused(error, form, aliases or {}, flash_to)
+    except PermissionDenied:
+        db.session.rollback()
+        raise  # who is asking, not what they typed: the error handler's 403, never a form error
     except EntenteError as error:
         db.session.rollback()
         return _refused(error, form, aliases or {}, flash_to)
