@@ -14,7 +14,7 @@ from app.auth.web import current_actor, role_required
 from app.extensions import db_session
 from app.web.forms import options, zone_choices
 from app.web.nav import nav_link
-from app.web.unit_of_work import run_change
+from app.web.unit_of_work import form_page, run_change
 
 bp = Blueprint("admin", __name__)
 nav_link(bp, "admin.users", "Users", Role.ADMIN, order=90, active_prefix="admin.")
@@ -67,25 +67,20 @@ def users() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def new_user() -> ResponseReturnValue:
     form = NewUserForm()
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: auth.create_user(
-                db_session(),
-                current_actor(),
-                form.email.data or "",
-                form.role.data or "viewer",
-                password=form.password.data or "",
-                name=form.name.data or "",
-            ),
-            success=lambda user: f"{user.email} can now sign in.",
-            to=url_for("admin.users"),
-            form=form,
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("admin/new_user.html", form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: auth.create_user(
+            db_session(),
+            current_actor(),
+            form.email.data or "",
+            form.role.data or "viewer",
+            password=form.password.data or "",
+            name=form.name.data or "",
+        ),
+        success=lambda user: f"{user.email} can now sign in.",
+        to=url_for("admin.users"),
+        render=lambda problem: render_template("admin/new_user.html", form=form, problem=problem),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -183,15 +178,10 @@ def account() -> ResponseReturnValue:
     assert me is not None
     form = AccountForm(timezone=me.timezone or "")
     form.timezone.choices = [*options([("", "Service default")]), *zone_choices(me.timezone)]
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: auth.set_timezone(db_session(), me, me.id, form.timezone.data or None),
-            success="Your settings are saved.",
-            to=url_for("admin.account"),
-            form=form,
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("admin/account.html", form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: auth.set_timezone(db_session(), me, me.id, form.timezone.data or None),
+        success="Your settings are saved.",
+        to=url_for("admin.account"),
+        render=lambda problem: render_template("admin/account.html", form=form, problem=problem),
+    )

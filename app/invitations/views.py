@@ -22,7 +22,7 @@ from app.people import services as people
 from app.web.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.web.forms import int_or_none, optional_choices, options
 from app.web.nav import nav_link
-from app.web.unit_of_work import run_change
+from app.web.unit_of_work import form_page, run_change
 
 PER_PAGE = 50
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -67,32 +67,29 @@ def new(meeting_id: int) -> ResponseReturnValue:
     )
     items = agendas.numbered(meeting, agendas.items_of(session, meeting.id))
     form.agenda_item_ids.choices = options((n.item.id, f"{n.number} {n.item.title}") for n in items)
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: invitations.issue_invitation(
-                session,
-                current_actor(),
-                invitations.InvitationInput(
-                    meeting_id=meeting.id,
-                    inviter_id=int(form.inviter_id.data or 0),
-                    invitee_id=int(form.invitee_id.data or 0),
-                    invitee_person_id=int_or_none(form.invitee_person_id.data),
-                    scope=form.scope.data or "whole",
-                    agenda_item_ids=list(form.agenda_item_ids.data or []),
-                    reply_deadline=_deadline(form, meeting.timezone),
-                    message=form.message.data or "",
-                ),
+    return form_page(
+        form,
+        lambda: invitations.issue_invitation(
+            session,
+            current_actor(),
+            invitations.InvitationInput(
+                meeting_id=meeting.id,
+                inviter_id=int(form.inviter_id.data or 0),
+                invitee_id=int(form.invitee_id.data or 0),
+                invitee_person_id=int_or_none(form.invitee_person_id.data),
+                scope=form.scope.data or "whole",
+                agenda_item_ids=list(form.agenda_item_ids.data or []),
+                reply_deadline=_deadline(form, meeting.timezone),
+                message=form.message.data or "",
             ),
-            success=lambda invitation: f"Invitation to {invitation.invitee.name} issued.",
-            to=url_for("meetings.show", meeting_id=meeting.id, _anchor="invitations"),
-            form=form,
-            aliases={"reply_deadline": "deadline_date"},
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("invitations/new.html", form=form, meeting=meeting, problem=problem)
+        ),
+        success=lambda invitation: f"Invitation to {invitation.invitee.name} issued.",
+        to=url_for("meetings.show", meeting_id=meeting.id, _anchor="invitations"),
+        aliases={"reply_deadline": "deadline_date"},
+        render=lambda problem: render_template(
+            "invitations/new.html", form=form, meeting=meeting, problem=problem
+        ),
+    )
 
 
 @bp.route("/<int:invitation_id>/reply", methods=["GET", "POST"])

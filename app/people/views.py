@@ -14,7 +14,7 @@ from app.extensions import db_session
 from app.people import services as people
 from app.web.forms import int_or_none, optional_choices, options
 from app.web.nav import nav_link
-from app.web.unit_of_work import run_change
+from app.web.unit_of_work import form_page
 
 bp = Blueprint("people", __name__)
 nav_link(bp, "people.index", "People", Role.VIEWER, order=55, active_prefix="people.")
@@ -68,26 +68,23 @@ def new() -> ResponseReturnValue:
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
         "Choose an organisation",
     )
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: people.create_person(
-                session,
-                current_actor(),
-                form.full_name.data or "",
-                int(form.organisation_id.data or 0),
-                honorific=form.honorific.data or "",
-                position=form.position.data or "",
-                email=form.email.data or None,
-            ),
-            success=lambda person: f"{person.display_name} added.",
-            to=url_for("people.index"),
-            form=form,
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("people/form.html", form=form, problem=problem, kind="person")
+    return form_page(
+        form,
+        lambda: people.create_person(
+            session,
+            current_actor(),
+            form.full_name.data or "",
+            int(form.organisation_id.data or 0),
+            honorific=form.honorific.data or "",
+            position=form.position.data or "",
+            email=form.email.data or None,
+        ),
+        success=lambda person: f"{person.display_name} added.",
+        to=url_for("people.index"),
+        render=lambda problem: render_template(
+            "people/form.html", form=form, problem=problem, kind="person"
+        ),
+    )
 
 
 @bp.get("/organisations")
@@ -106,22 +103,19 @@ def new_organisation() -> ResponseReturnValue:
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
         "Not part of another",
     )
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: people.create_organisation(
-                session,
-                current_actor(),
-                form.code.data or "",
-                form.name.data or "",
-                form.side.data or "",
-                int_or_none(form.parent_id.data),
-            ),
-            success=lambda organisation: f"{organisation.name} added.",
-            to=url_for("people.organisations"),
-            form=form,
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("people/form.html", form=form, problem=problem, kind="organisation")
+    return form_page(
+        form,
+        lambda: people.create_organisation(
+            session,
+            current_actor(),
+            form.code.data or "",
+            form.name.data or "",
+            form.side.data or "",
+            int_or_none(form.parent_id.data),
+        ),
+        success=lambda organisation: f"{organisation.name} added.",
+        to=url_for("people.organisations"),
+        render=lambda problem: render_template(
+            "people/form.html", form=form, problem=problem, kind="organisation"
+        ),
+    )

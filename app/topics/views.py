@@ -13,7 +13,7 @@ from app.auth.web import current_actor, role_required
 from app.extensions import db_session
 from app.topics import services as topics
 from app.web.nav import nav_link
-from app.web.unit_of_work import run_change
+from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 nav_link(bp, "topics.index", "Topics", Role.VIEWER, order=50, active_prefix="topics.")
@@ -48,24 +48,21 @@ def index() -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def new() -> ResponseReturnValue:
     form = TopicForm()
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: topics.create_topic(
-                db_session(),
-                current_actor(),
-                form.slug.data or "",
-                form.name.data or "",
-                form.description.data or "",
-            ),
-            success=lambda topic: f"Topic area {topic.name} added.",
-            to=url_for("topics.index"),
-            form=form,
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("topics/edit.html", topic=None, form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: topics.create_topic(
+            db_session(),
+            current_actor(),
+            form.slug.data or "",
+            form.name.data or "",
+            form.description.data or "",
+        ),
+        success=lambda topic: f"Topic area {topic.name} added.",
+        to=url_for("topics.index"),
+        render=lambda problem: render_template(
+            "topics/edit.html", topic=None, form=form, problem=problem
+        ),
+    )
 
 
 @bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
@@ -73,22 +70,19 @@ def new() -> ResponseReturnValue:
 def edit(topic_id: int) -> ResponseReturnValue:
     topic = topics.get_topic(db_session(), topic_id)
     form = TopicEditForm(obj=topic)
-    problem = ""
-    if form.validate_on_submit():
-        change = run_change(
-            lambda: topics.update_topic(
-                db_session(),
-                current_actor(),
-                topic_id,
-                name=form.name.data or "",
-                description=form.description.data or "",
-                is_active=bool(form.is_active.data),
-            ),
-            success="Topic area saved.",
-            to=url_for("topics.index"),
-            form=form,
-        )
-        if change.response:
-            return change.response
-        problem = change.problem
-    return render_template("topics/edit.html", topic=topic, form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: topics.update_topic(
+            db_session(),
+            current_actor(),
+            topic_id,
+            name=form.name.data or "",
+            description=form.description.data or "",
+            is_active=bool(form.is_active.data),
+        ),
+        success="Topic area saved.",
+        to=url_for("topics.index"),
+        render=lambda problem: render_template(
+            "topics/edit.html", topic=topic, form=form, problem=problem
+        ),
+    )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from flask import flash, redirect
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -122,3 +123,24 @@ def _refused(
 
 def _text(value: str | Callable[[T], str], result: T) -> str:
     return value(result) if callable(value) else value
+
+
+def form_page(
+    form: FlaskForm,
+    action: Callable[[], T],
+    *,
+    render: Callable[[str], ResponseReturnValue],
+    success: str | Callable[[T], str],
+    to: str,
+    aliases: Mapping[str, str] | None = None,
+) -> ResponseReturnValue:
+    """A whole form page that makes one change: shown (GET), or submitted and valid, then
+    `run_change`: kept, the redirect to `to`; refused, `render(problem)` with the messages on
+    the fields. `render` gets the summary message ("" when every message found its field)."""
+    problem = ""
+    if form.validate_on_submit():
+        change = run_change(action, success=success, to=to, form=form, aliases=aliases)
+        if change.response is not None:
+            return change.response
+        problem = change.problem
+    return render(problem)
