@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from app.auth.models import User
 
 
-def own_side(session: Session, user: User | None) -> str | None:
-    """The only side `user` may read ("uk" or "eu"), or None for the joint secretariat."""
-    return reader_side(session, user, None)
-
-
 def readable_item(
     session: Session, user: User | None, item_id: int, *, meeting_id: int | None = None
 ) -> AgendaItem:
@@ -67,12 +62,6 @@ def readable_actions(
     meeting = get_meeting(session, meeting_id)
     side = reader_side(session, user, None)
     return [a for a in actions_of(session, meeting.id) if visible_to(a.item, side)]
-
-
-def require_both_sides(session: Session, user: User | None, what: str) -> None:
-    """Refuse an operation that acts on both sides' items to a reader of one side."""
-    if reader_side(session, user, None) is not None:
-        raise PermissionDenied(f"{what} acts on both sides' items: not for one side's delegates")
 
 
 def removable_item(

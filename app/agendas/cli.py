@@ -38,7 +38,7 @@ def export_command(
     try:
         meeting = find_meeting(db_session(), key)
         doc = document_for(
-            db_session(), meeting.id, version=version, draft=draft, side=side, language=lang
+            db_session(), None, meeting.id, version=version, draft=draft, side=side, language=lang
         )
         exported = exports.export(doc, fmt)
     except EntenteError as error:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.agendas import rules
 from app.agendas.models import ActionStatus, AgendaItem, FollowUpAction, ItemVisibility, Purpose
 from app.agendas.services import AgendaItemInput, add_item, get_item, items_of
 from app.audit import services as audit
@@ -144,7 +145,9 @@ def carry_forward(session: Session, actor: User | None, meeting_id: int) -> Carr
 
     The next round gets one item, "Follow-up to the previous round", created once and reused
     when more actions are carried later; each action remembers the item that took it over.
+    It moves both sides' actions: not for one side's delegates.
     """
+    rules.require_both_sides(session, actor, "Carrying actions forward")
     meeting = get_meeting(session, meeting_id)
     target = next_round(session, meeting)
     if target is None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.agendas import rules
 from app.agendas.document import SIDES, AgendaDocument, build_document
 from app.agendas.models import AgendaItem, AgendaVersion, FollowUpAction
 from app.agendas.numbering import NumberedItem, visible_to
@@ -28,7 +29,6 @@ from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.validation import is_digits, parse_id
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import get_meeting
-from app.people.models import Person
 from app.topics.models import TopicArea
 
 if TYPE_CHECKING:
@@ -90,10 +90,9 @@ def reader_side(session: Session, user: User | None, requested: str | None) -> s
     requested = requested or None
     if requested is not None and requested not in SIDES:
         raise ValidationError("Side must be uk or eu", field="side")
-    person = session.get(Person, user.person_id) if user and user.person_id else None
-    if person is None:
+    own = rules.own_side(session, user)
+    if own is None:
         return requested
-    own = person.side.value
     if requested not in (None, own):
         raise PermissionDenied("You may read only your own side's agenda", field="side")
     return own
@@ -101,6 +100,7 @@ def reader_side(session: Session, user: User | None, requested: str | None) -> s
 
 def document_for(
     session: Session,
+    actor: User | None,
     meeting_id: int,
     *,
     version: int | None = None,
@@ -108,9 +108,10 @@ def document_for(
     side: str | None = None,
     language: str | None = None,
 ) -> AgendaDocument:
-    """The document to export: the draft, version N, or the latest circulated version."""
+    """The document to export: the draft (editors), version N, or the latest circulated one."""
     meeting = get_meeting(session, meeting_id)
     if draft:
+        rules.require_draft_reader(actor, "Only editors may read the draft agenda", field="draft")
         return build_document(draft_source(session, meeting.id), None, side=side, language=language)
     chosen = (
         get_version(session, meeting.id, version)

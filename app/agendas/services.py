@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.agendas import rules
 from app.agendas.models import AgendaItem, ItemVisibility, Purpose
 from app.agendas.numbering import NumberedItem, number_items
 from app.audit import services as audit
@@ -120,7 +121,9 @@ def move_item(
     *,
     parent_id: int | None = None,
 ) -> AgendaItem:
-    """Put an item at `position` (1-based) under `parent_id` (None: top level)."""
+    """Put an item at `position` (1-based) under `parent_id` (None: top level). Reordering
+    moves both sides' items: not for one side's delegates."""
+    rules.require_both_sides(session, actor, "Reordering the agenda")
     item = get_item(session, item_id)
     editable_meeting(session, item.meeting_id)
     parent = _parent(session, item.meeting_id, parent_id)

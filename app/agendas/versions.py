@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.agendas import rules
 from app.agendas.models import AgendaVersion, VersionStage
 from app.agendas.numbering import NumberedItem, number_items
 from app.agendas.services import editable_meeting, items_of
@@ -21,7 +22,7 @@ from app.agendas.source import AgendaSource, ItemRow, live_source
 from app.audit import services as audit
 from app.audit.actions import AuditAction
 from app.core import clock, validation
-from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from app.core.timezones import utc_to_local
 from app.meetings.locking import lock_meeting
 from app.meetings.services import get_meeting
@@ -82,7 +83,8 @@ def circulate(
 
     The meeting is locked first, so two circulations at once (page, API, CLI) queue: the second
     numbers its version after the first, or finds nothing changed, rather than both taking the
-    same number."""
+    same number. It circulates both sides' items: not for one side's delegates."""
+    rules.require_both_sides(session, actor, "Circulating the agenda")
     lock_meeting(session, meeting_id)
     meeting = editable_meeting(session, meeting_id)
     note = validation.text(note, "note", max_length=1000, required=False)
@@ -145,8 +147,13 @@ def version_title(version: AgendaVersion) -> str:
     return "Final agenda" if version.stage is VersionStage.FINAL else "Provisional agenda"
 
 
-def compare(session: Session, meeting_id: int, old: int, new: int) -> list[str]:
-    """What changed from version `old` to version `new` (either may be 0: the draft)."""
+def compare(session: Session, actor: User | None, meeting_id: int, old: int, new: int) -> list[str]:
+    """What changed from version `old` to version `new` (either may be 0: the draft, for
+    editors). The changes name both sides' items: not for one side's delegates."""
+    if 0 in (old, new):
+        rules.require_draft_reader(actor, "Only editors may compare with the draft", field="old")
+    if rules.own_side(session, actor) is not None:
+        raise PermissionDenied("Changes name both sides' items: not for one side's delegates")
 
     def source(number: int) -> AgendaSource:
         if number == 0:

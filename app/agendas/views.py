@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from app.agendas import access, outcomes, papers, versions
+from app.agendas import access, outcomes, papers, rules, versions
 from app.agendas import export as exports
 from app.agendas import services as agendas
 from app.agendas.forms import (
@@ -24,10 +25,11 @@ from app.agendas.models import AgendaItem
 from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError, NotFound, ValidationError
-from app.extensions import db, db_session
+from app.core.errors import NotFound, ValidationError
+from app.extensions import db_session
 from app.meetings.access import readable_meeting
 from app.web.forms import int_or_none
+from app.web.unit_of_work import run_change
 
 bp = Blueprint("agendas", __name__)
 
@@ -47,19 +49,19 @@ def add_item(meeting_id: int) -> ResponseReturnValue:
     view = _overview(meeting_id)
     form = _item_form(view)
     if form.validate_on_submit():
-        try:
-            agendas.add_item(
+        return _save(
+            lambda: agendas.add_item(
                 db_session(),
                 current_actor(),
                 meeting_id,
                 _item_input(form),
                 parent_id=_parent_id(meeting_id, form.parent_id.data),
-            )
-        except EntenteError as error:
-            return _failed(error, form, lambda: _agenda_page(view, item_form=form))
-        db.session.commit()
-        flash("Item added to the draft.", "success")
-        return redirect(url_for(".agenda", meeting_id=meeting_id))
+            ),
+            form,
+            lambda: _agenda_page(view, item_form=form),
+            success="Item added to the draft.",
+            to=url_for(".agenda", meeting_id=meeting_id),
+        )
     return _agenda_page(view, item_form=form, status=422)
 
 
@@ -72,13 +74,13 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     form = _item_form(view, obj=item)
     del form.parent_id  # moving has its own form
     if form.validate_on_submit():
-        try:
-            agendas.update_item(db_session(), current_actor(), item.id, _item_input(form))
-        except EntenteError as error:
-            return _failed(error, form, lambda: _item_page(view, item, item_form=form))
-        db.session.commit()
-        flash("Item saved.", "success")
-        return redirect(url_for(".agenda", meeting_id=meeting_id))
+        return _save(
+            lambda: agendas.update_item(db_session(), current_actor(), item.id, _item_input(form)),
+            form,
+            lambda: _item_page(view, item, item_form=form),
+            success="Item saved.",
+            to=url_for(".agenda", meeting_id=meeting_id),
+        )
     status = 422 if request.method == "POST" else 200
     return _item_page(view, item, item_form=form, status=status)
 
@@ -87,24 +89,24 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
-    access.require_both_sides(db_session(), current_actor(), "Reordering the agenda")
+    _before_reading_the_form("Reordering the agenda")
     view = _overview(meeting_id)
     form = MoveForm()
     form.parent_id.choices = as_choices(view.parent_choices(exclude=item))
     if form.validate_on_submit():
-        try:
-            agendas.move_item(
+        return _save(
+            lambda: agendas.move_item(
                 db_session(),
                 current_actor(),
                 item.id,
                 form.position.data or 1,
                 parent_id=_parent_id(meeting_id, form.parent_id.data),
-            )
-        except EntenteError as error:
-            return _failed(error, form, lambda: _item_page(view, item, move_form=form))
-        db.session.commit()
-        flash("Item moved.", "success")
-        return redirect(url_for(".agenda", meeting_id=meeting_id))
+            ),
+            form,
+            lambda: _item_page(view, item, move_form=form),
+            success="Item moved.",
+            to=url_for(".agenda", meeting_id=meeting_id),
+        )
     return _item_page(view, item, move_form=form, status=422)
 
 
@@ -112,10 +114,11 @@ def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = access.removable_item(db_session(), current_actor(), item_id, meeting_id=meeting_id)
-    agendas.remove_item(db_session(), current_actor(), item.id)
-    db.session.commit()
-    flash("Item removed from the draft.", "success")
-    return redirect(url_for(".agenda", meeting_id=meeting_id))
+    return run_change(
+        lambda: agendas.remove_item(db_session(), current_actor(), item.id),
+        success="Item removed from the draft.",
+        to=url_for(".agenda", meeting_id=meeting_id),
+    ).next_page
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/papers")
@@ -124,8 +127,8 @@ def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
     form = PaperForm()
     if form.validate_on_submit():
-        try:
-            papers.add_paper(
+        return _save(
+            lambda: papers.add_paper(
                 db_session(),
                 current_actor(),
                 item.id,
@@ -133,13 +136,12 @@ def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
                 revision=form.revision.data or 0,
                 original_language=form.original_language.data or "",
                 title=form.title.data or "",
-            )
-        except EntenteError as error:
-            view = _overview(meeting_id)
-            return _failed(error, form, lambda: _item_page(view, item, paper_form=form))
-        db.session.commit()
-        flash("Paper listed.", "success")
-        return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
+            ),
+            form,
+            lambda: _item_page(_overview(meeting_id), item, paper_form=form),
+            success="Paper listed.",
+            to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
+        )
     return _item_page(_overview(meeting_id), item, paper_form=form, status=422)
 
 
@@ -148,10 +150,11 @@ def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
 def remove_paper(meeting_id: int, paper_id: int) -> ResponseReturnValue:
     item_id = papers.item_of_paper(db_session(), meeting_id, paper_id)
     _item(meeting_id, item_id)
-    papers.remove_paper(db_session(), current_actor(), paper_id)
-    db.session.commit()
-    flash("Paper removed.", "success")
-    return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item_id))
+    return run_change(
+        lambda: papers.remove_paper(db_session(), current_actor(), paper_id),
+        success="Paper removed.",
+        to=url_for(".edit_item", meeting_id=meeting_id, item_id=item_id),
+    ).next_page
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/outcome")
@@ -160,10 +163,13 @@ def record_outcome(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
     form = OutcomeForm()
     if form.validate_on_submit():
-        outcomes.record_outcome(db_session(), current_actor(), item.id, form.outcome.data or "")
-        db.session.commit()
-        flash("Outcome recorded.", "success")
-        return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
+        return run_change(
+            lambda: outcomes.record_outcome(
+                db_session(), current_actor(), item.id, form.outcome.data or ""
+            ),
+            success="Outcome recorded.",
+            to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
+        ).next_page
     return _item_page(_overview(meeting_id), item, outcome_form=form, status=422)
 
 
@@ -173,17 +179,18 @@ def add_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
     form = ActionForm()
     if form.validate_on_submit():
-        outcomes.add_action(
-            db_session(),
-            current_actor(),
-            item.id,
-            form.description.data or "",
-            owner=form.owner.data or "",
-            due_on=form.due_on.data,
-        )
-        db.session.commit()
-        flash("Follow-up action added.", "success")
-        return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=item.id))
+        return run_change(
+            lambda: outcomes.add_action(
+                db_session(),
+                current_actor(),
+                item.id,
+                form.description.data or "",
+                owner=form.owner.data or "",
+                due_on=form.due_on.data,
+            ),
+            success="Follow-up action added.",
+            to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
+        ).next_page
     return _item_page(_overview(meeting_id), item, action_form=form, status=422)
 
 
@@ -193,48 +200,46 @@ def action_status(meeting_id: int, action_id: int) -> ResponseReturnValue:
     action = access.readable_action(db_session(), current_actor(), action_id)
     if action.item.meeting_id != meeting_id:
         abort(404)
-    outcomes.set_action_status(
-        db_session(), current_actor(), action.id, request.form.get("status", "")
-    )
-    db.session.commit()
-    return redirect(url_for(".edit_item", meeting_id=meeting_id, item_id=action.item_id))
+    return run_change(
+        lambda: outcomes.set_action_status(
+            db_session(), current_actor(), action.id, request.form.get("status", "")
+        ),
+        to=url_for(".edit_item", meeting_id=meeting_id, item_id=action.item_id),
+    ).next_page
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/carry")
 @role_required(Role.EDITOR)
 def carry_forward(meeting_id: int) -> ResponseReturnValue:
-    access.require_both_sides(db_session(), current_actor(), "Carrying actions forward")
-    try:
-        result = outcomes.carry_forward(db_session(), current_actor(), meeting_id)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".agenda", meeting_id=meeting_id))
-    db.session.commit()
-    flash(f"{result.carried} follow-up actions carried to {result.meeting.title}.", "success")
-    return redirect(url_for(".agenda", meeting_id=result.meeting.id))
+    return run_change(
+        lambda: outcomes.carry_forward(db_session(), current_actor(), meeting_id),
+        success=lambda result: (
+            f"{result.carried} follow-up actions carried to {result.meeting.title}."
+        ),
+        to=lambda result: url_for(".agenda", meeting_id=result.meeting.id),
+        flash_to=url_for(".agenda", meeting_id=meeting_id),
+    ).next_page
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/circulate")
 @role_required(Role.EDITOR)
 def circulate(meeting_id: int) -> ResponseReturnValue:
-    access.require_both_sides(db_session(), current_actor(), "Circulating the agenda")
+    _before_reading_the_form("Circulating the agenda")
     form = CirculateForm()
     if form.validate_on_submit():
-        try:
-            version = versions.circulate(
+        return _save(
+            lambda: versions.circulate(
                 db_session(),
                 current_actor(),
                 meeting_id,
                 final=bool(form.final.data),
                 note=form.note.data or "",
-            )
-        except EntenteError as error:
-            view = _overview(meeting_id)
-            return _failed(error, form, lambda: _agenda_page(view, circulate_form=form))
-        db.session.commit()
-        flash(f"Version {version.number} circulated.", "success")
-        return redirect(url_for(".agenda", meeting_id=meeting_id))
+            ),
+            form,
+            lambda: _agenda_page(_overview(meeting_id), circulate_form=form),
+            success=lambda version: f"Version {version.number} circulated.",
+            to=url_for(".agenda", meeting_id=meeting_id),
+        )
     return _agenda_page(_overview(meeting_id), circulate_form=form, status=422)
 
 
@@ -244,7 +249,7 @@ def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
     session = db_session()
     _readable(meeting_id)
     side = reader_side(session, current_actor(), request.args.get("side"))
-    doc = document_for(session, meeting_id, version=number, side=side)
+    doc = document_for(session, current_actor(), meeting_id, version=number, side=side)
     version = versions.get_version(session, meeting_id, number)
     return render_template(
         "agendas/version.html",
@@ -261,13 +266,8 @@ def compare(meeting_id: int) -> ResponseReturnValue:
     """Changes between two versions (`from`, `to`); 0 stands for the draft (editors only)."""
     _readable(meeting_id)
     old, new = _int_arg("from"), _int_arg("to")
-    user = current_actor()
-    if 0 in (old, new) and not (user and user.has_role(Role.EDITOR)):
-        abort(403)
-    if reader_side(db_session(), user, None) is not None:
-        abort(403)  # changes name both sides' items: not for one side's delegates
+    changes = versions.compare(db_session(), current_actor(), meeting_id, old, new)
     view = _overview(meeting_id)
-    changes = versions.compare(db_session(), meeting_id, old, new)
     return render_template("agendas/compare.html", view=view, old=old, new=new, changes=changes)
 
 
@@ -279,11 +279,10 @@ def export(meeting_id: int, fmt: str) -> ResponseReturnValue:
     user = current_actor()
     _readable(meeting_id)
     draft = request.args.get("draft", "") in ("1", "true", "yes")
-    if draft and not (user and user.has_role(Role.EDITOR)):
-        abort(403)
     version = _int_arg("version") if request.args.get("version") else None
     doc = document_for(
         session,
+        user,
         meeting_id,
         version=version,
         draft=draft,
@@ -355,16 +354,29 @@ def _item_input(form: ItemForm) -> agendas.AgendaItemInput:
     )
 
 
-def _failed(error: EntenteError, form: FlaskForm, render: Any) -> Any:
-    """A service refused the input: show its message on the field it names, with the form."""
-    db.session.rollback()
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+def _save(
+    action: Callable[[], object],
+    form: FlaskForm,
+    render: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str],
+    to: str,
+) -> ResponseReturnValue:
+    """Make the change; if a service refuses the input, the form again (422) with the message
+    on the field it names, or above the form."""
+    change = run_change(action, success=success, to=to, form=form)
+    if change.response is not None:
+        return change.response
+    if change.problem:
+        form.form_errors.append(change.problem)
     page, _status = render()
-    return page, 422 if error.http_status < 500 else error.http_status
+    return page, 422 if change.status < 500 else change.status
+
+
+def _before_reading_the_form(what: str) -> None:
+    """The service refuses a one-side delegate (app/agendas/rules.py); asking the same rule
+    before the form is read answers 403 whatever they typed, not 422 for a slip in it."""
+    rules.require_both_sides(db_session(), current_actor(), what)
 
 
 def _readable(meeting_id: int) -> None:
@@ -373,7 +385,7 @@ def _readable(meeting_id: int) -> None:
 
 
 def _overview(meeting_id: int, side: str | None = None) -> AgendaOverview:
-    own = access.own_side(db_session(), current_actor())
+    own = rules.own_side(db_session(), current_actor())
     return overview(db_session(), meeting_id, side=side, own_side=own)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from apiflask import Schema
@@ -28,12 +29,13 @@ from app.api.common import (
     Day,
     IfMatchHeader,
     Moment,
+    T,
     Text,
     api_blueprint,
-    check_if_match,
+    if_match_write,
 )
 from app.auth.models import Role
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.meetings.services import get_meeting
 
 meetings_bp = api_blueprint("api_agenda_actions", __name__, "/meetings", "Agendas")
@@ -117,10 +119,20 @@ def actions_etag(meeting_id: int) -> str:
     return f'"{_digest(state)}"'
 
 
-def _locked_actions_check(meeting_id: int) -> None:
-    """Lock the agenda, then compare an If-Match (optional) with the actions' ETag."""
-    lock_agenda(db_session(), meeting_id)
-    check_if_match(actions_etag(meeting_id).strip('"'), required=False)
+def _actions_write(meeting_id: int, write: Callable[[], T], status: int = 200) -> Any:
+    """Lock the agenda, then `if_match_write` (optional) against the actions' ETag."""
+
+    def current() -> str:
+        lock_agenda(db_session(), meeting_id)
+        return actions_etag(meeting_id)
+
+    return if_match_write(
+        current,
+        write,
+        required=False,
+        new_etag=lambda _saved: actions_etag(meeting_id),
+        status=status,
+    )
 
 
 @items_bp.get("/<int:item_id>/outcome")
@@ -142,11 +154,17 @@ def put_outcome(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Record (replace) an item's outcome; If-Match with the outcome's ETag is required."""
     session = db_session()
     item = access.readable_item(session, current_api_user(), item_id)
-    lock_agenda(session, item.meeting_id)
-    check_if_match(outcome_etag(item).strip('"'), required=True)
-    item = outcomes.record_outcome(session, current_api_user(), item.id, json_data["outcome"])
-    db.session.commit()
-    return item, 200, {"ETag": outcome_etag(item)}
+
+    def current() -> str:
+        lock_agenda(session, item.meeting_id)
+        return outcome_etag(item)
+
+    return if_match_write(
+        current,
+        lambda: outcomes.record_outcome(session, current_api_user(), item.id, json_data["outcome"]),
+        required=True,
+        new_etag=outcome_etag,
+    )
 
 
 @meetings_bp.get("/<int:meeting_id>/agenda/actions")
@@ -172,13 +190,14 @@ def add_action(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Agree a follow-up action under an item (If-Match with the actions' ETag honoured)."""
     session = db_session()
     item = access.readable_item(session, current_api_user(), item_id)
-    _locked_actions_check(item.meeting_id)
     values = dict(json_data)
-    action = outcomes.add_action(
-        session, current_api_user(), item.id, values.pop("description"), **values
+    return _actions_write(
+        item.meeting_id,
+        lambda: outcomes.add_action(
+            session, current_api_user(), item.id, values.pop("description"), **values
+        ),
+        status=201,
     )
-    db.session.commit()
-    return action, 201, {"ETag": actions_etag(item.meeting_id)}
 
 
 @actions_bp.post("/<int:action_id>/status")
@@ -191,11 +210,12 @@ def set_action_status(action_id: int, json_data: dict[str, Any], headers: Any) -
     """Mark an action done, or open again (If-Match with the actions' ETag honoured)."""
     session = db_session()
     action = access.readable_action(session, current_api_user(), action_id)
-    meeting_id = action.item.meeting_id
-    _locked_actions_check(meeting_id)
-    action = outcomes.set_action_status(session, current_api_user(), action.id, json_data["status"])
-    db.session.commit()
-    return action, 200, {"ETag": actions_etag(meeting_id)}
+    return _actions_write(
+        action.item.meeting_id,
+        lambda: outcomes.set_action_status(
+            session, current_api_user(), action.id, json_data["status"]
+        ),
+    )
 
 
 @meetings_bp.post("/<int:meeting_id>/agenda/actions/carry-forward")
@@ -209,16 +229,16 @@ def carry_forward(meeting_id: int, headers: Any) -> Any:
     actions you reviewed are the ones carried). Not for one side's delegates: it moves both
     sides' actions. 422 when there is no later round or nothing to carry."""
     session = db_session()
-    access.require_both_sides(session, current_api_user(), "Carrying actions forward")
-    _locked_actions_check(meeting_id)
-    target = outcomes.next_round(session, get_meeting(session, meeting_id))
-    if target is not None:
-        lock_agenda(session, target.id)  # its agenda gets the new items
-    result = outcomes.carry_forward(session, current_api_user(), meeting_id)
-    db.session.commit()
-    payload = {
-        "meeting_id": result.meeting.id,
-        "item_id": result.item.id,
-        "carried": result.carried,
-    }
-    return payload, 200, {"ETag": actions_etag(meeting_id)}
+
+    def carry() -> dict[str, int]:
+        target = outcomes.next_round(session, get_meeting(session, meeting_id))
+        if target is not None:
+            lock_agenda(session, target.id)  # its agenda gets the new items
+        result = outcomes.carry_forward(session, current_api_user(), meeting_id)
+        return {
+            "meeting_id": result.meeting.id,
+            "item_id": result.item.id,
+            "carried": result.carried,
+        }
+
+    return _actions_write(meeting_id, carry)

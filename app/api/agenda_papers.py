@@ -20,13 +20,13 @@ from app.api.agendas import (
     OPTIONAL_IF_MATCH,
     AgendaPaperOut,
     ListedPaperOut,
-    locked_agenda_check,
+    agenda_write,
     with_agenda_etag,
 )
 from app.api.auth import current_api_user, requires
 from app.api.common import IfMatchHeader, Text, api_blueprint, no_content
 from app.auth.models import Role
-from app.extensions import db, db_session
+from app.extensions import db_session
 
 bp = api_blueprint("api_agenda_papers", __name__, "/agenda-items", "Agendas")
 blueprints = (bp,)
@@ -75,13 +75,14 @@ def add_paper(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     listed there is a 409."""
     session = db_session()
     item = access.readable_item(session, current_api_user(), item_id)
-    locked_agenda_check(item.meeting_id, required=False)
     values = dict(json_data)
-    paper = papers.add_paper(
-        session, current_api_user(), item.id, values.pop("reference"), **values
+    return agenda_write(
+        item.meeting_id,
+        lambda: papers.add_paper(
+            session, current_api_user(), item.id, values.pop("reference"), **values
+        ),
+        status=201,
     )
-    db.session.commit()
-    return with_agenda_etag(paper, item.meeting_id, 201)
 
 
 @bp.delete("/<int:item_id>/papers/<int:paper_id>")
@@ -93,7 +94,9 @@ def remove_paper(item_id: int, paper_id: int, headers: Any) -> Any:
     """Take a paper off an item (If-Match honoured); the others close ranks."""
     session = db_session()
     paper = access.readable_paper(session, current_api_user(), item_id, paper_id)
-    locked_agenda_check(paper.item.meeting_id, required=False)
-    papers.remove_paper(session, current_api_user(), paper.id)
-    db.session.commit()
+    agenda_write(
+        paper.item.meeting_id,
+        lambda: papers.remove_paper(session, current_api_user(), paper.id),
+        answer_etag=False,
+    )
     return no_content()

@@ -9,19 +9,16 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Integer, List, Method, Nested
 from apiflask.validators import Length, OneOf, Range
 
-from app.agendas import access, versions
-from app.agendas.locking import lock_agenda
+from app.agendas import versions
 from app.agendas.models import AgendaVersion, VersionStage
 from app.agendas.numbering import number_items
 from app.agendas.overview import reader_side
-from app.agendas.services import items_of
-from app.api.agendas import OPTIONAL_IF_MATCH, agenda_etag
+from app.api.agendas import OPTIONAL_IF_MATCH, agenda_write
 from app.api.auth import current_api_user, requires
-from app.api.common import IfMatchHeader, Moment, Text, api_blueprint, check_if_match
+from app.api.common import IfMatchHeader, Moment, Text, api_blueprint
 from app.auth.models import Role
-from app.core.errors import PermissionDenied
 from app.core.timezones import utc_to_local
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.meetings.access import readable_meeting
 
 bp = api_blueprint("api_agenda_versions", __name__, "/meetings", "Agendas")
@@ -150,11 +147,7 @@ def compare(meeting_id: int, query_data: dict[str, Any]) -> Any:
     old, new = query_data["old"], query_data["new"]
     user = current_api_user()
     readable_meeting(db_session(), user, meeting_id)
-    if 0 in (old, new) and not user.has_role(Role.EDITOR):
-        raise PermissionDenied("Only editors may compare with the draft", field="old")
-    if reader_side(db_session(), user, None) is not None:
-        raise PermissionDenied("Changes name both sides' items: not for one side's delegates")
-    return {"changes": versions.compare(db_session(), meeting_id, old, new)}
+    return {"changes": versions.compare(db_session(), user, meeting_id, old, new)}
 
 
 @bp.post("/<int:meeting_id>/agenda/circulate")
@@ -166,9 +159,9 @@ def compare(meeting_id: int, query_data: dict[str, Any]) -> Any:
 def circulate(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Freeze the draft as the next version (If-Match honoured: the draft you reviewed)."""
     session = db_session()
-    access.require_both_sides(session, current_api_user(), "Circulating the agenda")
-    lock_agenda(session, meeting_id)
-    check_if_match(agenda_etag(items_of(session, meeting_id)).strip('"'), required=False)
-    version = versions.circulate(session, current_api_user(), meeting_id, **json_data)
-    db.session.commit()
-    return version, 201
+    return agenda_write(
+        meeting_id,
+        lambda: versions.circulate(session, current_api_user(), meeting_id, **json_data),
+        status=201,
+        answer_etag=False,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from apiflask import Schema
@@ -26,13 +27,14 @@ from app.api.common import (
     VERSIONED_RESPONSES,
     Id,
     IfMatchHeader,
+    T,
     Text,
     api_blueprint,
-    check_if_match,
+    if_match_write,
     no_content,
 )
 from app.auth.models import Role
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.meetings.services import get_meeting
 
 bp = api_blueprint("api_agendas", __name__, "/meetings", "Agendas")
@@ -145,15 +147,30 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def locked_agenda_check(meeting_id: int, *, required: bool) -> None:
-    """Lock the agenda, then compare If-Match with its current ETag."""
-    session = db_session()
-    lock_agenda(session, meeting_id)
-    check_if_match(agenda_etag(agendas.items_of(session, meeting_id)).strip('"'), required=required)
+def agenda_write(
+    meeting_id: int,
+    write: Callable[[], T],
+    *,
+    required: bool = False,
+    status: int = 200,
+    answer_etag: bool = True,
+) -> tuple[T, int, dict[str, str]]:
+    """An agenda edit: lock the agenda, then `if_match_write` against the agenda's ETag."""
+
+    def current() -> str:
+        lock_agenda(db_session(), meeting_id)
+        return current_agenda_etag(meeting_id)
+
+    new_etag = (lambda _saved: current_agenda_etag(meeting_id)) if answer_etag else None
+    return if_match_write(current, write, required=required, new_etag=new_etag, status=status)
+
+
+def current_agenda_etag(meeting_id: int) -> str:
+    return agenda_etag(agendas.items_of(db_session(), meeting_id))
 
 
 def with_agenda_etag(payload: Any, meeting_id: int, status: int = 200) -> Any:
-    return payload, status, {"ETag": agenda_etag(agendas.items_of(db_session(), meeting_id))}
+    return payload, status, {"ETag": current_agenda_etag(meeting_id)}
 
 
 @bp.get("/<int:meeting_id>/agenda")
@@ -179,20 +196,21 @@ def get_agenda(meeting_id: int, query_data: dict[str, Any]) -> Any:
 @bp.doc(responses=OPTIONAL_IF_MATCH)
 def add_item(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Add an item at the end of the agenda or under `parent_id` (If-Match honoured)."""
-    locked_agenda_check(meeting_id, required=False)
     values = dict(json_data)
     parent_id = values.pop("parent_id")
-    if parent_id is not None:
-        access.readable_item(db_session(), current_api_user(), parent_id, meeting_id=meeting_id)
-    item = agendas.add_item(
-        db_session(),
-        current_api_user(),
-        meeting_id,
-        agendas.AgendaItemInput(**values),
-        parent_id=parent_id,
-    )
-    db.session.commit()
-    return with_agenda_etag(item, meeting_id, 201)
+
+    def add() -> AgendaItem:
+        if parent_id is not None:
+            access.readable_item(db_session(), current_api_user(), parent_id, meeting_id=meeting_id)
+        return agendas.add_item(
+            db_session(),
+            current_api_user(),
+            meeting_id,
+            agendas.AgendaItemInput(**values),
+            parent_id=parent_id,
+        )
+
+    return agenda_write(meeting_id, add, status=201)
 
 
 @items_bp.patch("/<int:item_id>")
@@ -205,12 +223,13 @@ def update_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Change some fields of an item (If-Match with the agenda's ETag required)."""
     session = db_session()
     item = access.readable_item(session, current_api_user(), item_id)
-    locked_agenda_check(item.meeting_id, required=True)
     current = {name: getattr(item, name) for name in ItemFields().fields}
     data = agendas.AgendaItemInput(**{**current, **json_data})
-    item = agendas.update_item(session, current_api_user(), item_id, data)
-    db.session.commit()
-    return with_agenda_etag(item, item.meeting_id)
+    return agenda_write(
+        item.meeting_id,
+        lambda: agendas.update_item(session, current_api_user(), item_id, data),
+        required=True,
+    )
 
 
 @items_bp.post("/<int:item_id>/move")
@@ -223,11 +242,10 @@ def move_item(item_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Put an item at `position` (1-based) under `parent_id` (If-Match honoured)."""
     session = db_session()
     item = access.readable_item(session, current_api_user(), item_id)
-    access.require_both_sides(session, current_api_user(), "Reordering the agenda")
-    locked_agenda_check(item.meeting_id, required=False)
-    item = agendas.move_item(session, current_api_user(), item_id, **json_data)
-    db.session.commit()
-    return with_agenda_etag(item, item.meeting_id)
+    return agenda_write(
+        item.meeting_id,
+        lambda: agendas.move_item(session, current_api_user(), item_id, **json_data),
+    )
 
 
 @items_bp.delete("/<int:item_id>")
@@ -239,7 +257,9 @@ def remove_item(item_id: int, headers: Any) -> Any:
     """Remove an item and its sub-items (If-Match honoured); the rest are renumbered."""
     session = db_session()
     item = access.removable_item(session, current_api_user(), item_id)
-    locked_agenda_check(item.meeting_id, required=False)
-    agendas.remove_item(session, current_api_user(), item_id)
-    db.session.commit()
+    agenda_write(
+        item.meeting_id,
+        lambda: agendas.remove_item(session, current_api_user(), item_id),
+        answer_etag=False,
+    )
     return no_content()

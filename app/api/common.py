@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from apiflask import APIBlueprint, HTTPError, Schema
 from apiflask.fields import Date, DateTime, Integer, List, Nested, String
@@ -21,6 +22,15 @@ from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, id_in
 from app.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
+T = TypeVar("T")
+
+
+class _Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+V = TypeVar("V", bound=_Versioned)
 
 # The body of every error under /api: a stable code, a message, the offending field or null.
 ERROR_SCHEMA: dict[str, Any] = {
@@ -132,17 +142,42 @@ def check_if_match(current: str, *, required: bool) -> None:
     raise HTTPError(412, "Someone else changed this first; read it again and retry")
 
 
-def if_match_version(current: int, *, required: bool = True) -> int | None:
-    """The version the client last saw (for the service's expected_version), from If-Match;
-    None when If-Match is optional and absent."""
-    if not required and not request.headers.get("If-Match"):
-        return None
-    check_if_match(str(current), required=required)
-    return current
+def if_match_write(
+    current_etag: Callable[[], str],
+    write: Callable[[], T],
+    *,
+    required: bool,
+    new_etag: Callable[[T], str] | None = None,
+    status: int = 200,
+) -> tuple[T, int, dict[str, str]]:
+    """Every conditional write of the API: compare If-Match with the current ETag (428 when
+    `required` and missing, 412 when it names another state), make the change, commit it, and
+    answer with the new ETag (`new_etag` of what `write` returned; none without it).
+
+    `current_etag` is called first, so it may take a lock before reading the state."""
+    check_if_match(current_etag().strip('"'), required=required)
+    saved = write()
+    db.session.commit()
+    return saved, status, ({"ETag": new_etag(saved)} if new_etag is not None else {})
+
+
+def versioned_write(
+    current: int, write: Callable[[int], V], *, status: int = 200
+) -> tuple[V, int, dict[str, str]]:
+    """A write to a record with a version column (ETag = version; If-Match required). The
+    version is passed on to the service as expected_version, so a save that got past the
+    check at the same moment as another still fails (412) instead of overwriting it."""
+    return if_match_write(
+        lambda: str(current),
+        lambda: write(current),
+        required=True,
+        new_etag=lambda saved: etag(saved.version),
+        status=status,
+    )
 
 
 class IfMatchHeader(Schema):
-    """Documents If-Match; `if_match_version` reads it (RFC 9110 list syntax)."""
+    """Documents If-Match; `check_if_match` reads it (RFC 9110 list syntax)."""
 
     if_match = String(
         data_key="If-Match", metadata={"description": 'The ETag last read, e.g. "3" (or *)'}

@@ -15,13 +15,14 @@ from app.api.common import (
     Text,
     WithWarnings,
     api_blueprint,
-    if_match_version,
+    etag,
+    if_match_write,
     no_content,
     with_etag,
 )
 from app.api.meetings import WarningOut
 from app.auth.models import Role
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.meetings import delegations
 from app.meetings.access import readable_meeting
 from app.meetings.models import Attendance, DelegateRole
@@ -76,13 +77,18 @@ def get_delegation(meeting_id: int) -> Any:
 def add_participant(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Add someone to their side's delegation (If-Match honoured); lists double bookings."""
     session = db_session()
-    if_match_version(get_meeting(session, meeting_id).version, required=False)
     values = dict(json_data)
-    participant, warnings = delegations.add_participant(
-        session, current_api_user(), meeting_id, values.pop("person_id"), **values
+    return if_match_write(
+        lambda: str(get_meeting(session, meeting_id).version),
+        lambda: WithWarnings(
+            *delegations.add_participant(
+                session, current_api_user(), meeting_id, values.pop("person_id"), **values
+            )
+        ),
+        required=False,
+        new_etag=lambda saved: etag(saved.meeting.version),
+        status=201,
     )
-    db.session.commit()
-    return with_etag(WithWarnings(participant, warnings), participant.meeting.version, 201)
 
 
 @bp.delete("/<int:meeting_id>/delegation/<int:person_id>")
@@ -93,7 +99,9 @@ def add_participant(meeting_id: int, json_data: dict[str, Any], headers: Any) ->
 def remove_participant(meeting_id: int, person_id: int, headers: Any) -> Any:
     """Take someone out of the delegation (If-Match honoured); the rest close ranks."""
     session = db_session()
-    if_match_version(get_meeting(session, meeting_id).version, required=False)
-    delegations.remove_participant(session, current_api_user(), meeting_id, person_id)
-    db.session.commit()
+    if_match_write(
+        lambda: str(get_meeting(session, meeting_id).version),
+        lambda: delegations.remove_participant(session, current_api_user(), meeting_id, person_id),
+        required=False,
+    )
     return no_content()

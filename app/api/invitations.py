@@ -16,7 +16,7 @@ from app.api.common import (
     Moment,
     Text,
     api_blueprint,
-    if_match_version,
+    versioned_write,
     with_etag,
 )
 from app.auth.models import Role
@@ -137,18 +137,18 @@ def issue_invitation(json_data: dict[str, Any]) -> Any:
 def reply(invitation_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Record the invitee's answer (If-Match required): accepted, declined or tentative."""
     session = db_session()
-    version = if_match_version(invitations.get_invitation(session, invitation_id).version)
-    invitation = invitations.reply_to_invitation(
-        session,
-        current_api_user(),
-        invitation_id,
-        json_data["status"],
-        representative_id=json_data["representative_id"],
-        note=json_data["note"],
-        expected_version=version,
+    return versioned_write(
+        invitations.get_invitation(session, invitation_id).version,
+        lambda version: invitations.reply_to_invitation(
+            session,
+            current_api_user(),
+            invitation_id,
+            json_data["status"],
+            representative_id=json_data["representative_id"],
+            note=json_data["note"],
+            expected_version=version,
+        ),
     )
-    db.session.commit()
-    return with_etag(invitation, invitation.version)
 
 
 @bp.post("/<int:invitation_id>/withdraw")
@@ -160,12 +160,12 @@ def reply(invitation_id: int, json_data: dict[str, Any], headers: Any) -> Any:
 def withdraw(invitation_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Withdraw an invitation (If-Match required)."""
     session = db_session()
-    version = if_match_version(invitations.get_invitation(session, invitation_id).version)
-    invitation = invitations.withdraw_invitation(
-        session, current_api_user(), invitation_id, expected_version=version, **json_data
+    return versioned_write(
+        invitations.get_invitation(session, invitation_id).version,
+        lambda version: invitations.withdraw_invitation(
+            session, current_api_user(), invitation_id, expected_version=version, **json_data
+        ),
     )
-    db.session.commit()
-    return with_etag(invitation, invitation.version)
 
 
 @bp.post("/<int:invitation_id>/deadline")
@@ -177,13 +177,13 @@ def withdraw(invitation_id: int, json_data: dict[str, Any], headers: Any) -> Any
 def set_deadline(invitation_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Move (or clear) the reply deadline of an unanswered invitation (If-Match required)."""
     session = db_session()
-    version = if_match_version(invitations.get_invitation(session, invitation_id).version)
-    invitation = invitations.set_reply_deadline(
-        session,
-        current_api_user(),
-        invitation_id,
-        json_data["reply_deadline"],
-        expected_version=version,
+    return versioned_write(
+        invitations.get_invitation(session, invitation_id).version,
+        lambda version: invitations.set_reply_deadline(
+            session,
+            current_api_user(),
+            invitation_id,
+            json_data["reply_deadline"],
+            expected_version=version,
+        ),
     )
-    db.session.commit()
-    return with_etag(invitation, invitation.version)

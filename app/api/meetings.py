@@ -23,9 +23,9 @@ from app.api.common import (
     WithWarnings,
     Zone,
     api_blueprint,
-    if_match_version,
     page_of,
     page_payload,
+    versioned_write,
     with_etag,
 )
 from app.auth.models import Role
@@ -218,13 +218,15 @@ def update_meeting(meeting_id: int, json_data: dict[str, Any], headers: Any) -> 
     """Change some fields of a meeting (If-Match required); moving it moves open deadlines."""
     session = db_session()
     meeting = meetings.get_meeting(session, meeting_id)
-    version = if_match_version(meeting.version)
     data = dataclasses.replace(meetings.input_from(meeting), **json_data)
-    result = meetings.update_meeting(
-        session, current_api_user(), meeting_id, data, expected_version=version
+    return versioned_write(
+        meeting.version,
+        lambda version: _saved(
+            meetings.update_meeting(
+                session, current_api_user(), meeting_id, data, expected_version=version
+            )
+        ),
     )
-    db.session.commit()
-    return with_etag(_saved(result), result.meeting.version)
 
 
 @bp.post("/<int:meeting_id>/cancel")
@@ -236,12 +238,12 @@ def update_meeting(meeting_id: int, json_data: dict[str, Any], headers: Any) -> 
 def cancel_meeting(meeting_id: int, json_data: dict[str, Any], headers: Any) -> Any:
     """Cancel a meeting (If-Match required); it stays, marked cancelled, in calendars."""
     session = db_session()
-    version = if_match_version(meetings.get_meeting(session, meeting_id).version)
-    meeting = meetings.cancel_meeting(
-        session, current_api_user(), meeting_id, expected_version=version, **json_data
+    return versioned_write(
+        meetings.get_meeting(session, meeting_id).version,
+        lambda version: meetings.cancel_meeting(
+            session, current_api_user(), meeting_id, expected_version=version, **json_data
+        ),
     )
-    db.session.commit()
-    return with_etag(meeting, meeting.version)
 
 
 def _saved(result: meetings.MeetingResult) -> WithWarnings:

@@ -7,34 +7,22 @@ field (the user's input kept), so that submitting it again goes through.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 from wtforms import Field
 
 from app.audit import services as audit
-from app.audit.models import AuditEntry
+from app.web.conflicts import CONFLICT_STATUS, Conflict
 from app.web.forms import int_or_none
 
-CONFLICT_STATUS = 409
+__all__ = ["CONFLICT_STATUS", "Conflict", "conflict"]
+
 MAX_CHANGES_SHOWN = 5
 
 
 class Versioned(Protocol):
     version: int
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """What the page shows: the message and the newest changes to the record."""
-
-    message: str = ""
-    changes: Sequence[AuditEntry] = field(default_factory=tuple)
-
-    def __bool__(self) -> bool:
-        return bool(self.message)
 
 
 def conflict(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -11,10 +11,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.auth import services as auth
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError
-from app.extensions import db, db_session
-from app.web.forms import apply_error, options, zone_choices
+from app.extensions import db_session
+from app.web.forms import options, zone_choices
 from app.web.nav import nav_link
+from app.web.unit_of_work import form_page, run_change
 
 bp = Blueprint("admin", __name__)
 nav_link(bp, "admin.users", "Users", Role.ADMIN, order=90, active_prefix="admin.")
@@ -67,24 +67,20 @@ def users() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def new_user() -> ResponseReturnValue:
     form = NewUserForm()
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            user = auth.create_user(
-                db_session(),
-                current_actor(),
-                form.email.data or "",
-                form.role.data or "viewer",
-                password=form.password.data or "",
-                name=form.name.data or "",
-            )
-            db.session.commit()
-            flash(f"{user.email} can now sign in.", "success")
-            return redirect(url_for("admin.users"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    return render_template("admin/new_user.html", form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: auth.create_user(
+            db_session(),
+            current_actor(),
+            form.email.data or "",
+            form.role.data or "viewer",
+            password=form.password.data or "",
+            name=form.name.data or "",
+        ),
+        success=lambda user: f"{user.email} can now sign in.",
+        to=url_for("admin.users"),
+        render=lambda problem: render_template("admin/new_user.html", form=form, problem=problem),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -97,14 +93,15 @@ def user(user_id: int) -> ResponseReturnValue:
     password_form = PasswordForm(prefix="pw")
     problem, status = "", 200
     if role_form.validate_on_submit():
-        try:
-            auth.set_role(session, current_actor(), user_id, role_form.role.data or "")
-            db.session.commit()
-            flash(f"{target.email} is now {target.role.value}.", "success")
-            return redirect(url_for("admin.user", user_id=user_id))
-        except EntenteError as error:
-            db.session.rollback()
-            problem, status = apply_error(role_form, error), error.http_status
+        change = run_change(
+            lambda: auth.set_role(session, current_actor(), user_id, role_form.role.data or ""),
+            success=lambda _user: f"{target.email} is now {target.role.value}.",
+            to=url_for("admin.user", user_id=user_id),
+            form=role_form,
+        )
+        if change.response:
+            return change.response
+        problem, status = change.problem, change.status
     return render_template(
         "admin/user.html",
         target=target,
@@ -122,18 +119,18 @@ def set_password(user_id: int) -> ResponseReturnValue:
     form = PasswordForm(prefix="pw")
     problem = ""
     if form.validate_on_submit():
-        try:
-            auth.set_password(session, current_actor(), user_id, form.password.data or "")
-            db.session.commit()
-            flash(
+        change = run_change(
+            lambda: auth.set_password(session, current_actor(), user_id, form.password.data or ""),
+            success=(
                 f"New password set for {target.email}; their other sessions and API tokens "
-                "have ended.",
-                "success",
-            )
-            return redirect(url_for("admin.user", user_id=user_id))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+                "have ended."
+            ),
+            to=url_for("admin.user", user_id=user_id),
+            form=form,
+        )
+        if change.response:
+            return change.response
+        problem = change.problem
     return render_template(
         "admin/user.html",
         target=target,
@@ -149,25 +146,28 @@ def set_active(user_id: int) -> ResponseReturnValue:
     """Disable (ends every session at once) or enable a user."""
     target = auth.get_user(db_session(), user_id)
     enable = not target.is_active
-    try:
-        auth.set_active(db_session(), current_actor(), user_id, enable)
-    except EntenteError as error:
-        db.session.rollback()
-        return render_template(
+    role_form = RoleForm(formdata=None, role=target.role.value)
+    change = run_change(
+        lambda: auth.set_active(db_session(), current_actor(), user_id, enable),
+        success=(
+            f"{target.email} is enabled."
+            if enable
+            else f"{target.email} is disabled; their sessions have ended and API tokens are "
+            "revoked."
+        ),
+        to=url_for("admin.user", user_id=user_id),
+        form=role_form,
+    )
+    return change.response or (
+        render_template(
             "admin/user.html",
             target=target,
-            role_form=RoleForm(formdata=None, role=target.role.value),
+            role_form=role_form,
             password_form=PasswordForm(formdata=None, prefix="pw"),
-            problem=error.message,
-        ), error.http_status
-    db.session.commit()
-    flash(
-        f"{target.email} is enabled."
-        if enable
-        else f"{target.email} is disabled; their sessions have ended and API tokens are revoked.",
-        "success",
+            problem=change.error.message if change.error else "",
+        ),
+        change.status,
     )
-    return redirect(url_for("admin.user", user_id=user_id))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -178,14 +178,10 @@ def account() -> ResponseReturnValue:
     assert me is not None
     form = AccountForm(timezone=me.timezone or "")
     form.timezone.choices = [*options([("", "Service default")]), *zone_choices(me.timezone)]
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            auth.set_timezone(db_session(), me, me.id, form.timezone.data or None)
-            db.session.commit()
-            flash("Your settings are saved.", "success")
-            return redirect(url_for("admin.account"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    return render_template("admin/account.html", form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: auth.set_timezone(db_session(), me, me.id, form.timezone.data or None),
+        success="Your settings are saved.",
+        to=url_for("admin.account"),
+        render=lambda problem: render_template("admin/account.html", form=form, problem=problem),
+    )

@@ -15,10 +15,11 @@ from app.consultations import services as consultations
 from app.core import clock
 from app.core.errors import EntenteError
 from app.core.timezones import utc_to_local
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.meetings import catalogue
 from app.web.nav import nav_link
 from app.web.templating import viewer_timezone
+from app.web.unit_of_work import run_change
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
 nav_link(bp, "planning.index", "Planning", Role.VIEWER, order=30, active_prefix="planning.")
@@ -72,11 +73,13 @@ def schedule() -> ResponseReturnValue:
         return redirect(url_for("planning.index", series=series.slug))
     plans = consultations.plan_series(session, series.id, first, last, _today())
     chosen = [plan for plan in plans if plan.half.label in wanted and plan.proposal]
-    created = consultations.schedule_proposals(session, current_actor(), series.id, chosen)
-    db.session.commit()
-    flash(f"{len(created)} tentative consultation(s) added to the calendar.", "success")
     span: dict[str, Any] = {"from": first.label, "to": last.label}
-    return redirect(url_for("planning.index", series=series.slug, **span))
+    change = run_change(
+        lambda: consultations.schedule_proposals(session, current_actor(), series.id, chosen),
+        success=lambda created: f"{len(created)} tentative consultation(s) added to the calendar.",
+        to=url_for("planning.index", series=series.slug, **span),
+    )
+    return change.next_page
 
 
 def _today() -> date:

@@ -12,7 +12,6 @@ from wtforms import SelectChoice
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError
 from app.core.sqlite import write_intent
 from app.extensions import csrf, db, db_session
 from app.feeds import services as feeds
@@ -25,6 +24,7 @@ from app.people import services as people
 from app.settings import Settings, current_settings
 from app.topics import services as topics
 from app.web.nav import nav_link
+from app.web.unit_of_work import run_change
 
 bp = Blueprint("feeds", __name__)
 nav_link(bp, "feeds.subscriptions", "Calendar subscriptions", Role.VIEWER, order=60)
@@ -131,23 +131,20 @@ def subscriptions() -> ResponseReturnValue:
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                scope, ref = feeds.parse_scope(form.scope.data or "")
-                _subscription, token = feeds.create_subscription(
+            change = run_change(
+                lambda: feeds.create_subscription(
                     session,
                     user,
-                    scope,
-                    ref,
+                    *feeds.parse_scope(form.scope.data or ""),
                     form.label.data or "",
                     all_history=bool(form.all_history.data),
-                )
-            except EntenteError as error:
-                db.session.rollback()
-                target = form.label if error.field == "label" else form.scope
-                target.errors = [*target.errors, error.message]
-            else:
-                db.session.commit()
-                new_url = feeds.feed_url(_settings().base_url, token)
+                ),
+                form=form,
+            )
+            if change.problem:  # no field of its own: it is about the scope chosen
+                form.scope.errors = [*form.scope.errors, change.problem]
+            elif change.result is not None:
+                new_url = feeds.feed_url(_settings().base_url, change.result[1])
                 form = _fresh_form(session)
                 status = 201
     return _page(session, form, new_url, status)
@@ -159,8 +156,7 @@ def revoke(subscription_id: int) -> ResponseReturnValue:
     """Stop a subscription's address working."""
     session = db_session()
     if SubscriptionActionForm().validate_on_submit():
-        feeds.revoke_subscription(session, current_actor(), subscription_id)
-        db.session.commit()
+        run_change(lambda: feeds.revoke_subscription(session, current_actor(), subscription_id))
     return _page(session, _fresh_form(session), None, 200, notice="Subscription revoked.")
 
 
@@ -171,9 +167,10 @@ def rotate(subscription_id: int) -> ResponseReturnValue:
     session = db_session()
     new_url = None
     if SubscriptionActionForm().validate_on_submit():
-        token = feeds.rotate_subscription(session, current_actor(), subscription_id)
-        db.session.commit()
-        new_url = feeds.feed_url(_settings().base_url, token)
+        change = run_change(
+            lambda: feeds.rotate_subscription(session, current_actor(), subscription_id)
+        )
+        new_url = feeds.feed_url(_settings().base_url, change.result or "")
     return _page(session, _fresh_form(session), new_url, 200)
 
 

@@ -6,23 +6,23 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field
 
 from app.agendas import services as agendas
 from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError, StaleVersion, ValidationError
+from app.core.errors import ValidationError
 from app.core.timezones import local_to_utc
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.invitations import services as invitations
 from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings import services as meetings
 from app.people import services as people
-from app.web.forms import apply_error, int_or_none, optional_choices, options
+from app.web.forms import int_or_none, optional_choices, options
 from app.web.nav import nav_link
+from app.web.unit_of_work import form_page, run_change
 
 PER_PAGE = 50
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -67,30 +67,29 @@ def new(meeting_id: int) -> ResponseReturnValue:
     )
     items = agendas.numbered(meeting, agendas.items_of(session, meeting.id))
     form.agenda_item_ids.choices = options((n.item.id, f"{n.number} {n.item.title}") for n in items)
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            invitation = invitations.issue_invitation(
-                session,
-                current_actor(),
-                invitations.InvitationInput(
-                    meeting_id=meeting.id,
-                    inviter_id=int(form.inviter_id.data or 0),
-                    invitee_id=int(form.invitee_id.data or 0),
-                    invitee_person_id=int_or_none(form.invitee_person_id.data),
-                    scope=form.scope.data or "whole",
-                    agenda_item_ids=list(form.agenda_item_ids.data or []),
-                    reply_deadline=_deadline(form, meeting.timezone),
-                    message=form.message.data or "",
-                ),
-            )
-            db.session.commit()
-            flash(f"Invitation to {invitation.invitee.name} issued.", "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="invitations"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error, {"reply_deadline": "deadline_date"})
-    return render_template("invitations/new.html", form=form, meeting=meeting, problem=problem)
+    return form_page(
+        form,
+        lambda: invitations.issue_invitation(
+            session,
+            current_actor(),
+            invitations.InvitationInput(
+                meeting_id=meeting.id,
+                inviter_id=int(form.inviter_id.data or 0),
+                invitee_id=int(form.invitee_id.data or 0),
+                invitee_person_id=int_or_none(form.invitee_person_id.data),
+                scope=form.scope.data or "whole",
+                agenda_item_ids=list(form.agenda_item_ids.data or []),
+                reply_deadline=_deadline(form, meeting.timezone),
+                message=form.message.data or "",
+            ),
+        ),
+        success=lambda invitation: f"Invitation to {invitation.invitee.name} issued.",
+        to=url_for("meetings.show", meeting_id=meeting.id, _anchor="invitations"),
+        aliases={"reply_deadline": "deadline_date"},
+        render=lambda problem: render_template(
+            "invitations/new.html", form=form, meeting=meeting, problem=problem
+        ),
+    )
 
 
 @bp.route("/<int:invitation_id>/reply", methods=["GET", "POST"])
@@ -102,8 +101,8 @@ def reply(invitation_id: int) -> ResponseReturnValue:
     withdraw_form = WithdrawForm(formdata=None, prefix="withdraw", version=str(invitation.version))
     problem, stale = "", Conflict()
     if form.validate_on_submit():
-        try:
-            invitations.reply_to_invitation(
+        change = run_change(
+            lambda: invitations.reply_to_invitation(
                 session,
                 current_actor(),
                 invitation_id,
@@ -111,17 +110,17 @@ def reply(invitation_id: int) -> ResponseReturnValue:
                 representative_id=int_or_none(form.representative_id.data),
                 note=form.note.data or "",
                 expected_version=int_or_none(form.version.data),
-            )
-            db.session.commit()
-            flash(f"Reply recorded: {form.status.data}.", "success")
-            return _to_meeting(invitation)
-        except (StaleVersion, StaleDataError):
-            stale = _conflict(form.version, invitation, "your reply has not been saved")
+            ),
+            success=f"Reply recorded: {form.status.data}.",
+            to=_meeting_page(invitation),
+            form=form,
+            on_stale=lambda: _conflict(form.version, invitation, "your reply has not been saved"),
+        )
+        if change.response:
+            return change.response
+        if change.conflict:
             withdraw_form.version.data = form.version.data
-            problem = stale.message
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+        problem, stale = change.problem, change.conflict
     return _reply_page(invitation, form, withdraw_form, problem, stale)
 
 
@@ -133,21 +132,22 @@ def withdraw(invitation_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash("The withdrawal could not be read; try again.", "error")
         return redirect(url_for("invitations.reply", invitation_id=invitation_id))
-    try:
-        invitations.withdraw_invitation(
+    change = run_change(
+        lambda: invitations.withdraw_invitation(
             db_session(),
             current_actor(),
             invitation_id,
             reason=form.reason.data or "",
             expected_version=int_or_none(form.version.data),
-        )
-    except (StaleVersion, StaleDataError):
-        stale = _conflict(form.version, invitation, "it has not been withdrawn")
+        ),
+        success=f"Invitation of {invitation.invitee.name} withdrawn.",
+        to=_meeting_page(invitation),
+        on_stale=lambda: _conflict(form.version, invitation, "it has not been withdrawn"),
+    )
+    if change.conflict:
         reply_form = _reply_form(invitation, submitted=False)
-        return _reply_page(invitation, reply_form, form, stale.message, stale)
-    db.session.commit()
-    flash(f"Invitation of {invitation.invitee.name} withdrawn.", "success")
-    return _to_meeting(invitation)
+        return _reply_page(invitation, reply_form, form, change.problem, change.conflict)
+    return change.next_page
 
 
 def _reply_form(invitation: Invitation, *, submitted: bool) -> ReplyForm:
@@ -191,10 +191,8 @@ def _conflict(version: Field, invitation: Invitation, outcome: str) -> Conflict:
     return conflict(db_session(), message, version, invitation, "invitation", invitation.id)
 
 
-def _to_meeting(invitation: Invitation) -> ResponseReturnValue:
-    return redirect(
-        url_for("meetings.show", meeting_id=invitation.meeting_id, _anchor="invitations")
-    )
+def _meeting_page(invitation: Invitation) -> str:
+    return url_for("meetings.show", meeting_id=invitation.meeting_id, _anchor="invitations")
 
 
 def _deadline(form: InvitationForm, zone_name: str) -> datetime | None:

@@ -11,15 +11,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, render_template, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError, StaleVersion
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.meetings import catalogue, delegations
 from app.meetings import services as meetings
 from app.meetings.conflicts import Warning
@@ -28,12 +26,12 @@ from app.meetings.models import Meeting
 from app.people import services as people
 from app.topics import services as topics
 from app.web.forms import (
-    apply_error,
     int_or_none,
     optional_choices,
     options,
     zone_choices,
 )
+from app.web.unit_of_work import Change, run_change
 
 ALIASES = {"start": "start_date", "end": "end_date", "kind": "kind", "meeting": ""}
 
@@ -120,29 +118,31 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
     form = CancelForm()
     if not form.is_submitted():
         form.version.data = str(meeting.version)
-    problem, stale = "", Conflict()
+    change: Change[Meeting] = Change()
     if form.validate_on_submit():
-        try:
-            meetings.cancel_meeting(
+        change = run_change(
+            lambda: meetings.cancel_meeting(
                 db_session(),
                 current_actor(),
                 meeting_id,
                 reason=form.reason.data or "",
                 expected_version=int_or_none(form.version.data),
-            )
-            db.session.commit()
-            flash("The meeting is cancelled.", "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting_id))
-        except (StaleVersion, StaleDataError):
-            stale = _conflict(form, meeting)
-            problem = stale.message
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    page = render_template(
-        "meetings/cancel.html", form=form, meeting=meeting, problem=problem, conflict=stale
+            ),
+            success="The meeting is cancelled.",
+            to=url_for("meetings.show", meeting_id=meeting_id),
+            form=form,
+            on_stale=lambda: _conflict(form, meeting),
+        )
+    return change.response or (
+        render_template(
+            "meetings/cancel.html",
+            form=form,
+            meeting=meeting,
+            problem=change.problem,
+            conflict=change.conflict,
+        ),
+        CONFLICT_STATUS if change.conflict else 200,
     )
-    return page, CONFLICT_STATUS if stale else 200
 
 
 @role_required(Role.EDITOR)
@@ -159,8 +159,8 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
     )
     problem = ""
     if form.validate_on_submit():
-        try:
-            _participant, warnings = delegations.add_participant(
+        change = run_change(
+            lambda: delegations.add_participant(
                 session,
                 current_actor(),
                 meeting_id,
@@ -168,24 +168,28 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
                 role=form.role.data or "adviser",
                 attendance=form.attendance.data or "whole",
                 protocol_order=form.protocol_order.data,
-            )
-            db.session.commit()
-            flash("Added to the delegation.", "success")
-            for warning in warnings:
+            ),
+            success="Added to the delegation.",
+            to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
+            form=form,
+        )
+        if change.response and change.result:
+            for warning in change.result[1]:
                 flash(warning.message, "warning")
-            return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
+            return change.response
+        problem = change.problem
     return render_template("meetings/participant.html", form=form, meeting=meeting, problem=problem)
 
 
 @role_required(Role.EDITOR)
 def remove_participant(meeting_id: int, person_id: int) -> ResponseReturnValue:
-    delegations.remove_participant(db_session(), current_actor(), meeting_id, person_id)
-    db.session.commit()
-    flash("Removed from the delegation.", "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"))
+    return run_change(
+        lambda: delegations.remove_participant(
+            db_session(), current_actor(), meeting_id, person_id
+        ),
+        success="Removed from the delegation.",
+        to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
+    ).next_page
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -234,22 +238,17 @@ def _save(
     """Make the change and commit it, unless it raised warnings the user has not accepted
     ("save anyway"), a colleague saved first (`meeting` is the one edited), or the input is
     refused: then nothing is kept."""
-    try:
-        result = change()
-    except (StaleVersion, StaleDataError):
-        if meeting is None:
-            raise
-        stale = _conflict(form, meeting)
-        return _Attempt(problem=stale.message, conflict=stale)
-    except EntenteError as error:
-        db.session.rollback()
-        return _Attempt(problem=apply_error(form, error, ALIASES))
-    if result.warnings and not form.confirm_warnings.data:
-        db.session.rollback()
-        return _Attempt(warnings=result.warnings)
-    db.session.commit()
-    flash(saved_message(result), "success")
-    return _Attempt(redirect(url_for("meetings.show", meeting_id=result.meeting.id)))
+    done = run_change(
+        change,
+        success=saved_message,
+        to=lambda result: url_for("meetings.show", meeting_id=result.meeting.id),
+        form=form,
+        aliases=ALIASES,
+        on_stale=(lambda: _conflict(form, meeting)) if meeting is not None else None,
+        keep=lambda result: not result.warnings or bool(form.confirm_warnings.data),
+    )
+    warnings = done.result.warnings if done.result and not done.response else []
+    return _Attempt(done.response, done.problem, warnings, done.conflict)
 
 
 def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Conflict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
@@ -10,11 +10,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.people import services as people
-from app.web.forms import apply_error, int_or_none, optional_choices, options
+from app.web.forms import int_or_none, optional_choices, options
 from app.web.nav import nav_link
+from app.web.unit_of_work import form_page
 
 bp = Blueprint("people", __name__)
 nav_link(bp, "people.index", "People", Role.VIEWER, order=55, active_prefix="people.")
@@ -68,25 +68,23 @@ def new() -> ResponseReturnValue:
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
         "Choose an organisation",
     )
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            person = people.create_person(
-                session,
-                current_actor(),
-                form.full_name.data or "",
-                int(form.organisation_id.data or 0),
-                honorific=form.honorific.data or "",
-                position=form.position.data or "",
-                email=form.email.data or None,
-            )
-            db.session.commit()
-            flash(f"{person.display_name} added.", "success")
-            return redirect(url_for("people.index"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    return render_template("people/form.html", form=form, problem=problem, kind="person")
+    return form_page(
+        form,
+        lambda: people.create_person(
+            session,
+            current_actor(),
+            form.full_name.data or "",
+            int(form.organisation_id.data or 0),
+            honorific=form.honorific.data or "",
+            position=form.position.data or "",
+            email=form.email.data or None,
+        ),
+        success=lambda person: f"{person.display_name} added.",
+        to=url_for("people.index"),
+        render=lambda problem: render_template(
+            "people/form.html", form=form, problem=problem, kind="person"
+        ),
+    )
 
 
 @bp.get("/organisations")
@@ -105,21 +103,19 @@ def new_organisation() -> ResponseReturnValue:
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
         "Not part of another",
     )
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            organisation = people.create_organisation(
-                session,
-                current_actor(),
-                form.code.data or "",
-                form.name.data or "",
-                form.side.data or "",
-                int_or_none(form.parent_id.data),
-            )
-            db.session.commit()
-            flash(f"{organisation.name} added.", "success")
-            return redirect(url_for("people.organisations"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    return render_template("people/form.html", form=form, problem=problem, kind="organisation")
+    return form_page(
+        form,
+        lambda: people.create_organisation(
+            session,
+            current_actor(),
+            form.code.data or "",
+            form.name.data or "",
+            form.side.data or "",
+            int_or_none(form.parent_id.data),
+        ),
+        success=lambda organisation: f"{organisation.name} added.",
+        to=url_for("people.organisations"),
+        render=lambda problem: render_template(
+            "people/form.html", form=form, problem=problem, kind="organisation"
+        ),
+    )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core import clock
-from app.core.errors import EntenteError
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.notifications import outbox
 from app.scheduling import services
 from app.settings import current_settings
 from app.web.nav import nav_link
+from app.web.unit_of_work import run_change
 
 bp = Blueprint("scheduler", __name__)
 nav_link(bp, "scheduler.index", "Scheduler", Role.ADMIN, order=95, active_prefix="scheduler.")
@@ -31,11 +31,11 @@ def index() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def retry(outbox_id: int) -> ResponseReturnValue:
     """Queue a failed or uncertain e-mail again: an admin's decision (it may have gone out)."""
-    try:
-        row = outbox.requeue(db_session(), current_actor(), outbox_id, clock.now())
-        db.session.commit()
-        flash(f"The e-mail to {row.recipient} is queued again.", "success")
-    except EntenteError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    return redirect(url_for("scheduler.index"))
+    back = url_for("scheduler.index")
+    change = run_change(
+        lambda: outbox.requeue(db_session(), current_actor(), outbox_id, clock.now()),
+        success=lambda row: f"The e-mail to {row.recipient} is queued again.",
+        to=back,
+        flash_to=back,
+    )
+    return change.next_page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
@@ -10,11 +10,10 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
-from app.core.errors import EntenteError
-from app.extensions import db, db_session
+from app.extensions import db_session
 from app.topics import services as topics
-from app.web.forms import apply_error
 from app.web.nav import nav_link
+from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 nav_link(bp, "topics.index", "Topics", Role.VIEWER, order=50, active_prefix="topics.")
@@ -49,23 +48,21 @@ def index() -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def new() -> ResponseReturnValue:
     form = TopicForm()
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            topic = topics.create_topic(
-                db_session(),
-                current_actor(),
-                form.slug.data or "",
-                form.name.data or "",
-                form.description.data or "",
-            )
-            db.session.commit()
-            flash(f"Topic area {topic.name} added.", "success")
-            return redirect(url_for("topics.index"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    return render_template("topics/edit.html", topic=None, form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: topics.create_topic(
+            db_session(),
+            current_actor(),
+            form.slug.data or "",
+            form.name.data or "",
+            form.description.data or "",
+        ),
+        success=lambda topic: f"Topic area {topic.name} added.",
+        to=url_for("topics.index"),
+        render=lambda problem: render_template(
+            "topics/edit.html", topic=None, form=form, problem=problem
+        ),
+    )
 
 
 @bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
@@ -73,21 +70,19 @@ def new() -> ResponseReturnValue:
 def edit(topic_id: int) -> ResponseReturnValue:
     topic = topics.get_topic(db_session(), topic_id)
     form = TopicEditForm(obj=topic)
-    problem = ""
-    if form.validate_on_submit():
-        try:
-            topics.update_topic(
-                db_session(),
-                current_actor(),
-                topic_id,
-                name=form.name.data or "",
-                description=form.description.data or "",
-                is_active=bool(form.is_active.data),
-            )
-            db.session.commit()
-            flash("Topic area saved.", "success")
-            return redirect(url_for("topics.index"))
-        except EntenteError as error:
-            db.session.rollback()
-            problem = apply_error(form, error)
-    return render_template("topics/edit.html", topic=topic, form=form, problem=problem)
+    return form_page(
+        form,
+        lambda: topics.update_topic(
+            db_session(),
+            current_actor(),
+            topic_id,
+            name=form.name.data or "",
+            description=form.description.data or "",
+            is_active=bool(form.is_active.data),
+        ),
+        success="Topic area saved.",
+        to=url_for("topics.index"),
+        render=lambda problem: render_template(
+            "topics/edit.html", topic=topic, form=form, problem=problem
+        ),
+    )

@@ -77,8 +77,8 @@ def test_change_summary_names_added_removed_and_edited_items(make, session, agen
     )
     second = versions.circulate(session, None, agenda_meeting.id)
     assert second.changes == changes
-    assert versions.compare(session, agenda_meeting.id, 1, 2) == changes
-    assert versions.compare(session, agenda_meeting.id, 2, 0) == []
+    assert versions.compare(session, None, agenda_meeting.id, 1, 2) == changes
+    assert versions.compare(session, None, agenda_meeting.id, 2, 0) == []
 
 
 def test_editing_after_circulation_leaves_version_one_untouched(make, session, agenda_meeting):
