@@ -9,7 +9,7 @@ one has no date to prepare for until it is moved and confirmed again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, exists, select, true
 from sqlalchemy.orm import Session
@@ -44,33 +44,44 @@ def agenda_due_date(meeting_day: date, working_days: int, unavailable: set[date]
     return day
 
 
+def last_meeting_day_due(by: date, working_days: int, unavailable: set[date]) -> date:
+    """The latest meeting date whose agenda is due on or before `by`: the inverse of
+    `agenda_due_date`, so that a sweep looks exactly as far ahead as the setting needs."""
+    day, counted = by, 0
+    while counted < working_days:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in unavailable:
+            counted += 1
+    return day
+
+
 def agenda_deadlines(
     session: Session,
     now: datetime,
-    horizon: timedelta,
     working_days: int,
     *,
+    due_within: timedelta = timedelta(0),
     visible: ColumnElement[bool] | None = None,
 ) -> list[AgendaDeadline]:
-    """Meetings starting after `now` and within `horizon` that still need their provisional
-    agenda (see the module docstring), soonest first, with their due dates; `visible`
-    narrows them further (e.g. `readable_by(actor)`). One query for the meetings and one
-    for the unavailable dates, however many meetings there are."""
+    """Meetings starting after `now` that still need their provisional agenda (see the
+    module docstring) and whose agenda is due by `due_within` from today or earlier, soonest
+    first, with their due dates; `visible` narrows them further (e.g. `readable_by(actor)`).
+    One query for the meetings and one for the unavailable dates, however many meetings."""
+    unavailable = set(session.scalars(select(UnavailableDate.day)))
+    # A day's margin either side: a meeting's local date may differ from the UTC date.
+    last_day = last_meeting_day_due((now + due_within).date(), working_days, unavailable)
+    horizon = datetime.combine(last_day + timedelta(days=2), time(0, 0), tzinfo=UTC)
     query = (
         select(Meeting)
         .where(
             visible if visible is not None else true(),
             Meeting.status.in_(PREPARED_STATUSES),
             Meeting.start_utc > now,
-            Meeting.start_utc <= now + horizon,
+            Meeting.start_utc < horizon,
             ~exists().where(AgendaVersion.meeting_id == Meeting.id),
         )
         .order_by(Meeting.start_utc, Meeting.id)
     )
-    meetings = session.scalars(query).all()
-    if not meetings:
-        return []
-    unavailable = set(session.scalars(select(UnavailableDate.day)))
     return [
         AgendaDeadline(
             meeting,
@@ -78,5 +89,5 @@ def agenda_deadlines(
                 utc_to_local(meeting.start_utc, meeting.timezone).date(), working_days, unavailable
             ),
         )
-        for meeting in meetings
+        for meeting in session.scalars(query)
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -13,14 +13,12 @@ from app.notifications.compose import secretariat_draft
 from app.notifications.models import NotificationKind
 from app.settings import Settings
 
-HORIZON = timedelta(days=90)  # meetings further ahead cannot be late yet
-
 
 def check_agenda_deadlines(session: Session, settings: Settings, now: datetime, holder: str) -> int:
     """One alert per meeting and due date (a meeting that moves gets a new due date, and so
     possibly a new alert) once the due date has passed in the meeting's zone."""
     queued = 0
-    for deadline in agenda_deadlines(session, now, HORIZON, settings.agenda_due_working_days):
+    for deadline in agenda_deadlines(session, now, settings.agenda_due_working_days):
         meeting, due = deadline.meeting, deadline.due
         if not deadline.late_on(utc_to_local(now, meeting.timezone).date()):
             continue

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 CONSULTATION_SERIES = "strategic-consultations"
 AGENDA_LOOKAHEAD = timedelta(days=15)  # show agendas falling due within this
-AGENDA_HORIZON = timedelta(days=45)  # meetings further ahead cannot be due soon
 UPCOMING_WINDOW = timedelta(days=60)
 
 
@@ -93,7 +92,7 @@ def _agendas_due(
     """Meetings the viewer may read whose provisional agenda is due (app.agendas.deadlines)
     within the next 15 days, or late."""
     deadlines = agenda_deadlines(
-        session, now, AGENDA_HORIZON, working_days, visible=readable_by(actor)
+        session, now, working_days, due_within=AGENDA_LOOKAHEAD, visible=readable_by(actor)
     )
     due_soon = [
         AgendaDue(deadline.meeting, deadline.due, overdue=deadline.due < today)

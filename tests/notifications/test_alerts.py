@@ -113,3 +113,18 @@ def test_the_deadline_sweep_queries_do_not_grow_with_the_meetings(session, make,
         return len(seen)
 
     assert statements_for(4) == statements_for(1) <= 2
+
+
+def test_a_long_preparation_period_still_alerts_for_a_meeting_months_ahead(
+    session, make, smtp, mail_settings
+):
+    """The sweep looks as far ahead as the setting needs: with 70 working days (14 weeks) the
+    agenda of a meeting 97 days away is already late (it looked 90 days ahead)."""
+    settings = mail_settings.replace(agenda_due_working_days=70)
+    with time_machine.travel(datetime(2027, 3, 10, 8, 30, tzinfo=UTC), tick=False):
+        make.meeting(
+            title="Far ahead", start=datetime(2027, 6, 15, 10), end=datetime(2027, 6, 15, 12)
+        )
+        moment = datetime(2027, 3, 10, 8, 30, tzinfo=UTC)
+        assert agenda_due_date(date(2027, 6, 15), 70, set()) < moment.date()
+        assert check_agenda_deadlines(session, settings, moment, "test") == 1
