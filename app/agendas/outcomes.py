@@ -38,6 +38,7 @@ class CarryResult:
 
 
 def record_outcome(session: Session, actor: User | None, item_id: int, outcome: str) -> AgendaItem:
+    """Set what an item concluded (empty clears it); audited only when it changes."""
     item = get_item(session, item_id)
     before = item.outcome
     item.outcome = validation.text(
@@ -66,6 +67,7 @@ def add_action(
     owner: str = "",
     due_on: date | None = None,
 ) -> FollowUpAction:
+    """A follow-up action under an item, open, with an optional owner and due date; audited."""
     item = get_item(session, item_id)
     action = FollowUpAction(
         item_id=item.id,
@@ -91,6 +93,7 @@ def add_action(
 def set_action_status(
     session: Session, actor: User | None, action_id: int, status: ActionStatus | str
 ) -> FollowUpAction:
+    """Mark an action open or done; audited only when it changes."""
     action = get_action(session, action_id)
     new = validation.choice(ActionStatus, status, "status")
     if new is not action.status:
@@ -109,6 +112,7 @@ def set_action_status(
 
 
 def get_action(session: Session, action_id: int) -> FollowUpAction:
+    """A follow-up action by id; NotFound (field `action`) otherwise."""
     action = session.get(FollowUpAction, action_id)
     if action is None:
         raise NotFound(f"No follow-up action with id {action_id}", field="action")
@@ -116,6 +120,7 @@ def get_action(session: Session, action_id: int) -> FollowUpAction:
 
 
 def actions_of(session: Session, meeting_id: int) -> Sequence[FollowUpAction]:
+    """Every follow-up action under a meeting's items, in the order they were added."""
     return session.scalars(
         select(FollowUpAction)
         .join(AgendaItem, FollowUpAction.item_id == AgendaItem.id)

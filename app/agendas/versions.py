@@ -32,15 +32,18 @@ if TYPE_CHECKING:
 
 
 def draft_source(session: Session, meeting_id: int) -> AgendaSource:
+    """The agenda as it stands now (not circulated), as an export source."""
     meeting = get_meeting(session, meeting_id)
     return live_source(meeting, items_of(session, meeting.id))
 
 
 def version_source(version: AgendaVersion) -> AgendaSource:
+    """A circulated version's frozen snapshot, as an export source."""
     return AgendaSource.from_json(version.snapshot)
 
 
 def list_versions(session: Session, meeting_id: int) -> Sequence[AgendaVersion]:
+    """A meeting's circulated versions, oldest first."""
     return session.scalars(
         select(AgendaVersion)
         .where(AgendaVersion.meeting_id == meeting_id)
@@ -49,6 +52,7 @@ def list_versions(session: Session, meeting_id: int) -> Sequence[AgendaVersion]:
 
 
 def latest_version(session: Session, meeting_id: int) -> AgendaVersion | None:
+    """The last version circulated, or None."""
     return session.scalar(
         select(AgendaVersion)
         .where(AgendaVersion.meeting_id == meeting_id)
@@ -58,6 +62,7 @@ def latest_version(session: Session, meeting_id: int) -> AgendaVersion | None:
 
 
 def get_version(session: Session, meeting_id: int, number: int) -> AgendaVersion:
+    """Version `number` of a meeting; NotFound otherwise."""
     version = session.scalar(
         select(AgendaVersion).where(
             AgendaVersion.meeting_id == meeting_id, AgendaVersion.number == number
@@ -142,6 +147,7 @@ def circulate(
 
 
 def version_title(version: AgendaVersion) -> str:
+    """What the version is called on paper: provisional, final, or final REV n."""
     if version.stage is VersionStage.REVISION:
         return f"Final agenda REV {version.revision}"
     return "Final agenda" if version.stage is VersionStage.FINAL else "Provisional agenda"

@@ -34,6 +34,7 @@ DEFAULT_KINDS = (
 
 
 def ensure_default_kinds(session: Session) -> None:
+    """Add the standard meeting kinds that are missing (idempotent, not audited: set-up)."""
     existing = set(session.scalars(select(MeetingKind.slug)))
     for slug, name, internal, minutes in DEFAULT_KINDS:
         if slug not in existing:
@@ -46,10 +47,12 @@ def ensure_default_kinds(session: Session) -> None:
 
 
 def list_kinds(session: Session) -> Sequence[MeetingKind]:
+    """Every meeting kind, by name."""
     return session.scalars(select(MeetingKind).order_by(MeetingKind.name)).all()
 
 
 def get_kind(session: Session, kind: int | str) -> MeetingKind:
+    """A meeting kind by id or slug; NotFound (field `kind`) otherwise."""
     query = select(MeetingKind).where(
         MeetingKind.id == kind if isinstance(kind, int) else MeetingKind.slug == kind
     )
@@ -60,10 +63,12 @@ def get_kind(session: Session, kind: int | str) -> MeetingKind:
 
 
 def list_series(session: Session) -> Sequence[MeetingSeries]:
+    """Every meeting series, by name."""
     return session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)).all()
 
 
 def get_series(session: Session, series: int | str) -> MeetingSeries:
+    """A series by id or slug; NotFound (field `series`) otherwise."""
     query = select(MeetingSeries).where(
         MeetingSeries.id == series if isinstance(series, int) else MeetingSeries.slug == series
     )
@@ -84,6 +89,7 @@ def create_series(
     host_rotation: Sequence[str] = (),
     starts_on: date | None = None,
 ) -> MeetingSeries:
+    """A new series of recurring meetings (cadence in months, host rotation), audited."""
     slug = validation.slug(slug)
     if session.scalar(select(MeetingSeries.id).where(MeetingSeries.slug == slug)):
         raise _series_slug_taken(slug)
@@ -117,6 +123,7 @@ def create_series(
 def list_unavailable_dates(
     session: Session, start: date | None = None, end: date | None = None
 ) -> Sequence[UnavailableDate]:
+    """Days marked unavailable for meetings, optionally within [start, end]."""
     query = select(UnavailableDate).order_by(UnavailableDate.day)
     if start is not None:
         query = query.where(UnavailableDate.day >= start)
@@ -128,6 +135,7 @@ def list_unavailable_dates(
 def mark_unavailable(
     session: Session, actor: User | None, day: date, reason: str = ""
 ) -> UnavailableDate:
+    """Mark a day unavailable (no meetings proposed, deadlines skip it); audited."""
     if session.scalar(select(UnavailableDate.id).where(UnavailableDate.day == day)):
         raise _day_taken(day)
     row = UnavailableDate(
@@ -148,6 +156,7 @@ def mark_unavailable(
 
 
 def clear_unavailable(session: Session, actor: User | None, day: date) -> None:
+    """Make a day available again; NotFound when it was not marked; audited."""
     row = session.scalar(select(UnavailableDate).where(UnavailableDate.day == day))
     if row is None:
         raise NotFound(f"{day} is not marked unavailable", field="day")

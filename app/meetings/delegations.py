@@ -88,6 +88,7 @@ def add_participant(
 def remove_participant(
     session: Session, actor: User | None, meeting_id: int, person_id: int
 ) -> None:
+    """Take someone out of the delegation; NotFound when they are not in it; audited."""
     meeting = _open_meeting(session, meeting_id)
     participant = next((p for p in meeting.participants if p.person_id == person_id), None)
     if participant is None:
@@ -112,6 +113,7 @@ def remove_participant(
 
 
 def people_in(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[Participant]]:
+    """The participants of several meetings in one query, by meeting id."""
     rows = session.scalars(select(Participant).where(Participant.meeting_id.in_(meeting_ids)))
     found: dict[int, list[Participant]] = {}
     for row in rows:

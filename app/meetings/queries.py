@@ -58,6 +58,7 @@ def search_meetings(
     page: int = 1,
     per_page: int = 25,
 ) -> Page[Meeting]:
+    """One page of the meetings `actor` may read that match `filters`, in start order."""
     query = (
         filters.filtered(actor)
         .options(selectinload(Meeting.topics))
