@@ -13,6 +13,8 @@ from typing import Any, get_type_hints
 
 from flask import Flask, current_app
 
+from app.core.languages import LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 ENV_PREFIX = "ENTENTE_"
@@ -29,6 +31,8 @@ class Settings:
     database_url: str = ""
     base_url: str = "http://127.0.0.1:5000"
     display_timezone: str = "Europe/London"
+    # Interface language when neither the user's choice nor the browser's names one we speak.
+    default_language: str = "en"
     sql_echo: bool = False
     # Time bounds on the database, in seconds (0: none); see docs/operations.md.
     database_connect_timeout: int = 5
@@ -170,6 +174,8 @@ def _validate(settings: Settings) -> None:
             "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
             "(a holder survives one missed renewal) and at most 3600"
         )
+    if settings.default_language not in LANGUAGES:
+        raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
     if settings.is_production:
         missing = [
             f"{ENV_PREFIX}{name.upper()}"
