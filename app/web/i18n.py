@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask import Flask, has_request_context, redirect, request, session
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from app.core.languages import LANGUAGES, babel_locale, supported
+from app.core import languages
+from app.core.languages import LANGUAGES, babel_locale, current_language, supported
 from app.settings import current_settings
 from app.web.viewer import current_viewer
 
@@ -34,12 +33,6 @@ def select_language() -> str:
     chosen = supported(getattr(viewer, "language", None)) if viewer is not None else None
     chosen = chosen or supported(session.get(SESSION_KEY))
     return chosen or request.accept_languages.best_match(LANGUAGES) or default
-
-
-def current_language() -> str:
-    """The language this request (or `force_locale` block) renders in: "en" or "fr"."""
-    locale = get_locale()
-    return supported(locale.language if locale is not None else None) or "en"
 
 
 def choose_language() -> ResponseReturnValue:
@@ -67,61 +60,9 @@ def vary_on_language(response: Response) -> Response:
     return response
 
 
-# strftime directives the templates use, as Babel (CLDR) pattern fields.
-_STRFTIME = {
-    "a": "EEE",
-    "A": "EEEE",
-    "d": "d",
-    "e": "d",
-    "b": "MMM",
-    "B": "MMMM",
-    "m": "MM",
-    "y": "yy",
-    "Y": "y",
-    "H": "HH",
-    "M": "mm",
-    "S": "ss",
-}
-
-
-def cldr_pattern(strftime: str) -> str:
-    """A strftime format as a CLDR pattern ("%a %d %b %Y" -> "EEE d MMM y"), text quoted."""
-    out: list[str] = []
-    literal = ""
-    index = 0
-    while index < len(strftime):
-        char = strftime[index]
-        if char == "%" and index + 1 < len(strftime) and strftime[index + 1] in _STRFTIME:
-            if literal:
-                out.append(_quote(literal))
-                literal = ""
-            out.append(_STRFTIME[strftime[index + 1]])
-            index += 2
-            continue
-        literal += char
-        index += 1
-    if literal:
-        out.append(_quote(literal))
-    return "".join(out)
-
-
-def _quote(text: str) -> str:
-    if all(not c.isalpha() for c in text):
-        return text.replace("'", "''")
-    return "'" + text.replace("'", "''") + "'"
-
-
 def format_moment(moment: date | datetime, strftime: str) -> str:
-    """A date or wall-clock datetime in the current language, laid out like `strftime`.
-
-    Day and month names (and their abbreviations) come from the language's CLDR data:
-    "%a %d %b %Y" gives "Tue 3 Mar 2026" in English and "mar. 3 mars 2026" in French.
-    """
-    pattern = cldr_pattern(strftime)
-    locale = babel_locale(current_language())
-    if isinstance(moment, datetime):
-        return format_datetime(moment, pattern, locale=locale)
-    return format_date(moment, pattern, locale=locale)
+    """`app.core.languages.format_moment` in the language of this request or e-mail."""
+    return languages.format_moment(moment, strftime, current_language())
 
 
 def number(value: float) -> str:

@@ -61,6 +61,11 @@ LABELS: dict[str, LazyString] = {
     "failed": _l("failed"),
     "uncertain": _l("uncertain"),
     "skipped": _l("skipped"),
+    "invitation": _l("invitation"),
+    "reminder": _l("reminder"),
+    "meeting_change": _l("meeting change"),
+    "agenda_late": _l("late agenda"),
+    "cadence_alert": _l("consultation alert"),
 }
 KIND_LABELS: dict[str, dict[str, LazyString]] = {
     "visibility": {"all": _l("both sides"), "uk": _l("UK only"), "eu": _l("EU only")},
@@ -79,6 +84,13 @@ KIND_LABELS: dict[str, dict[str, LazyString]] = {
     "side": {"uk": _l("United Kingdom"), "eu": _l("European Union")},
 }
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
+# Each language named in itself, for the switcher (not translated on purpose).
+ENDONYMS = (("en", "English"), ("fr", "Français"))
+
+
+def languages_offered() -> tuple[tuple[str, str], ...]:
+    """(code, name in that language) for each language the switcher offers."""
+    return ENDONYMS
 
 
 def enum_label(value: object, kind: str = "") -> str:
