@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from app.agendas.overview import reader_side
 from app.agendas.services import editable_meeting
 from app.audit import services as audit
 from app.auth.models import Role
-from app.core.errors import NotFound, PermissionDenied
+from app.files import messages
 from app.files.inspection import EXTENSIONS, ArchiveLimits, document_type
 from app.files.models import Blob, BlobChunk
 from app.files.names import clean_filename
@@ -132,7 +131,7 @@ def editable_paper(session: Session, actor: User | None, paper_id: int) -> Agend
     """The paper, if `actor` is an editor who may see it (404 otherwise, 403 below editor)."""
     paper = readable_paper(session, actor, paper_id)
     if actor is not None and not actor.has_role(Role.EDITOR):
-        raise PermissionDenied(_("Only editors may change a paper's files"), field="paper")
+        raise messages.editors_only()
     return paper
 
 
@@ -141,11 +140,11 @@ def readable_paper(session: Session, reader: User | None, paper_id: int) -> Agen
     side; the same NotFound otherwise, so that a hidden paper's existence does not leak."""
     paper = session.get(AgendaPaper, paper_id)
     if paper is None:
-        raise _no_paper(paper_id)
+        raise messages.no_paper(paper_id)
     readable_meeting(session, reader, paper.item.meeting_id)
     side = reader_side(session, reader, None)
     if not visible_to(paper.item, side) or not paper_visible_to(paper, side):
-        raise _no_paper(paper_id)
+        raise messages.no_paper(paper_id)
     return paper
 
 
@@ -159,9 +158,9 @@ def readable_file(
     latest = latest_file(session, paper.id)
     upload = latest if file_id is None else _file_of(session, paper, file_id)
     if upload is None:
-        raise NotFound(_("No file has been uploaded for this paper"), field="file")
+        raise messages.nothing_uploaded()
     if not editor and (upload is not latest or not _circulated(session, paper)):
-        raise NotFound(_("No such file"), field="file")
+        raise messages.no_file()
     return upload
 
 
@@ -178,14 +177,10 @@ def _circulated(session: Session, paper: AgendaPaper) -> bool:
 def _file_of(session: Session, paper: AgendaPaper, file_id: int) -> PaperFile:
     upload = session.get(PaperFile, file_id)
     if upload is None or upload.paper_id != paper.id:
-        raise NotFound(_("No such file"), field="file")
+        raise messages.no_file()
     return upload
 
 
 def _lock_paper(session: Session, paper_id: int) -> None:
     """Hold the paper's row until the transaction ends (SQLite writers queue anyway)."""
     session.execute(select(AgendaPaper.id).where(AgendaPaper.id == paper_id).with_for_update())
-
-
-def _no_paper(paper_id: int) -> NotFound:
-    return NotFound(_("No paper with id %(id)s", id=paper_id), field="paper")

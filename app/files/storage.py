@@ -21,8 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import ValidationError
 from app.core.upsert import insert_ignoring_duplicates
+from app.files import messages
 from app.files.inspection import document_type
 from app.files.models import CHUNK_SIZE, Blob, BlobChunk
 
@@ -59,7 +60,7 @@ def open_blob(session: Session, sha256: str) -> Iterator[bytes]:
     """The blob's bytes as chunks of CHUNK_SIZE (NotFound at once for an unknown blob)."""
     count = session.scalar(select(func.count()).where(BlobChunk.sha256 == sha256))
     if not count and session.get(Blob, sha256) is None:
-        raise NotFound(_("No such file"), field="file")
+        raise messages.no_file()
     return _chunks(session, sha256, count or 0)
 
 
@@ -73,7 +74,7 @@ def _chunks(session: Session, sha256: str, count: int) -> Iterator[bytes]:
             select(BlobChunk.data).where(BlobChunk.sha256 == sha256, BlobChunk.seq == seq)
         )
         if data is None:  # pragma: no cover - chunks are written with their blob
-            raise NotFound(_("No such file"), field="file")
+            raise messages.no_file()
         yield bytes(data)
 
 
