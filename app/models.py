@@ -5,7 +5,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
@@ -32,6 +32,7 @@ __all__ = [
     "OutboxMessage",
     "Participant",
     "Person",
+    "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",
     "TopicArea",
