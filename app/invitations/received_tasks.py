@@ -9,7 +9,6 @@ outbox key names the audit entry, so a second sweep queues nothing twice.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email.headerregistry import Address
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,7 +16,12 @@ from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
 from app.audit.models import AuditEntry
-from app.invitations.models import Invitation, ReceivedInvitation
+from app.invitations.models import (
+    Invitation,
+    InvitationScope,
+    InvitationStatus,
+    ReceivedInvitation,
+)
 from app.invitations.received_reply import PARTSTAT, REPLY, organiser_reply
 from app.notifications import outbox
 from app.notifications.addresses import mailbox, one_line
@@ -25,6 +29,7 @@ from app.notifications.compose import recipient_of, secretariat, secretariat_dra
 from app.notifications.models import NotificationKind
 from app.notifications.outbox import Draft
 from app.notifications.rendering import render, when
+from app.people.models import Person
 from app.settings import Settings
 
 WINDOW = timedelta(days=7)  # older unprocessed entries (a long outage) are not acted on
@@ -38,6 +43,12 @@ FROM_ORGANISER = (
     AuditAction.INVITATION_ORGANISER_CHANGED,
     AuditAction.INVITATION_ORGANISER_CANCELLED,
 )
+
+# What the UK attends, when it is not the whole meeting (read in the COMMENT by the organiser).
+ATTENDING = {
+    InvitationScope.LUNCH: lambda: _("Attending the working lunch only."),
+    InvitationScope.ITEMS: lambda: _("Attending the agenda items the UK was invited to only."),
+}
 
 
 def reply_key(audit_entry_id: int) -> str:
@@ -67,7 +78,15 @@ def answer_organisers(session: Session, settings: Settings, now: datetime, holde
         invitation = received.invitation
         if reply_key(entry.id) in done or invitation.status not in PARTSTAT:
             continue
-        draft = _reply_draft(reply_key(entry.id), received, invitation, settings, now)
+        # By id: the relationship may still hold the representative before this decision.
+        representative = (
+            session.get(Person, invitation.representative_id)
+            if invitation.representative_id is not None
+            else None
+        )
+        draft = _reply_draft(
+            reply_key(entry.id), received, invitation, representative, settings, now
+        )
         queued += outbox.enqueue(session, draft, now)
     return queued
 
@@ -107,22 +126,20 @@ def tell_secretariat(session: Session, settings: Settings, now: datetime, holder
     return queued
 
 
-def reply_attendee(invitation: Invitation, settings: Settings) -> Address:
-    """Who answers: the UK representative when they have an address, else the secretariat."""
-    return recipient_of(invitation.representative) or secretariat(settings)
-
-
 def _reply_draft(
     key: str,
     received: ReceivedInvitation,
     invitation: Invitation,
+    representative: Person | None,
     settings: Settings,
     now: datetime,
 ) -> Draft:
     meeting = invitation.meeting
     lines = []
-    if invitation.representative is not None:
-        lines.append(_("Represented by %(name)s.", name=invitation.representative.display_name))
+    if representative is not None:
+        lines.append(_("Represented by %(name)s.", name=representative.display_name))
+    if invitation.status is not InvitationStatus.DECLINED and invitation.scope in ATTENDING:
+        lines.append(ATTENDING[invitation.scope]())
     if invitation.reply_note:
         lines.append(invitation.reply_note)
     comment = "\n".join(lines)
@@ -153,7 +170,8 @@ def _reply_draft(
         calendar=organiser_reply(
             received,
             invitation,
-            attendee=reply_attendee(invitation, settings),
+            # The UK representative when they have an address, else the secretariat.
+            attendee=recipient_of(representative) or secretariat(settings),
             comment=comment,
             now=now,
         ),

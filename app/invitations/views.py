@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from wtforms import Field
 
 from app.agendas import services as agendas
@@ -109,9 +110,10 @@ def reply(invitation_id: int) -> ResponseReturnValue:
                 form.status.data or "",
                 representative_id=int_or_none(form.representative_id.data),
                 note=form.note.data or "",
+                scope=form.scope.data or None,
                 expected_version=int_or_none(form.version.data),
             ),
-            success=f"Reply recorded: {form.status.data}.",
+            success=_reply_recorded(invitation, form.status.data or ""),
             to=_meeting_page(invitation),
             form=form,
             on_stale=lambda: _conflict(form.version, invitation, "your reply has not been saved"),
@@ -164,7 +166,18 @@ def _reply_form(invitation: Invitation, *, submitted: bool) -> ReplyForm:
     if not form.is_submitted() or not submitted:
         form.version.data = str(invitation.version)
         form.representative_id.data = str(invitation.representative_id or "")
+        form.scope.data = invitation.scope.value
     return form
+
+
+def _reply_recorded(invitation: Invitation, status: str) -> str:
+    if invitation.received is not None:
+        return gettext(
+            "Reply recorded: %(status)s. It goes back to %(organiser)s as a calendar reply.",
+            status=status,
+            organiser=invitation.received.organiser_email,
+        )
+    return f"Reply recorded: {status}."
 
 
 def _reply_page(
