@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.invitations.received_calendar import receive_from_organiser
 from app.people.models import Organisation, Side
+from tests.api.conftest import api_as  # noqa: F401  (API clients by role)
 from tests.factories import Factory
+from tests.notifications.conftest import mail_settings, smtp  # noqa: F401  (aiosmtpd on loopback)
 from tests.received.messages import SENDER
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -37,7 +39,3 @@ def receive(session: Session, uk: Organisation, frozen: None) -> Receive:
         return receive_from_organiser(session, parsed, sender=sender, received_at=NOW)
 
     return apply
-
-
-# The loopback SMTP server (aiosmtpd) and settings pointed at it, as the notification tests use.
-from tests.notifications.conftest import mail_settings, smtp  # noqa: E402, F401

@@ -112,3 +112,26 @@ def test_a_viewer_cannot_record_the_reply(client, make, received, frozen):
     sign_in(client, make.user(Role.VIEWER))
     path = f"/invitations/{received.invitation.id}/reply"
     assert client.get(path).status_code == 403
+
+
+def test_the_api_reply_takes_the_attendance_and_answers_the_organiser(
+    session, api_as, received, mail_settings
+):
+    editor = api_as(Role.EDITOR)
+    invitation = received.invitation
+    path = f"/invitations/{invitation.id}"
+    answered = editor.post(
+        f"{path}/reply",
+        json={"status": "tentative", "scope": "lunch"},
+        headers={"If-Match": editor.get(path).headers["ETag"]},
+    )
+    assert answered.status_code == 200, answered.get_json()
+    assert answered.get_json()["scope"] == "lunch"
+    assert answer_organisers(session, mail_settings, NOW, "test") == 1
+    refused = editor.post(
+        f"{path}/reply",
+        json={"status": "accepted", "scope": "everything"},
+        headers={"If-Match": "*"},
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["field"] == "scope"
