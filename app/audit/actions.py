@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     INVITATION_ACCEPTED = "invitation.accepted"
     INVITATION_DECLINED = "invitation.declined"
     INVITATION_TENTATIVE = "invitation.tentative"
+    INVITATION_REPLY_CONFIRMED = "invitation.reply_confirmed"
 
     @classmethod
     def status_change(cls, status: str) -> AuditAction:

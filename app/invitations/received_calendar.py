@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from icalendar import Calendar
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.audit.actions import AuditAction
-from app.core.errors import EntenteError
+from app.core.errors import EntenteError, InvalidTransition, StaleVersion
 from app.invitations.models import Invitation, ReceivedInvitation
 from app.invitations.received_parse import (
     CalendarRefused,
@@ -30,12 +31,16 @@ from app.invitations.received_parse import (
     same_organisation,
 )
 from app.invitations.received_parties import eu_organisation, meeting_kind, uk_organisation
-from app.invitations.services import InvitationInput, issue_invitation
+from app.invitations.received_reply import PARTSTAT
+from app.invitations.services import InvitationInput, get_invitation, issue_invitation
 from app.meetings import services as meetings
 from app.meetings.models import Access, Meeting, MeetingStatus
 from app.notifications.rendering import when, where
 
-__all__ = ["CalendarRefused", "receive_from_organiser"]
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+__all__ = ["CalendarRefused", "confirm_reply", "receive_from_organiser"]
 
 
 def receive_from_organiser(
@@ -242,8 +247,30 @@ def _what_changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return lines
 
 
-def received_for(session: Session, invitation: Invitation) -> ReceivedInvitation | None:
-    """The organiser's record behind an invitation, when it came in by e-mail."""
-    return session.scalar(
-        select(ReceivedInvitation).where(ReceivedInvitation.invitation_id == invitation.id)
+def confirm_reply(
+    session: Session, actor: User | None, invitation_id: int, *, expected_version: int | None = None
+) -> Invitation:
+    """Send the organiser the invitation's answer again, for their latest update (a moved
+    meeting resets the answers in the organiser's calendar). The notice of what changed is
+    done with; the audit log keeps it."""
+    invitation = get_invitation(session, invitation_id)
+    if expected_version is not None and expected_version != invitation.version:
+        raise StaleVersion(_("This invitation was changed by someone else; reload it"))
+    received = invitation.received
+    if received is None:
+        raise InvalidTransition(_("This invitation did not come from an organiser by e-mail"))
+    if invitation.status not in PARTSTAT or invitation.meeting.is_cancelled:
+        raise InvalidTransition(_("Only an answered invitation to a meeting still on is confirmed"))
+    received.changes = []
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.INVITATION_REPLY_CONFIRMED,
+        "invitation",
+        invitation.id,
+        f"{invitation.invitee.code} confirmed its reply ({invitation.status.value}) to "
+        f"the organiser's update of “{invitation.meeting.title}”",
+        {"status": invitation.status, "sequence": received.organiser_sequence},
     )
+    return invitation

@@ -37,6 +37,7 @@ DECISIONS = (
     AuditAction.INVITATION_ACCEPTED,
     AuditAction.INVITATION_DECLINED,
     AuditAction.INVITATION_TENTATIVE,
+    AuditAction.INVITATION_REPLY_CONFIRMED,  # the same answer again, after the organiser's update
 )
 FROM_ORGANISER = (
     AuditAction.INVITATION_RECEIVED,

@@ -16,6 +16,7 @@ from app.auth.web import current_actor, role_required
 from app.core.errors import ValidationError
 from app.core.timezones import local_to_utc
 from app.extensions import db_session
+from app.invitations import received_calendar as received
 from app.invitations import services as invitations
 from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
 from app.invitations.models import Invitation, InvitationStatus
@@ -149,6 +150,25 @@ def withdraw(invitation_id: int) -> ResponseReturnValue:
     if change.conflict:
         reply_form = _reply_form(invitation, submitted=False)
         return _reply_page(invitation, reply_form, form, change.problem, change.conflict)
+    return change.next_page
+
+
+@bp.post("/<int:invitation_id>/confirm-reply")
+@role_required(Role.EDITOR)
+def confirm_reply(invitation_id: int) -> ResponseReturnValue:
+    """Send the organiser of an invitation from Brussels our answer again, after their update."""
+    invitation = invitations.get_invitation(db_session(), invitation_id)
+    change = run_change(
+        lambda: received.confirm_reply(
+            db_session(),
+            current_actor(),
+            invitation_id,
+            expected_version=int_or_none(request.form.get("version")),
+        ),
+        success=gettext("Your answer goes back to the organiser for their latest version."),
+        to=_meeting_page(invitation),
+        flash_to=_meeting_page(invitation),
+    )
     return change.next_page
 
 

@@ -8,8 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role
+from app.core.errors import InvalidTransition
 from app.invitations.models import InvitationScope, InvitationStatus, ReceivedInvitation
+from app.invitations.received_calendar import confirm_reply
 from app.invitations.received_tasks import answer_organisers
+from app.invitations.services import reply_to_invitation
 from app.meetings.models import MeetingStatus
 from app.notifications.models import OutboxMessage
 from tests.received.conftest import NOW
@@ -83,6 +86,25 @@ def test_accept_in_the_ui_puts_a_reply_in_the_outbox_and_the_pages_follow_the_or
     assert "The organiser changed this meeting on" in shown
     assert "Time: Sun 31 Oct 2027, 10:00–13:00 (Europe/Brussels) → Sun 28 Mar 2027" in shown
     assert "You replied before this change" in shown
+    # The organiser's calendar has reset our answer: send it again, for their SEQUENCE 1.
+    confirm = f"/invitations/{invitation.id}/confirm-reply"
+    assert f'action="{confirm}"' in shown
+    response = editor_client.post(
+        confirm,
+        data={"version": str(invitation.version), "csrf_token": csrf_from(editor_client, path)},
+    )
+    assert response.status_code == 302
+    assert "The organiser changed this meeting" not in page(
+        editor_client, f"/meetings/{meeting.id}"
+    )
+    answer_organisers(session, mail_settings, NOW, "test")
+    again = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.calendar_method == "REPLY")
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert int(reply_event(again.calendar)["SEQUENCE"]) == 1
+    assert reply_event(again.calendar)["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
     # Then cancels it.
     receive(outlook_calendar(start=SPRING[0], end=SPRING[1], sequence=2, method="CANCEL"))
@@ -135,3 +157,12 @@ def test_the_api_reply_takes_the_attendance_and_answers_the_organiser(
     )
     assert refused.status_code == 422
     assert refused.get_json()["field"] == "scope"
+
+
+def test_only_an_answered_received_invitation_is_confirmed_again(session, make, received):
+    with pytest.raises(InvalidTransition, match="answered"):
+        confirm_reply(session, None, received.invitation.id)
+    own = make.invitation()
+    reply_to_invitation(session, None, own.id, "accepted")
+    with pytest.raises(InvalidTransition, match="did not come from an organiser"):
+        confirm_reply(session, None, own.id)
