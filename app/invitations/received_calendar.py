@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from icalendar import Calendar
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.audit.actions import AuditAction
 from app.core.errors import EntenteError, InvalidTransition, StaleVersion
+from app.core.unique import refused_key
 from app.invitations.models import Invitation, ReceivedInvitation
 from app.invitations.received_parse import (
     CalendarRefused,
     OrganiserEvent,
+    applied_at_once,
     domain_of,
     read_organiser_event,
     same_organisation,
@@ -125,7 +128,12 @@ def _create(session: Session, event: OrganiserEvent, sender: str, received_at: d
         changes=[],
     )
     session.add(received)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same UID, applied by another fetcher at this moment
+        if refused_key(error) not in {"uq_received_invitations_organiser_uid", ""}:
+            raise
+        raise applied_at_once() from error
     audit.record(
         session,
         None,

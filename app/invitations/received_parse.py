@@ -48,6 +48,17 @@ class CalendarRefused(EntenteError):
         self.reason = reason
 
 
+def applied_at_once() -> CalendarRefused:
+    """Two messages for one new meeting (copies, or a REQUEST and its update) applied by two
+    fetchers at the same moment: the one that lost the race waits in the quarantine."""
+    return CalendarRefused(
+        _(
+            "Another message for this meeting was applied at the same moment; release this "
+            "one to apply it after."
+        )
+    )
+
+
 @dataclass(frozen=True)
 class OrganiserEvent:
     """What Entente keeps of the organiser's event, checked."""

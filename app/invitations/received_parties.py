@@ -14,7 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.invitations.received_parse import CalendarRefused, domain_of, same_organisation
+from app.core.errors import DuplicateError
+from app.invitations.received_parse import (
+    CalendarRefused,
+    applied_at_once,
+    domain_of,
+    same_organisation,
+)
 from app.meetings.models import MeetingKind
 from app.people import services as people
 from app.people.models import Organisation, Side
@@ -88,4 +94,7 @@ def _find_or_create(session: Session, code: str, name: str) -> Organisation:
         if found.side is not Side.EU:
             raise CalendarRefused(_("The organisation %(code)s is not on the EU side.", code=code))
         return found
-    return people.create_organisation(session, None, code, name, Side.EU)
+    try:
+        return people.create_organisation(session, None, code, name, Side.EU)
+    except DuplicateError as error:  # another fetcher created it at this moment
+        raise applied_at_once() from error
