@@ -12,7 +12,7 @@ from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
@@ -42,6 +42,7 @@ __all__ = [
     "PaperFile",
     "Participant",
     "Person",
+    "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",
     "TopicArea",
