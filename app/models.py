@@ -10,6 +10,7 @@ from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
+from app.sso.models import SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Person",
     "SchedulerLease",
     "SentLog",
+    "SsoProvider",
     "TopicArea",
     "UnavailableDate",
     "User",
