@@ -34,6 +34,7 @@ from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
 from app.settings import EXTENSION_KEY, PROJECT_ROOT, Settings, load_settings
+from app.sso.cli import sso_cli
 from app.sso.views import bp as sso_bp
 from app.topics.views import bp as topics_bp
 from app.web.errors import register_error_handlers
@@ -146,3 +147,4 @@ def _register_cli(app: Flask) -> None:
     register_commands(app)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(sso_cli)

@@ -50,8 +50,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = auth.authenticate(db_session(), form.email.data or "", form.password.data or "")
         if user is not None and not sso.password_allowed(db_session(), current_settings(), user):
-            db.session.rollback()
-            return _password_off(form, provider)
+            return _password_off(form, provider)  # nothing committed: last_login_at is dropped
         if user is not None:
             db.session.commit()
             session.clear()  # nothing from before sign-in carries over (fixation)

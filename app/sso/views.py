@@ -57,13 +57,11 @@ def callback() -> ResponseReturnValue:
     try:
         claims = finish(config.connection, flow, request.args)
         user = account_for(db_session(), config, claims)
-    except SignInRefused as refused:
-        db.session.rollback()
+    except SignInRefused as refused:  # raised before any change: only the refusal is kept
         record_refusal(db_session(), refused, claims)
         db.session.commit()
         return _refused_page(config, refused.message, 403)
     except ProviderUnavailable as error:
-        db.session.rollback()
         return _refused_page(config, error.message, 502)
     db.session.commit()
     return _signed_in(user, after)
