@@ -44,6 +44,18 @@ class ReplyForm(FlaskForm):
     representative_id = SelectField(
         _l("Represented by"), description=_l("Who attends for them (when accepted)")
     )
+    scope = SelectField(
+        _l("Attending"),
+        description=_l("What the representative attends"),
+        choices=options(
+            [
+                ("whole", _l("The whole meeting")),
+                ("items", _l("The invited agenda items")),
+                ("lunch", _l("The working lunch only")),
+            ]
+        ),
+        validate_choice=False,
+    )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
     version = HiddenField()
 
