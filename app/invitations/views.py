@@ -197,7 +197,7 @@ def _reply_recorded(invitation: Invitation, status: str) -> str:
             status=status,
             organiser=invitation.received.organiser_email,
         )
-    return f"Reply recorded: {status}."
+    return gettext("Reply recorded: %(status)s.", status=status)
 
 
 def _reply_page(

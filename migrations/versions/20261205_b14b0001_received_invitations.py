@@ -5,7 +5,7 @@ so a later REQUEST or CANCEL finds the same meeting) and the last SEQUENCE appli
 organiser, the sending address, and what the last update changed.
 
 Revision ID: b14b0001
-Revises: fe3d0c4f
+Revises: b15a0001
 Create Date: 2026-12-05 07:17:35.897389
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import app.core.db
 
 revision = "b14b0001"
-down_revision = "fe3d0c4f"
+down_revision = "b15a0001"
 branch_labels = None
 depends_on = None
 
