@@ -109,11 +109,12 @@ def tell_secretariat(session: Session, settings: Settings, now: datetime, holder
     queued = 0
     for entry in entries:
         invitation = session.get(Invitation, entry.entity_id) if entry.entity_id else None
-        if notice_key(entry.id) in done or invitation is None:
-            continue
+        details = [str(line) for line in entry.changes.get("changes") or []]
+        quiet = entry.action == AuditAction.INVITATION_ORGANISER_CHANGED and not details
+        if notice_key(entry.id) in done or invitation is None or quiet:
+            continue  # (an update that changed nothing Entente keeps: attendees, DTSTAMP)
         with force_locale(settings.default_language):
             headline, subject = _notice(entry.action, invitation)
-        details = [str(line) for line in entry.changes.get("changes") or []]
         draft = secretariat_draft(
             key=notice_key(entry.id),
             kind=NotificationKind.MEETING_CHANGE,
