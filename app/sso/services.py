@@ -26,6 +26,8 @@ from app.sso.protocol import Connection, ProviderUnavailable, forget_cached, log
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # The Flask session key set when the provider signed the user in (sign-out reads it).
 SIGNED_IN_KEY = "sso_signed_in"
+# ...and the provider's end-session address, kept for the signed-out page.
+EXIT_KEY = "sso_exit"
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def test_an_admin_connects_a_provider_from_the_page(as_admin, session, hostile, 
     shown = as_admin.get("/admin/sso").get_data(as_text=True)
     assert SECRET not in shown
     assert "A secret is stored" in shown
+    assert "entente-editors = editor\nentente-admins = admin</textarea>" in shown
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "sso.provider_saved"))
     assert entry is not None
     assert entry.changes["client_secret"] == "replaced"
