@@ -194,3 +194,24 @@ def _unsigned(claims: dict[str, Any]) -> str:
 
 def _csrf(client: Any) -> str:
     return csrf_from(client, "/account")
+
+
+def test_a_provider_that_does_not_answer_gives_a_clear_page(client, session, connect):
+    connect(discovery_url="http://127.0.0.1:9")  # nothing listens on the discard port
+    response = client.get("/login/sso")
+    assert response.status_code == 502
+    assert "did not answer" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [("/meetings", "/meetings"), ("//evil.example/x", "/"), ("https://evil.example", "/")],
+)
+def test_the_page_asked_for_is_reached_after_sign_in_and_only_on_this_site(
+    client, make, hostile, connect, target, landing
+):
+    make.user(Role.EDITOR, email="editor@entente.test")
+    connect()
+    response = through_provider(client, f"/login/sso?next={target}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
