@@ -215,3 +215,14 @@ def test_the_page_asked_for_is_reached_after_sign_in_and_only_on_this_site(
     response = through_provider(client, f"/login/sso?next={target}")
     assert response.status_code == 302
     assert response.headers["Location"] == landing
+
+
+def test_a_rotated_signing_key_is_fetched_again(client, make, hostile, connect, signing_keys):
+    """The key set is cached; a token signed with a key id it does not know makes the relying
+    party fetch the provider's keys again, once."""
+    make.user(Role.EDITOR, email="editor@entente.test")
+    connect()
+    assert through_provider(client).status_code == 302
+    client.post("/logout", data={"csrf_token": _csrf(client)})
+    hostile.key, hostile.kid = signing_keys[1], "key-2"
+    assert through_provider(client).status_code == 302
