@@ -84,9 +84,14 @@ def logout() -> ResponseReturnValue:
         db.session.commit()
     logout_user()
     session.clear()
+    if via_provider:
+        # The provider's sign-out is offered on a page of ours: the form-action CSP of the
+        # page that posted here forbids redirecting this POST to another site.
+        exit_url = sso.logout_target(
+            db_session(), current_settings(), url_for("auth.login", _external=True)
+        )
+        if exit_url:
+            session[sso.EXIT_KEY] = exit_url
+            return redirect(url_for("sso.signed_out"))
     flash("You have signed out.", "success")
-    after = url_for("auth.login", _external=True)
-    provider_exit = (
-        sso.logout_target(db_session(), current_settings(), after) if via_provider else None
-    )
-    return redirect(provider_exit or url_for("auth.login"))
+    return redirect(url_for("auth.login"))
