@@ -28,6 +28,7 @@ from app.feeds.cache import FeedMemory
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
 from app.health.views import bp as health_bp
+from app.inbound.cli import mail_cli
 from app.invitations.views import bp as invitations_bp
 from app.meetings.blueprint import meetings_blueprint
 from app.people.views import bp as people_bp
@@ -145,3 +146,4 @@ def _register_cli(app: Flask) -> None:
     register_commands(app)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(mail_cli)

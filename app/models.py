@@ -5,6 +5,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
+from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
 from app.invitations.models import Invitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
@@ -19,10 +20,12 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "EmailReply",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
     "FollowUpAction",
+    "InboundMessage",
     "Invitation",
     "Meeting",
     "MeetingKind",
@@ -32,6 +35,7 @@ __all__ = [
     "OutboxMessage",
     "Participant",
     "Person",
+    "QuarantinedMessage",
     "SchedulerLease",
     "SentLog",
     "TopicArea",
