@@ -155,6 +155,8 @@ def _dovecot(root: Path) -> Iterator[ImapServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def _users() -> dict[str, str | int]:
