@@ -24,7 +24,13 @@ from app.core.errors import NotFound, ValidationError
 from app.core.paging import Page, paginate
 from app.core.upsert import dialect_insert
 from app.inbound.message import InboundEmail, looks_like_ics, read_email, read_ics
-from app.inbound.models import InboundMessage, InboundOutcome, InboundSource, QuarantinedMessage
+from app.inbound.models import (
+    EmailReply,
+    InboundMessage,
+    InboundOutcome,
+    InboundSource,
+    QuarantinedMessage,
+)
 from app.inbound.organisers import from_organiser
 from app.inbound.replies import Matcher, Outcome, apply_answer
 from app.inbound.screening import ITipObject, Refused, check_size, screen
@@ -145,7 +151,8 @@ def _claim(
             method=item.verdict.method if isinstance(item.verdict, ITipObject) else "",
             outcome=InboundOutcome.QUARANTINED,
             summary="",
-            received_at=item.incoming.received_at or found.date or now,
+            # the server's arrival time, never the sender's own Date header
+            received_at=item.incoming.received_at or now,
             processed_at=now,
         )
         .on_conflict_do_nothing()
@@ -297,3 +304,20 @@ def delete_quarantined(session: Session, actor: User | None, quarantine_id: int)
         {"reason": held.reason},
     )
     return row
+
+
+def email_replies_for(
+    session: Session, invitation_ids: Sequence[int]
+) -> dict[int, list[EmailReply]]:
+    """The answers received by e-mail for these invitations, newest first, by invitation."""
+    found: dict[int, list[EmailReply]] = {}
+    if not invitation_ids:
+        return found
+    query = (
+        select(EmailReply)
+        .where(EmailReply.invitation_id.in_(list(invitation_ids)))
+        .order_by(EmailReply.id.desc())
+    )
+    for reply in session.scalars(query):
+        found.setdefault(reply.invitation_id, []).append(reply)
+    return found

@@ -15,11 +15,9 @@ from app.inbound.forms import ImportForm
 from app.inbound.models import InboundSource
 from app.settings import current_settings
 from app.web.forms import int_or_none
-from app.web.nav import nav_link
 from app.web.unit_of_work import run_change
 
 bp = Blueprint("inbound", __name__)
-nav_link(bp, "inbound.quarantine", "Quarantine", Role.ADMIN, order=96, active_prefix="inbound.q")
 
 
 @bp.get("/admin/quarantine")
