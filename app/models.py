@@ -1,10 +1,17 @@
 """Imports every domain's models so that the metadata is complete (migrations, tests)."""
 
-from app.agendas.models import AgendaItem, AgendaPaper, AgendaVersion, FollowUpAction
+from app.agendas.models import (
+    AgendaItem,
+    AgendaPaper,
+    AgendaVersion,
+    FollowUpAction,
+    PaperFile,
+)
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
+from app.files.models import Blob, BlobChunk
 from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
 from app.invitations.models import Invitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
@@ -20,6 +27,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Blob",
+    "BlobChunk",
     "EmailReply",
     "FeedEventCache",
     "FeedEventVersion",
@@ -33,6 +42,7 @@ __all__ = [
     "NotifiedChange",
     "Organisation",
     "OutboxMessage",
+    "PaperFile",
     "Participant",
     "Person",
     "QuarantinedMessage",
