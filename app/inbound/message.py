@@ -10,8 +10,9 @@ import email
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.header import decode_header, make_header
 from email.message import Message
-from email.policy import default
+from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from app.notifications.addresses import clean_address, one_line
@@ -45,14 +46,16 @@ class InboundEmail:
 
 def read_email(raw: bytes) -> InboundEmail:
     """The headers and calendar parts of `raw` (an RFC 5322 message)."""
-    message = email.message_from_bytes(raw, policy=default)
+    # compat32: headers stay strings until asked for (the default policy parses every header
+    # of every part into objects, which costs more than the rest of the processing)
+    message = email.message_from_bytes(raw, policy=compat32)
     from_addresses = _addresses(message, "From")
     sender = from_addresses[0] if len(from_addresses) == 1 else ""
     found = InboundEmail(
         message_id=message_id_of(message, raw),
         sender=sender,
         senders=frozenset(from_addresses + _addresses(message, "Sender")),
-        subject=one_line(_header(message, "Subject"), max_length=300),
+        subject=one_line(_decoded(_header(message, "Subject")), max_length=300),
         date=_date(message),
     )
     for part in message.walk():
@@ -94,6 +97,14 @@ def _header(message: Message, name: str) -> str:
         return str(message.get(name, "") or "")
     except (ValueError, IndexError, TypeError):  # a header the parser cannot make sense of
         return ""
+
+
+def _decoded(value: str) -> str:
+    """RFC 2047 encoded words (=?utf-8?q?...?=) as text."""
+    try:
+        return str(make_header(decode_header(value)))
+    except (ValueError, LookupError, UnicodeDecodeError):
+        return value
 
 
 def _addresses(message: Message, name: str) -> list[str]:

@@ -15,13 +15,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Component, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.audit import services as audit
 from app.core.errors import EntenteError
-from app.feeds.stamp import current_stamp
+from app.feeds.stamp import current_stamps
 from app.inbound.models import EmailReply, InboundMessage, InboundOutcome, ReplyKind
 from app.inbound.screening import ITipObject, Refused, address_of
 from app.invitations import services as invitations
@@ -53,7 +53,8 @@ class Matcher:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     invitations: dict[tuple[int, str], Invitation] = field(default_factory=dict)
     sent_sequence: dict[tuple[int, str], int] = field(default_factory=dict)
-    seen_keys: set[str] = field(default_factory=set)
+    stamps: dict[int, int] = field(default_factory=dict)
+    seen_keys: set[str] = field(default_factory=set)  # stored before, or earlier in the batch
 
     @classmethod
     def load(cls, session: Session, calendars: Iterable[Calendar]) -> Matcher:
@@ -89,12 +90,35 @@ class Matcher:
             found = _SEQUENCE.search(calendar or "")
             if meeting_id is not None and found:
                 matcher.sent_sequence[(meeting_id, recipient.lower())] = int(found.group(1))
+        stamps = current_stamps(session, list(matcher.meetings.values()))
+        matcher.stamps = {meeting_id: stamp.sequence for meeting_id, stamp in stamps.items()}
+        matcher.seen_keys = _stored_keys(session, calendars)
         return matcher
 
-    def sequence_of(self, session: Session, meeting: Meeting, attendee: str) -> int:
+    def sequence_of(self, meeting: Meeting, attendee: str) -> int:
         """The SEQUENCE of the last REQUEST sent to `attendee`, else the calendar's current."""
         sent = self.sent_sequence.get((meeting.id, attendee))
-        return sent if sent is not None else current_stamp(session, meeting).sequence
+        return sent if sent is not None else self.stamps.get(meeting.id, 0)
+
+
+def _stored_keys(session: Session, calendars: Iterable[Calendar]) -> set[str]:
+    """The dedup keys already stored among those the batch's answers could have (one per
+    ATTENDEE of each event: which one answers is decided later)."""
+    candidates = set()
+    for calendar in calendars:
+        method = str(calendar.get("METHOD", "")).upper()
+        for event in calendar.walk("VEVENT"):
+            values = event.get("ATTENDEE")
+            for value in values if isinstance(values, list) else [values]:
+                address = address_of(value)
+                if address is not None:
+                    uid = str(event.get("UID", "")).strip()
+                    sequence = _int(event.get("SEQUENCE", 0))
+                    candidates.add(_dedup_key(method, uid, sequence, address, event))
+    if not candidates:
+        return set()
+    query = select(EmailReply.dedup_key).where(EmailReply.dedup_key.in_(sorted(candidates)))
+    return set(session.scalars(query))
 
 
 def apply_answer(
@@ -126,12 +150,10 @@ def apply_answer(
         )
     sequence = _int(event.get("SEQUENCE", 0))
     key = _dedup_key(found.method, uid, sequence, attendee, event)
-    if key in matcher.seen_keys or session.scalar(
-        select(EmailReply.id).where(EmailReply.dedup_key == key)
-    ):
+    if key in matcher.seen_keys:
         return Outcome(InboundOutcome.DUPLICATE, _("The same answer was already received"))
     matcher.seen_keys.add(key)
-    current = matcher.sequence_of(session, meeting, attendee)
+    current = matcher.sequence_of(meeting, attendee)
     reply = EmailReply(
         invitation_id=invitation.id,
         inbound_message_id=log.id,
@@ -158,7 +180,6 @@ def _reply(session: Session, reply: EmailReply, invitation: Invitation, now: dat
     title = invitation.meeting.title
     if reply.stale:
         session.add(reply)
-        session.flush()
         audit.record(
             session,
             None,
@@ -173,7 +194,6 @@ def _reply(session: Session, reply: EmailReply, invitation: Invitation, now: dat
     if reply.partstat == DELEGATED:
         reply.applied = True
         session.add(reply)
-        session.flush()
         audit.record(
             session,
             None,
@@ -184,20 +204,17 @@ def _reply(session: Session, reply: EmailReply, invitation: Invitation, now: dat
             {"delegated_to": reply.delegated_to, "by": "e-mail"},
         )
         return Outcome(InboundOutcome.APPLIED, f"{reply.attendee} delegated “{title}”")
-    try:
-        with session.begin_nested():
-            invitations.record_email_reply(
-                session, invitation, STATUSES[reply.partstat], attendee=reply.attendee, at=now
-            )
+    try:  # refused before it changes anything (a transition, a cancelled meeting)
+        invitations.record_email_reply(
+            session, invitation, STATUSES[reply.partstat], attendee=reply.attendee, at=now
+        )
     except EntenteError as error:
         session.add(reply)
-        session.flush()
         return Outcome(
             InboundOutcome.RECORDED, _("Recorded, not applied: %(why)s", why=error.message)
         )
     reply.applied = True
     session.add(reply)
-    session.flush()
     return Outcome(InboundOutcome.APPLIED, f"{reply.attendee} {reply.partstat} “{title}”")
 
 
@@ -208,7 +225,6 @@ def _counter(
     reply.proposed_start_utc = _utc(event, "DTSTART", zone)
     reply.proposed_end_utc = _utc(event, "DTEND", zone)
     session.add(reply)
-    session.flush()
     audit.record(
         session,
         None,
@@ -245,7 +261,7 @@ def _answering_attendee(event: Event, senders: frozenset[str]) -> tuple[str, dic
     raise Refused(_("The answer is not from the attendee it speaks for"))
 
 
-def _dedup_key(method: str, uid: str, sequence: int, attendee: str, event: Event) -> str:
+def _dedup_key(method: str, uid: str, sequence: int, attendee: str, event: Component) -> str:
     stamp = str(event.get("DTSTAMP").to_ical().decode() if event.get("DTSTAMP") else "")
     text = "\x1f".join((method, uid, str(sequence), attendee, stamp))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -53,7 +53,9 @@ def screen(found: InboundEmail, allowed_domains: tuple[str, ...]) -> ITipObject:
         if found.has_html and not found.has_text:
             raise Refused(_("HTML-only message with no calendar object"))
         raise Refused(_("No calendar object in the message"))
-    calendars = [_parse(part.text) for part in found.calendars]
+    # The same object as an alternative and as an attachment (Gmail, Thunderbird) is read once.
+    texts = list(dict.fromkeys(part.text for part in found.calendars))
+    calendars = [_parse(text) for text in texts]
     methods = {part.method_param for part in found.calendars if part.method_param}
     for calendar in calendars:
         methods.update(_methods(calendar))

@@ -72,7 +72,11 @@ def process_batch(
     """Process the messages not processed before; returns their log rows (flushed)."""
     read = [_read(settings, incoming) for incoming in batch]
     known = _known_ids(session, [item.found.message_id for item in read])
-    fresh = [item for item in read if item.found.message_id not in known]
+    unique: dict[str, _Read] = {}  # the same message twice in one batch counts once
+    for item in read:
+        if item.found.message_id not in known:
+            unique.setdefault(item.found.message_id, item)
+    fresh = list(unique.values())
     matcher = Matcher.load(
         session,
         [
@@ -81,13 +85,15 @@ def process_batch(
             if isinstance(item.verdict, ITipObject) and item.verdict.method in ANSWERS
         ],
     )
+    claimed = _claim(session, fresh, source, now)
     done = []
     for item in fresh:
-        row = _claim(session, item, source, now)
+        row = claimed.get(item.found.message_id)
         if row is None:
             continue  # another fetcher took it between the query and the claim
         _decide(session, settings, item, row, matcher, now)
         done.append(row)
+    session.flush()
     return done
 
 
@@ -137,29 +143,40 @@ def _known_ids(session: Session, message_ids: Sequence[str]) -> set[str]:
 
 
 def _claim(
-    session: Session, item: _Read, source: InboundSource, now: datetime
-) -> InboundMessage | None:
-    found = item.found
-    sender = found.sender or (item.verdict.sender if isinstance(item.verdict, ITipObject) else "")
+    session: Session, items: Sequence[_Read], source: InboundSource, now: datetime
+) -> dict[str, InboundMessage]:
+    """Log rows for the batch's messages in one INSERT; a Message-ID already logged (by a
+    fetcher running at the same time: PostgreSQL makes this wait for its commit) is left out."""
+    if not items:
+        return {}
+    values = []
+    for item in items:
+        itip = item.verdict if isinstance(item.verdict, ITipObject) else None
+        values.append(
+            {
+                "message_id": item.found.message_id,
+                "source": source,
+                "sender": (item.found.sender or (itip.sender if itip else ""))[:254],
+                "subject": item.found.subject,
+                "method": itip.method if itip else "",
+                "outcome": InboundOutcome.QUARANTINED,
+                "summary": "",
+                # the server's arrival time, never the sender's own Date header
+                "received_at": item.incoming.received_at or now,
+                "processed_at": now,
+            }
+        )
     statement = (
         dialect_insert(session, InboundMessage)
-        .values(
-            message_id=found.message_id,
-            source=source,
-            sender=sender[:254],
-            subject=found.subject,
-            method=item.verdict.method if isinstance(item.verdict, ITipObject) else "",
-            outcome=InboundOutcome.QUARANTINED,
-            summary="",
-            # the server's arrival time, never the sender's own Date header
-            received_at=item.incoming.received_at or now,
-            processed_at=now,
-        )
+        .values(values)
         .on_conflict_do_nothing()
         .returning(InboundMessage.id)
     )
-    row_id = session.execute(statement).scalar()
-    return session.get(InboundMessage, row_id) if row_id is not None else None
+    ids = list(session.scalars(statement))
+    if not ids:
+        return {}
+    rows = session.scalars(select(InboundMessage).where(InboundMessage.id.in_(ids)))
+    return {row.message_id: row for row in rows}
 
 
 def _decide(
@@ -187,7 +204,6 @@ def _decide(
     row.outcome = outcome.outcome
     row.summary = one_line(outcome.summary, max_length=500)
     row.processed_at = now
-    session.flush()
 
 
 def _dispatch(
