@@ -13,11 +13,12 @@ from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
 from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
+from app.sso.models import SsoIdentity, SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -46,8 +47,11 @@ __all__ = [
     "Participant",
     "Person",
     "QuarantinedMessage",
+    "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",
+    "SsoIdentity",
+    "SsoProvider",
     "TopicArea",
     "UnavailableDate",
     "User",

@@ -1,7 +1,7 @@
 """Inbound calendar e-mail: the log keyed by Message-ID, the quarantine, replies by e-mail.
 
 Revision ID: b14a0001
-Revises: b15a0001
+Revises: b16b0002
 Create Date: 2026-12-05 07:21:18.286743
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import app.core.db
 
 revision = "b14a0001"
-down_revision = "b15a0001"
+down_revision = "b16b0002"
 branch_labels = None
 depends_on = None
 
