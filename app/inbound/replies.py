@@ -72,7 +72,7 @@ class Matcher:
             select(Invitation, func.lower(Person.email))
             .join(Person, Person.id == Invitation.invitee_person_id)
             .where(Invitation.meeting_id.in_(ids))
-            .options(joinedload(Invitation.meeting))
+            .options(joinedload(Invitation.meeting), joinedload(Invitation.invitee))
             .order_by(Invitation.id)
         ).all()
         for invitation, address in rows:
