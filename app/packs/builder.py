@@ -40,6 +40,7 @@ from app.packs.sheets import Sheets, Stamp, content_bytes
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
+CONTENTS_LINES = 30  # about as many contents lines as fit on a page
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class PackResult:
 class _Paper:
     item: PackItem
     paper: PackPaper
+    source: Path | None = None  # an office file, to convert
     pdf: Path | None = None
     pages: int = 1
     missing: Missing | None = None
@@ -80,11 +82,16 @@ def build_pack(pack: PackInput, out: BinaryIO, *, converter: Converter | None = 
     """Write `pack` to `out` as a PDF and say what went in."""
     with tempfile.TemporaryDirectory(prefix="entente-pack-") as scratch:
         work = Path(scratch)
-        papers = _prepare(pack, work, converter or Converter())
-        agenda = render_pages(pack.agenda, in_pack=True)
-        agenda_pdf, agenda_count = _write(agenda, work / "agenda.pdf")
-        listed_on = _anchor_pages(agenda)
-        del agenda
+        papers, conversion = _prepare(pack, work, converter or Converter())
+        try:  # LibreOffice converts the office papers while the agenda is laid out
+            agenda = render_pages(pack.agenda, in_pack=True)
+            agenda_pdf, agenda_count = _write(agenda, work / "agenda.pdf")
+            listed_on = _anchor_pages(agenda)
+            del agenda
+        except BaseException:
+            conversion.cancel()
+            raise
+        _converted(papers, conversion)
         missing = [p for p in papers if p.missing is not None]
         holders_pdf = None
         if missing:
@@ -100,12 +107,14 @@ def build_pack(pack: PackInput, out: BinaryIO, *, converter: Converter | None = 
     )
 
 
-def _prepare(pack: PackInput, work: Path, converter: Converter) -> list[_Paper]:
-    """Each paper's file on disk as a PDF with its page count, or why it is missing."""
+def _prepare(
+    pack: PackInput, work: Path, converter: Converter
+) -> tuple[list[_Paper], convert.Conversion]:
+    """Each paper's file on disk, PDFs checked; the office files' conversion started."""
     (work / "in").mkdir()
     (work / "out").mkdir()
     papers = [_Paper(item, paper) for item in pack.items for paper in item.papers]
-    office: dict[Path, _Paper] = {}
+    office: list[Path] = []
     for index, entry in enumerate(papers):
         media_type = entry.paper.media_type
         if entry.paper.open is None or media_type is None:
@@ -116,25 +125,35 @@ def _prepare(pack: PackInput, work: Path, converter: Converter) -> list[_Paper]:
             if path is None:
                 entry.missing = Missing.UNREADABLE
             elif media_type == PDF_TYPE:
-                entry.pdf = path
+                _counted(entry, path)
             else:
-                office[path] = entry
+                entry.source = path
+                office.append(path)
         else:
             entry.missing = Missing.UNSUPPORTED
-    converted = convert.to_pdf(
-        sorted(office), work / "out", command=converter.command, timeout=converter.timeout
+    conversion = convert.Conversion(
+        office, work / "out", command=converter.command, timeout=converter.timeout
     )
-    for source, entry in office.items():
-        entry.pdf = converted.get(source)
-        entry.missing = None if entry.pdf is not None else Missing.UNREADABLE
+    return papers, conversion
+
+
+def _converted(papers: list[_Paper], conversion: convert.Conversion) -> None:
+    converted = conversion.finish()
     for entry in papers:
-        if entry.pdf is not None:
-            count = _page_count(entry.pdf)
-            if count:
-                entry.pages = count
+        if entry.source is not None:
+            pdf = converted.get(entry.source)
+            if pdf is None:
+                entry.missing = Missing.UNREADABLE
             else:
-                entry.pdf, entry.missing = None, Missing.UNREADABLE
-    return papers
+                _counted(entry, pdf)
+
+
+def _counted(entry: _Paper, pdf: Path) -> None:
+    count = _page_count(pdf)
+    if count:
+        entry.pdf, entry.pages = pdf, count
+    else:
+        entry.missing = Missing.UNREADABLE
 
 
 def _save(paper: PackPaper, path: Path) -> Path | None:
@@ -192,7 +211,8 @@ def _front(
 ) -> tuple[_Layout, Path]:
     """Lay out the cover and contents: the contents name pages that depend on how many pages
     the contents take, so render until that number settles (once or twice)."""
-    front_count = 2
+    entries = 1 + len(pack.items) + len(papers)
+    front_count = 1 + -(-entries // CONTENTS_LINES)  # a guess; one render when it is right
     for _attempt in range(4):
         layout = _layout(pack, papers, front_count, agenda_count, listed_on)
         document = front_pages(pack, layout.contents, missing=missing)
@@ -242,14 +262,15 @@ def _assemble(
 ) -> None:
     writer = PdfWriter()
     sheets = Sheets(writer)
-    marking, language = pack.marking.value, pack.agenda.language
+    marking = pack.marking.value
+    page_of = folio(pack.agenda.language)
     number = 0
 
     def add(pages: Iterator[PageObject], *, fit: bool) -> None:
         nonlocal number
         for page in pages:
             number += 1
-            sheets.add(page, Stamp(marking, folio(number, layout.total, language)), fit=fit)
+            sheets.add(page, Stamp(marking, page_of(number, layout.total)), fit=fit)
 
     add(iter(PdfReader(front_pdf).pages), fit=False)
     add(iter(PdfReader(agenda_pdf).pages), fit=False)

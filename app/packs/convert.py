@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,19 +32,28 @@ LOCKED_DOWN = (
 )
 
 
-def to_pdf(
-    sources: Sequence[Path], outdir: Path, *, command: str = "soffice", timeout: float = 120
-) -> dict[Path, Path]:
-    """Convert `sources` (distinct file names) into `outdir`; {source: pdf} for those that
-    converted. Nothing raises for a bad document, a missing converter or a timeout: the
-    papers concerned are just not in the result."""
-    if not sources:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="entente-soffice-") as home:
-        _write_profile(Path(home))
+class Conversion:
+    """One LibreOffice run converting `sources` (distinct file names) into `outdir`, started
+    at once so that the caller can lay out other pages meanwhile; `finish` waits for it.
+
+    Nothing raises for a bad document, a missing converter or a timeout: the papers
+    concerned are just not in the result."""
+
+    def __init__(
+        self, sources: Sequence[Path], outdir: Path, *, command: str = "soffice", timeout: float
+    ) -> None:
+        self.sources = list(sources)
+        self.outdir = outdir
+        self.deadline = time.monotonic() + timeout
+        self.home = tempfile.TemporaryDirectory(prefix="entente-soffice-")
+        self.process = self._start(command) if self.sources else None
+
+    def _start(self, command: str) -> subprocess.Popen[bytes] | None:
+        home = Path(self.home.name)
+        _write_profile(home)
         args = [
             command,
-            f"-env:UserInstallation={Path(home).as_uri()}",
+            f"-env:UserInstallation={home.as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
@@ -51,17 +61,60 @@ def to_pdf(
             "--convert-to",
             "pdf",
             "--outdir",
-            str(outdir),
-            *map(str, sources),
+            str(self.outdir),
+            *map(str, self.sources),
         ]
-        if not _run(args, home, timeout):
-            return {}  # killed: a file it was writing may be cut short
-    result = {}
-    for source in sources:
-        pdf = outdir / f"{source.stem}.pdf"
-        if pdf.is_file() and pdf.stat().st_size > 0:
-            result[source] = pdf
-    return result
+        try:
+            return subprocess.Popen(  # noqa: S603 - a fixed command, no shell
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "HOME": str(home), "TMPDIR": str(home)},
+                cwd=home,
+                start_new_session=True,  # its own process group, killed whole on timeout
+            )
+        except OSError:
+            return None  # no LibreOffice: every office paper gets its placeholder
+
+    def finish(self) -> dict[Path, Path]:
+        """{source: pdf} for the sources that converted."""
+        try:
+            if self.process is None or not self._wait(self.process):
+                return {}
+        finally:
+            self.home.cleanup()
+        result = {}
+        for source in self.sources:
+            pdf = self.outdir / f"{source.stem}.pdf"
+            if pdf.is_file() and pdf.stat().st_size > 0:
+                result[source] = pdf
+        return result
+
+    def cancel(self) -> None:
+        """Stop the run (the pack failed elsewhere) and remove its profile."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.home.cleanup()
+
+    def _wait(self, process: subprocess.Popen[bytes]) -> bool:
+        """True when LibreOffice finished in time; killed (with its children) otherwise, and
+        then nothing it wrote is used: a file may be cut short."""
+        try:
+            process.wait(timeout=max(self.deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return False
+        return True
+
+
+def to_pdf(
+    sources: Sequence[Path], outdir: Path, *, command: str = "soffice", timeout: float = 120
+) -> dict[Path, Path]:
+    """Convert `sources` into `outdir` and wait: see `Conversion`."""
+    return Conversion(sources, outdir, command=command, timeout=timeout).finish()
 
 
 def _write_profile(home: Path) -> None:
@@ -73,27 +126,3 @@ def _write_profile(home: Path) -> None:
         for path, name, value in LOCKED_DOWN
     )
     (user / "registrymodifications.xcu").write_text(PROFILE.format(items=items))
-
-
-def _run(args: list[str], home: str, timeout: float) -> bool:
-    """True when LibreOffice ran and finished in time."""
-    env = {**os.environ, "HOME": home, "TMPDIR": home}
-    try:
-        process = subprocess.Popen(  # noqa: S603 - a fixed command, no shell
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=home,
-            start_new_session=True,  # its own process group, killed whole on timeout
-        )
-    except OSError:
-        return False  # no LibreOffice: every office paper gets its placeholder
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return False
-    return True

@@ -4,6 +4,7 @@ page of each paper that could not be included (templates/packs/)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import render_template
@@ -85,10 +86,11 @@ def _render(template: str, pack: PackInput, **context: object) -> Document:
     return render_weasy(html, PACK_STYLESHEET)
 
 
-def folio(page: int, pages: int, language: str) -> str:
-    """ "Page 3 of 41" ("Page 3 sur 41"), worded as the agenda document's page numbers."""
+def folio(language: str) -> Callable[[int, int], str]:
+    """(3, 41) -> "Page 3 of 41" ("Page 3 sur 41"), worded as the agenda's page numbers."""
     with force_locale(language):
-        return f"{_('Page')} {page} {_('of')} {pages}"
+        page_word, of_word = _("Page"), _("of")
+    return lambda page, pages: f"{page_word} {page} {of_word} {pages}"
 
 
 def stage_label(pack: PackInput) -> str:
