@@ -36,6 +36,7 @@ from app.scheduling.views import bp as scheduler_bp
 from app.settings import EXTENSION_KEY, PROJECT_ROOT, Settings, load_settings
 from app.topics.views import bp as topics_bp
 from app.web.errors import register_error_handlers
+from app.web.i18n import install_i18n, select_language
 from app.web.security import install_security
 from app.web.templating import init_templates
 from app.web.transactions import install_write_intent
@@ -115,7 +116,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, default_locale="en", default_translation_directories="translations")
+    babel.init_app(
+        app,
+        default_locale=settings.default_language,
+        default_translation_directories="translations",
+        locale_selector=select_language,
+    )
+    install_i18n(app)
     limiter.init_app(app)
     init_login(app)
     install_viewer(app, current_actor)
