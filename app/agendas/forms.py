@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.agendas.models import ItemVisibility, Purpose
+from app.packs.messages import PACK_LINK_LABEL
 from app.web.forms import DateField
 
 
@@ -84,3 +85,4 @@ class ActionForm(FlaskForm):
 class CirculateForm(FlaskForm):
     note = StringField("Note to readers", validators=[Length(max=1000)])
     final = BooleanField("Circulate as the final agenda")
+    pack_link = BooleanField(PACK_LINK_LABEL)

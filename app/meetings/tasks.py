@@ -136,6 +136,7 @@ def _announce(
         if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
         for line in entry.changes.get("changes") or []
     ]
+    pack_url = _pack_url(settings, meeting, entries)
     for to in _recipients(session, meeting):
         queued += _queue(
             session,
@@ -149,8 +150,19 @@ def _announce(
             method=method,
             previous_when=previous,
             details=details,
+            pack_url=pack_url,
         )
     return queued
+
+
+def _pack_url(settings: Settings, meeting: Meeting, entries: Sequence[AuditEntry]) -> str:
+    """The briefing packs' address when the circulation asked for it: one link for everyone,
+    behind sign-in, where each reader gets their own side's pack (app/packs)."""
+    asked = [e for e in entries if e.action == AGENDA_CIRCULATED and e.changes.get("pack_link")]
+    if not asked:
+        return ""
+    number = max(_version(entry) for entry in asked)
+    return f"{settings.base_url.rstrip('/')}/meetings/{meeting.id}/pack.pdf?version={number}"
 
 
 def _cancel_withdrawn(
@@ -215,6 +227,18 @@ def _describe(
     recirculated = [
         entry for entry in entries if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
     ]
+    with_packs = [
+        e for e in entries if e.action == AGENDA_CIRCULATED and e.changes.get("pack_link")
+    ]
+    if with_packs and not recirculated:  # the first version, sent out with its papers
+        return (
+            _l(
+                "The agenda of this meeting has been circulated (version %(number)s).",
+                number=max(_version(entry) for entry in with_packs),
+            ),
+            _l("Agenda circulated"),
+            None,
+        )
     if recirculated:
         number = max(_version(entry) for entry in recirculated)
         return (
@@ -277,6 +301,7 @@ def _queue(
     method: str | None,
     previous_when: Text = "",
     details: Sequence[str] = (),
+    pack_url: str = "",
 ) -> int:
     draft = meeting_draft(
         session,
@@ -292,5 +317,6 @@ def _queue(
         headline=headline,
         previous_when=previous_when,
         details=list(details),
+        pack_url=pack_url,
     )
     return int(outbox.enqueue(session, draft, now))
