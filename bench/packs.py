@@ -3,17 +3,20 @@ papers Word files) and print the time and the peak memory of the process tree.
 
     .venv/bin/python bench/packs.py [--items 40] [--papers 30] [--pages 10] [--out pack.pdf]
 
-The papers are generated first, in a child process (python-docx for Word, WeasyPrint for PDF),
-so their making counts neither in the time nor in the memory. The build is `build_pack` as
-the route and the CLI call it, each paper streamed from its file in 1 MiB chunks; LibreOffice
-converts the Word papers in one run. Memory: the resident set of this process plus all its
-descendants (LibreOffice included), sampled from /proc every 10 ms during the build, and the
-kernel's high-water marks (VmHWM of this process, ru_maxrss of the waited-for children).
+Set-up (not measured, in this process): a SQLite database with the meeting, its agenda, the
+papers uploaded through `upload_file` (python-docx Word files, WeasyPrint PDFs, stored as
+database blobs) and the agenda circulated. The build (measured, in a fresh child process, as
+a web worker would be): `write_pack`, what `/meetings/<id>/pack.pdf` and `flask agendas pack`
+call, streaming each paper out of the database and running LibreOffice once for the Word
+papers. Memory: the resident set of the child plus all its descendants (LibreOffice
+included), sampled from /proc every 10 ms during the build, and the kernel's high-water
+marks (VmHWM of the child, ru_maxrss of its waited-for children: LibreOffice).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import subprocess
@@ -21,93 +24,82 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask import Flask
+from flask_migrate import upgrade
+
 from app import create_app
-from app.agendas.document import build_document
-from app.agendas.models import AgendaVersion, ItemVisibility, Purpose, VersionStage
-from app.agendas.source import AgendaSource, ItemRow, MeetingHead
-from app.meetings.models import Marking
-from app.packs.builder import Converter, build_pack
-from app.packs.model import PackInput, PackItem, PackPaper
+from app.agendas import papers, versions
+from app.agendas.paper_files import UploadLimits, upload_file
+from app.agendas.services import AgendaItemInput, add_item
+from app.extensions import db
+from app.meetings import catalogue
+from app.meetings.services import MeetingInput, create_meeting
+from app.packs.services import PackRequest, write_pack
 from app.settings import load_settings
-from tests.packs.files import DOCX, PDF, docx_bytes, pdf_bytes
+from app.topics.services import ensure_default_topics
+from tests.packs.files import docx_bytes, pdf_bytes
 
-CHUNK = 1024 * 1024
-
-
-def make_files(folder: Path, papers: int, pages: int) -> None:
-    """Paper n is Word when n % 3 == 0 (a third), PDF otherwise."""
-    for n in range(papers):
-        title = f"Paper {n + 1}: options for closer cooperation"
-        if n % 3 == 0:
-            (folder / f"{n:03d}.docx").write_bytes(docx_bytes(title, pages))
-        else:
-            (folder / f"{n:03d}.pdf").write_bytes(pdf_bytes(title, pages))
+MIB = 1024 * 1024
 
 
-def chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
-            yield chunk
+def application(folder: Path) -> Flask:
+    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    settings = load_settings(environ={}, env="testing", database_url=url, instance_path=str(folder))
+    return create_app(settings)
 
 
-def pack_input(folder: Path, items: int) -> PackInput:
-    head = MeetingHead(
-        meeting_id=1,
-        title="UK–EU strategic consultation (Brussels)",
-        start_utc=datetime(2027, 3, 16, 8, 0, tzinfo=UTC),
-        end_utc=datetime(2027, 3, 16, 17, 0, tzinfo=UTC),
-        timezone="Europe/Brussels",
-        venue="EEAS Headquarters",
-        host_city="Brussels",
-        marking=Marking.OFFICIAL,
-        language="en",
-    )
-    rows = tuple(
-        ItemRow(
-            id=n,
-            parent_id=None,
-            position=n,
-            title=f"Agenda item {n}: cooperation on crisis management and hybrid threats",
-            purpose=Purpose.DISCUSSION,
-            lead="EEAS",
-            duration_minutes=10,
-            visibility=ItemVisibility.ALL,
+def seed(items: int, paper_count: int, pages: int) -> int:
+    """The meeting and its agenda; paper n is a Word file when n % 3 == 0 (a third)."""
+    session = db.session()
+    catalogue.ensure_default_kinds(session)
+    ensure_default_topics(session)
+    meeting = create_meeting(
+        session,
+        None,
+        MeetingInput(
+            title="UK–EU strategic consultation (Brussels)",
+            kind="strategic-consultation",
+            start=datetime(2027, 3, 16, 9, 0),
+            end=datetime(2027, 3, 16, 18, 0),
+            timezone="Europe/Brussels",
+            venue="EEAS Headquarters",
+            host_city="Brussels",
+            topics=["russia"],
+        ),
+    ).meeting
+    added = [
+        add_item(
+            session,
+            None,
+            meeting.id,
+            AgendaItemInput(
+                title=f"Agenda item {n}: cooperation on crisis management and hybrid threats",
+                purpose="discussion",
+                lead_text="EEAS",
+                duration_minutes=10,
+            ),
         )
         for n in range(1, items + 1)
-    )
-    version = AgendaVersion(
-        number=1,
-        stage=VersionStage.FINAL,
-        revision=0,
-        circulated_at=datetime(2027, 3, 2, 9, 0, tzinfo=UTC),
-        circulated_by="secretariat@example.org",
-    )
-    doc = build_document(AgendaSource(head, rows), version, side="uk")
-    files = sorted(folder.iterdir())
-    by_item: dict[int, list[PackPaper]] = {}
-    for n, path in enumerate(files):
-        by_item.setdefault(n % items + 1, []).append(
-            PackPaper(
-                citation=f"ENT {n + 1}/27 (OR. en)",
-                title=f"Paper {n + 1}",
-                marking=Marking.OFFICIAL_SENSITIVE if n == 7 else Marking.OFFICIAL,
-                media_type=DOCX if path.suffix == ".docx" else PDF,
-                open=lambda path=path: chunks(path),
-            )
+    ]
+    limits = UploadLimits(max_bytes=50 * MIB)
+    for n in range(paper_count):
+        paper = papers.add_paper(
+            session, None, added[n % items].id, f"ENT {n + 1}/27", title=f"Paper {n + 1}"
         )
-    return PackInput(
-        doc,
-        tuple(
-            PackItem(row.id, str(row.id), row.title, papers=tuple(by_item.get(row.id, ())))
-            for row in rows
-        ),
-    )
+        title = f"Paper {n + 1}: options for closer cooperation"
+        if n % 3 == 0:
+            content, name = docx_bytes(title, pages), f"paper-{n + 1}.docx"
+        else:
+            content, name = pdf_bytes(title, pages), f"paper-{n + 1}.pdf"
+        upload_file(session, None, paper.id, io.BytesIO(content), name, limits)
+    versions.circulate(session, None, meeting.id)
+    db.session.commit()
+    return meeting.id
 
 
 def tree_rss(pid: int) -> int:
@@ -139,38 +131,52 @@ class Sampler(threading.Thread):
             time.sleep(0.01)
 
 
+def cpu_seconds() -> float:
+    """User and system CPU of this process and its waited-for children (LibreOffice)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def high_water_mark() -> int:
     with open("/proc/self/status") as status:
         line = next(line for line in status if line.startswith("VmHWM:"))
     return int(line.split()[1]) * 1024
 
 
-def build(folder: Path, items: int, out_path: Path) -> None:
-    """The measured part, in a process of its own: only the build and LibreOffice count."""
-    settings = load_settings(environ={}, env="testing", instance_path=str(folder))
-    app = create_app(settings.replace(database_url=f"sqlite:///{folder}/bench.sqlite3"))
-    with app.app_context():
-        pack = pack_input(folder / "papers", items)
+def build(folder: Path, meeting_id: int, out_path: Path) -> None:
+    """The measured part, in a process of its own: the app as a worker has it, then one pack."""
+    app = application(folder)
+    with app.app_context(), app.test_request_context():
+        baseline = tree_rss(os.getpid())
         sampler = Sampler()
         sampler.start()
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds()
         with out_path.open("wb") as out:
-            result = build_pack(pack, out, converter=Converter(timeout=300))
-        elapsed = time.perf_counter() - started
+            built = write_pack(db.session(), None, meeting_id, PackRequest(side="uk"), out)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu_before
         sampler.running = False
         sampler.join()
+    result = built.result
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    mib = 1024 * 1024
-    words = len([p for p in pack.papers if p.media_type == DOCX])
     print(
-        f"items={items} papers={result.papers} (Word {words}) pages={result.pages} "
-        f"missing={len(result.missing)} size={out_path.stat().st_size / mib:.1f} MiB"
+        f"pack: {result.pages} pages, {result.papers} papers, {len(result.missing)} missing, "
+        f"{out_path.stat().st_size / MIB:.1f} MiB"
     )
-    print(f"build time: {elapsed:.2f} s")
-    print(f"peak memory of the process tree (sampled): {sampler.peak / mib:.0f} MiB")
     print(
-        f"high-water marks: builder process {high_water_mark() / mib:.0f} MiB, "
-        f"LibreOffice {children / mib:.0f} MiB"
+        f"build time: {elapsed:.2f} s wall, {cpu:.2f} s CPU of the worker and LibreOffice "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    print(
+        f"peak memory of the process tree (sampled): {sampler.peak / MIB:.0f} MiB; "
+        f"the app before the build: {baseline / MIB:.0f} MiB; "
+        f"the build's own: {(sampler.peak - baseline) / MIB:.0f} MiB"
+    )
+    print(
+        f"high-water marks: worker process {high_water_mark() / MIB:.0f} MiB, "
+        f"LibreOffice {children / MIB:.0f} MiB"
     )
 
 
@@ -181,15 +187,21 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10, help="pages per paper")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--meeting", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
-        build(args.build, args.items, args.out or args.build / "pack.pdf")
+        build(args.build, args.meeting, args.out or args.build / "pack.pdf")
         return
     with tempfile.TemporaryDirectory(prefix="entente-bench-packs-") as scratch:
         folder = Path(scratch)
-        (folder / "papers").mkdir()
-        make_files(folder / "papers", args.papers, args.pages)
-        command = [sys.executable, __file__, "--build", scratch, "--items", str(args.items)]
+        app = application(folder)
+        with app.app_context(), app.test_request_context():
+            upgrade()
+            meeting_id = seed(args.items, args.papers, args.pages)
+            db.session.remove()
+            db.engine.dispose()
+        print(f"{args.items}-item agenda, {args.papers} papers of {args.pages} pages")
+        command = [sys.executable, __file__, "--build", scratch, "--meeting", str(meeting_id)]
         if args.out:
             command += ["--out", str(args.out.resolve())]
         subprocess.run(command, check=True)
