@@ -266,23 +266,27 @@ def _assemble(
     page_of = folio(pack.agenda.language)
     number = 0
 
-    def add(pages: Iterator[PageObject], *, fit: bool) -> None:
+    def add(pages: Iterator[PageObject], *, fit: bool, label: str = "") -> None:
         nonlocal number
         for page in pages:
             number += 1
-            sheets.add(page, Stamp(marking, page_of(number, layout.total)), fit=fit)
+            sheets.add(page, Stamp(marking, page_of(number, layout.total), label), fit=fit)
 
     add(iter(PdfReader(front_pdf).pages), fit=False)
     add(iter(PdfReader(agenda_pdf).pages), fit=False)
     holders = iter(PdfReader(holders_pdf).pages) if holders_pdf else iter(())
+    with force_locale(pack.agenda.language):
+        item_word = _("Item")
     for entry in papers:
+        # Every page of a paper says which paper it is and under which item, top left.
+        label = f"{item_word} {entry.item.number} · {entry.paper.citation}"
         if entry.pdf is not None:
             reader = PdfReader(entry.pdf)
             if reader.is_encrypted:
                 reader.decrypt("")
-            add(iter(reader.pages), fit=True)
+            add(iter(reader.pages), fit=True, label=label)
         else:
-            add(iter([next(holders)]), fit=False)
+            add(iter([next(holders)]), fit=False, label=label)
     assert number == layout.total, (number, layout.total)
     _outline(writer, pack, papers, layout)
     writer.page_mode = "/UseOutlines"

@@ -41,6 +41,7 @@ FORM = "/EntentePackPage"
 class Stamp:
     marking: str
     folio: str  # "Page 3 of 41"
+    label: str = ""  # a paper's pages: "Item 3 · ENT 12/27 (OR. en)", top left
 
 
 class Sheets:
@@ -154,6 +155,7 @@ def _stamp(stamp: Stamp, width: float, height: float) -> bytes:
     marking_w = text_width(stamp.marking, bold=True, size=MARKING_SIZE)
     folio_w = text_width(stamp.folio, bold=False, size=FOLIO_SIZE)
     centre = (width - marking_w) / 2
+    grey = "0.314 0.353 0.373 rg"  # the agenda's running heads, #505a5f
     lines = [
         _text(BOLD, MARKING_SIZE, centre, height - TOP_BASELINE, stamp.marking, "0 g"),
         _text(BOLD, MARKING_SIZE, centre, BOTTOM_BASELINE, stamp.marking, "0 g"),
@@ -163,10 +165,22 @@ def _stamp(stamp: Stamp, width: float, height: float) -> bytes:
             width - FOLIO_RIGHT - folio_w,
             BOTTOM_BASELINE,
             stamp.folio,
-            "0.314 0.353 0.373 rg",  # the agenda's grey, #505a5f
+            grey,
         ),
     ]
+    if stamp.label:
+        label = _fitted(stamp.label, centre - FOLIO_RIGHT - 4 * MM)
+        lines.append(_text(REGULAR, FOLIO_SIZE, FOLIO_RIGHT, height - TOP_BASELINE, label, grey))
     return ("q\n" + "".join(lines) + "Q\n").encode("latin-1")
+
+
+def _fitted(text: str, room: float) -> str:
+    """`text`, shortened with an ellipsis to fit `room` points."""
+    if text_width(text, bold=False, size=FOLIO_SIZE) <= room:
+        return text
+    while text and text_width(text + "…", bold=False, size=FOLIO_SIZE) > room:
+        text = text[:-1]
+    return text + "…"
 
 
 def _text(font: str, size: float, x: float, y: float, text: str, colour: str) -> str:

@@ -153,7 +153,11 @@ def test_every_page_carries_the_marking_top_and_bottom_and_its_number(three_item
     pages = pages_text(pdf)
     for number, text in enumerate(pages, start=1):
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        assert lines[0] == "OFFICIAL", (number, lines[0])
+        # The marking alone, or after the paper's label on a paper's pages.
+        assert re.fullmatch(r"(Item \d+ · ENT \d+/27 \(OR. \w\w\)\s+)?OFFICIAL", lines[0]), (
+            number,
+            lines[0],
+        )
         assert re.search(rf"(^|\s)OFFICIAL\s+Page {number} of {result.pages}$", lines[-1]), (
             number,
             lines[-1],
@@ -187,6 +191,9 @@ def test_contents_outline_and_pages_agree(three_items):
         for paper in item.papers:
             assert listed[paper.heading] == at[paper.heading], paper.heading
     assert len(listed) == 1 + len(three_items.items) + len(three_items.papers)
+    # Each paper's pages name it and its item at the top.
+    assert pages[at["ENT 11/27 (OR. en)"] - 1].strip().startswith("Item 1 · ENT 11/27 (OR. en)")
+    assert pages[at["ENT 13/27 (OR. en)"] - 1].strip().startswith("Item 3 · ENT 13/27 (OR. en)")
     # Each listed page is where the paper really starts.
     assert "Annotated agenda, own page 1" in pages[at["ENT 10/27 (OR. en) – Notes"] - 1]
     assert "Word paper" in pages[at["ENT 11/27 (OR. en)"] - 1]
@@ -213,7 +220,8 @@ def test_the_marking_is_the_highest_of_the_agenda_and_the_papers(app):
     pdf, result = build(pack)
     assert result.marking is Marking.LIMITE
     for text in pages_text(pdf):
-        assert text.strip().splitlines()[0].strip() == "LIMITE"
+        assert text.strip().splitlines()[0].split()[-1] == "LIMITE"
+        assert text.strip().splitlines()[-1].split()[-5] == "LIMITE"  # before "Page X of Y"
 
 
 def test_a_paper_that_cannot_be_included_gets_a_placeholder_page(app):
