@@ -76,6 +76,12 @@ class Settings:
     scheduler_lease_seconds: int = 60
     scheduler_renew_seconds: int = 15
     instance_path: str = str(PROJECT_ROOT / "instance")
+    # Single sign-on: when oidc_discovery_url is set, these four win over the provider an
+    # admin entered on the page (which then shows them read-only); see docs/security.md.
+    oidc_name: str = ""
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
 
     def paper_working_days(self, kind_slug: str) -> int:
         """How many working days before a meeting of this kind its papers are due."""
@@ -124,6 +130,7 @@ def load_settings(
     if env_name == "production":  # secrets only from the environment
         values["secret_key"] = ""
         values["database_url"] = ""
+        values["oidc_client_secret"] = ""
     values.update(_from_environ(environ))
     values.update(overrides)
     settings = _coerce(values)
