@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-PACK_LINK_LABEL = _l(
-    "Add links to the briefing packs to the circulation e-mail (readers sign in to open "
-    "them and get their own side's pack; the file itself is never attached)"
+PACK_LINK_LABEL = _l("Link the briefing packs in the circulation e-mail")
+PACK_LINK_HINT = _l(
+    "Readers sign in to open the link and get their own side's pack; no file is attached."
 )
