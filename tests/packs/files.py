@@ -120,3 +120,54 @@ def contents_pages(pages: list[str]) -> dict[str, int]:
                 title = re.sub(r"\s*\((not included|on the agenda; no papers)\)$", "", match[1])
                 listed[title] = int(match[2])
     return listed
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+FLAT_PRESENTATION = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"'
+    ' office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.presentation">'
+    '<office:body><office:presentation><draw:page draw:name="p1">'
+    '<draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm"><draw:text-box>'
+    "<text:p>{text}</text:p></draw:text-box></draw:frame></draw:page></office:presentation>"
+    "</office:body></office:document>"
+)
+
+
+def saved_by_libreoffice(name: str, content: bytes, target: str) -> bytes:
+    """`content` (a file called `name`) saved by LibreOffice as `target` (xlsx, pptx): real
+    Excel and PowerPoint files without a Python library for each."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        (folder / name).write_bytes(content)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(folder),
+                str(folder / name),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        return (folder / f"{Path(name).stem}.{target}").read_bytes()
+
+
+def xlsx_bytes(rows: list[tuple[str, str]]) -> bytes:
+    csv = "\n".join(",".join(row) for row in rows) + "\n"
+    return saved_by_libreoffice("sheet.csv", csv.encode(), "xlsx")
+
+
+def pptx_bytes(text: str) -> bytes:
+    return saved_by_libreoffice(
+        "deck.fodp", FLAT_PRESENTATION.format(text=escape(text)).encode(), "pptx"
+    )

@@ -22,12 +22,16 @@ from tests.packs.files import (
     DOCX,
     ODT,
     PDF,
+    PPTX,
+    XLSX,
     contents_pages,
     docx_bytes,
     odt_bytes,
     outline,
     pages_text,
     pdf_bytes,
+    pptx_bytes,
+    xlsx_bytes,
 )
 
 HEAD = MeetingHead(
@@ -265,3 +269,57 @@ def test_french_pack_numbers_pages_in_french(app):
     pages = pages_text(pdf)
     assert f"Page 1 sur {result.pages}" in pages[0]
     assert "mardi 16 mars 2027" in pages[0]
+
+
+def _office_pack() -> PackInput:
+    doc = agenda([row(1, "Opening", 1)])
+    papers = (
+        paper("ENT 1/27 (OR. en)", docx_bytes("Word paper"), DOCX, title="Word"),
+        paper("ENT 2/27 (OR. en)", pdf_bytes("PDF paper"), title="PDF"),
+    )
+    return PackInput(doc, (PackItem(1, "1", "Opening", papers=papers),))
+
+
+def test_a_converter_that_hangs_is_killed_and_its_papers_become_placeholders(app, tmp_path):
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 60 &\nexec sleep 60\n")  # a child of its own too
+    hanging.chmod(0o755)
+    out = io.BytesIO()
+    started = datetime.now(UTC)
+    result = build_pack(_office_pack(), out, converter=Converter(str(hanging), timeout=1))
+    assert (datetime.now(UTC) - started).total_seconds() < 20
+    assert result.missing == ("ENT 1/27 (OR. en) – Word",)
+    pages = pages_text(out.getvalue())
+    at = {title: page for _depth, title, page in outline(out.getvalue())}
+    assert "could not be converted" in pages[at["ENT 1/27 (OR. en) – Word"] - 1]
+    assert "PDF paper" in pages[at["ENT 2/27 (OR. en) – PDF"] - 1]
+
+
+def test_without_libreoffice_office_papers_become_placeholders(app, tmp_path):
+    out = io.BytesIO()
+    missing = str(tmp_path / "no-such-soffice")
+    result = build_pack(_office_pack(), out, converter=Converter(missing, timeout=5))
+    assert result.missing == ("ENT 1/27 (OR. en) – Word",)
+    assert result.pages == len(pages_text(out.getvalue()))
+
+
+def test_word_opendocument_excel_and_powerpoint_papers_convert_in_one_run(app):
+    doc = agenda([row(1, "Budget", 1)])
+    papers = (
+        paper("ENT 1/27", docx_bytes("Word budget note"), DOCX),
+        paper("ENT 2/27", odt_bytes("OpenDocument budget note"), ODT),
+        paper("ENT 3/27", xlsx_bytes([("Country", "Budget 2027"), ("Ireland", "1200")]), XLSX),
+        paper("ENT 4/27", pptx_bytes("Slide about hybrid threats"), PPTX),
+    )
+    pdf, result = build(PackInput(doc, (PackItem(1, "1", "Budget", papers=papers),)))
+    assert result.missing == ()
+    pages = pages_text(pdf)
+    at = {title: page for _depth, title, page in outline(pdf)}
+    assert "Word budget note" in pages[at["ENT 1/27"] - 1]
+    assert "OpenDocument budget note" in pages[at["ENT 2/27"] - 1]
+    assert "Ireland" in pages[at["ENT 3/27"] - 1]
+    assert "1200" in pages[at["ENT 3/27"] - 1]
+    assert "Slide about hybrid threats" in pages[at["ENT 4/27"] - 1]
+    slide = PdfReader(io.BytesIO(pdf)).pages[at["ENT 4/27"] - 1]
+    assert slide.mediabox.width > slide.mediabox.height  # a slide gets a landscape sheet
+    assert f"Page {at['ENT 4/27']} of {result.pages}" in pages[at["ENT 4/27"] - 1]
