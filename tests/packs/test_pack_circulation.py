@@ -15,11 +15,12 @@ from app.audit.actions import AuditAction
 from app.audit.models import AuditEntry
 from app.auth.models import Role
 from app.people.models import Side
+from tests.api.conftest import api_as
 from tests.notifications.conftest import mail_settings, smtp
 from tests.notifications.test_meeting_changes import setup_meeting, sweep
 from tests.web.conftest import csrf_from, sign_in
 
-__all__ = ["mail_settings", "smtp"]
+__all__ = ["api_as", "mail_settings", "smtp"]
 T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 
 
@@ -93,3 +94,20 @@ def test_circulating_without_the_pack_link_mentions_no_pack(make, session, smtp,
     body = server.to("invited@uk.example")[-1].message.get_body(("plain",)).get_content()
     assert "re-circulated (version 2)" in body
     assert "pack.pdf" not in body
+
+
+def test_the_api_circulates_with_the_pack_link(api_as, make, session):
+    meeting = make.meeting()
+    make.item(meeting, "Opening")
+    editor = api_as(Role.EDITOR)
+    answer = editor.post(f"/meetings/{meeting.id}/agenda/circulate", json={"pack_link": True})
+    assert answer.status_code == 201, answer.get_json()
+    entry = session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == AuditAction.AGENDA_CIRCULATED, AuditEntry.entity_id == meeting.id
+        )
+    )
+    assert entry.changes["pack_link"] is True
+    refused = editor.post(f"/meetings/{meeting.id}/agenda/circulate", json={"pack_link": "maybe"})
+    assert refused.status_code == 422
+    assert refused.get_json()["field"] == "pack_link"
