@@ -323,3 +323,30 @@ def test_word_opendocument_excel_and_powerpoint_papers_convert_in_one_run(app):
     slide = PdfReader(io.BytesIO(pdf)).pages[at["ENT 4/27"] - 1]
     assert slide.mediabox.width > slide.mediabox.height  # a slide gets a landscape sheet
     assert f"Page {at['ENT 4/27']} of {result.pages}" in pages[at["ENT 4/27"] - 1]
+
+
+def test_contents_longer_than_guessed_still_give_the_right_pages(app):
+    """Long titles wrap, so the contents take more pages than a count of lines suggests: the
+    pages are laid out again until the numbers they give hold."""
+    long_title = "Cooperation on crisis management, hybrid threats and sanctions enforcement " * 3
+    rows = [row(n, f"{n}: {long_title}", n) for n in range(1, 41)]
+    items = tuple(
+        PackItem(
+            n,
+            str(n),
+            rows[n - 1].title,
+            papers=(paper(f"ENT {n}/27 (OR. en)", pdf_bytes(f"Paper {n}")),) if n % 8 == 0 else (),
+        )
+        for n in range(1, 41)
+    )
+    pdf, result = build(PackInput(agenda(rows), items))
+    pages = pages_text(pdf)
+    marks = outline(pdf)
+    at = {title: page for _depth, title, page in marks}
+    assert at["Agenda"] > 4  # cover and three or more pages of contents
+    listed = contents_pages(pages)
+    for item in items:
+        for entry in item.papers:
+            assert listed[entry.heading] == at[entry.heading]
+            assert f"Paper {item.number}" in pages[at[entry.heading] - 1]
+    assert result.pages == len(pages)
