@@ -32,6 +32,7 @@ from app.inbound.cli import mail_cli
 from app.inbound.views import bp as inbound_bp
 from app.invitations.views import bp as invitations_bp
 from app.meetings.blueprint import meetings_blueprint
+from app.packs.views import bp as packs_bp
 from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(agendas_bp)
+    app.register_blueprint(packs_bp)
     register_api(app)
     app.register_blueprint(meetings_blueprint())
     app.register_blueprint(invitations_bp)

@@ -68,6 +68,10 @@ class Settings:
     upload_max_bytes: int = 100 * 1024 * 1024
     upload_max_expanded_bytes: int = 512 * 1024 * 1024
     upload_max_ratio: int = 100
+    # Briefing packs: the LibreOffice command converting office papers, and how long one
+    # pack's conversion may take before the papers it has not done become placeholders.
+    pack_soffice: str = "soffice"
+    pack_convert_timeout_seconds: int = 120
     cadence_alert_days: int = 60
     # Scheduler lease: a standby takes over at most lease + renew seconds after the holder died.
     scheduler_lease_seconds: int = 60
@@ -227,6 +231,8 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
     if settings.upload_max_bytes < 1 or settings.upload_max_expanded_bytes < 1:
         raise SettingsError("upload_max_bytes and upload_max_expanded_bytes must be positive")
+    if not 1 <= settings.pack_convert_timeout_seconds <= 3600:
+        raise SettingsError("pack_convert_timeout_seconds must be between 1 and 3600")
     days = [settings.paper_due_working_days, *settings.paper_due_working_days_by_kind.values()]
     if not all(0 <= value <= 250 for value in days):
         raise SettingsError("paper due working days must be between 0 and 250")
