@@ -2,7 +2,8 @@
 
 from app.agendas.models import AgendaItem, AgendaPaper, AgendaVersion, FollowUpAction
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, User
+from app.auth.factor_models import Passkey, RecoveryCode, SecondFactorPolicy, TotpFactor
+from app.auth.models import ApiToken, User, UserSession
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.invitations.models import Invitation
@@ -31,10 +32,15 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "Participant",
+    "Passkey",
     "Person",
+    "RecoveryCode",
     "SchedulerLease",
+    "SecondFactorPolicy",
     "SentLog",
     "TopicArea",
+    "TotpFactor",
     "UnavailableDate",
     "User",
+    "UserSession",
 ]

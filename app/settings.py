@@ -41,6 +41,14 @@ class Settings:
     login_rate_limit: str = "10 per minute"
     # API sign-in (e-mail and password for a token) and token issue, per address.
     api_sign_in_rate_limit: str = "10 per minute"
+    # Roles that must use a second factor, per sign-in method (an administrator's choice on
+    # the sign-in security page wins over these defaults).
+    second_factor_roles: tuple[str, ...] = ("editor", "admin")
+    second_factor_roles_oidc: tuple[str, ...] = ()
+    # Days an API token lives unless its owner picks fewer.
+    api_token_days: int = 90
+    # Passkeys: the relying party id (a registrable domain; empty: base_url's host).
+    webauthn_rp_id: str = ""
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust none).
     proxy_count: int = 0
     ratelimit_storage_uri: str = "memory://"
@@ -154,9 +162,25 @@ def _coerce_one(name: str, hint: Any, raw: Any) -> Any:
         if hint == tuple[int, ...]:
             items = json.loads(raw) if isinstance(raw, str) else raw
             return tuple(int(item) for item in items)
+        if hint == tuple[str, ...]:
+            items = _string_list(raw)
+            return tuple(str(item).strip() for item in items if str(item).strip())
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"setting {name!r} has an invalid value") from exc
+
+
+def _string_list(raw: Any) -> list[Any]:
+    """A list from TOML, or from the environment as JSON or comma-separated ("editor,admin")."""
+    if not isinstance(raw, str):
+        return list(raw)
+    text = raw.strip()
+    if text.startswith("["):
+        items = json.loads(text)
+        if not isinstance(items, list):
+            raise ValueError(raw)
+        return items
+    return text.split(",")
 
 
 def _validate(settings: Settings) -> None:
@@ -170,6 +194,12 @@ def _validate(settings: Settings) -> None:
             "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
             "(a holder survives one missed renewal) and at most 3600"
         )
+    for name in ("second_factor_roles", "second_factor_roles_oidc"):
+        unknown = set(getattr(settings, name)) - {"viewer", "editor", "admin"}
+        if unknown:
+            raise SettingsError(f"{name}: unknown role(s) {', '.join(sorted(unknown))}")
+    if not 1 <= settings.api_token_days <= 3660:
+        raise SettingsError("api_token_days must be between 1 and 3660")
     if settings.is_production:
         missing = [
             f"{ENV_PREFIX}{name.upper()}"
