@@ -34,8 +34,8 @@ class RolesField(SelectMultipleField):
 
 
 class PolicyForm(FlaskForm):
-    password = RolesField(_l("When signing in with a password"))
-    oidc = RolesField(_l("When signing in through the identity provider"))
+    password = RolesField(_l("Require a second factor when signing in with a password"))
+    oidc = RolesField(_l("Require a second factor when signing in through the identity provider"))
 
 
 def link_form(target: User, *, posted: bool = False) -> LinkForm:

@@ -14,7 +14,16 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -125,7 +134,12 @@ def after_enrolment(user: User) -> Response | None:
     """A first factor set up during sign-in completes that sign-in."""
     waiting = pending()
     if current_actor() is None and waiting is not None and waiting.user.id == user.id:
-        return complete_sign_in(user, method=waiting.method, next_url=url_for("admin.account"))
+        response = complete_sign_in(user, method=waiting.method, next_url=url_for("admin.account"))
+        flash(
+            _("You are signed in. Make recovery codes below, in case you lose your second factor."),
+            "success",
+        )
+        return response
     return None
 
 
