@@ -147,9 +147,24 @@ def _sign_in_limit() -> str:
     return str(current_settings().login_rate_limit)
 
 
+def _account_key() -> str:
+    """Wrong codes count per account as well as per address: guessing a six-digit code from
+    many addresses is stopped too."""
+    data = session.get(PENDING)
+    user = data.get("user") if isinstance(data, dict) else None
+    return f"second-factor-user:{user}"
+
+
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 @limiter.limit(
     _sign_in_limit, methods=["POST"], error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in
+)
+@limiter.limit(
+    _sign_in_limit,
+    key_func=_account_key,
+    methods=["POST"],
+    error_message=TOO_MANY_SIGN_INS,
+    deduct_when=failed_sign_in,
 )
 def verify() -> ResponseReturnValue:
     """Second step: a code from the app, a recovery code, or a passkey (passkeys.js)."""
@@ -190,6 +205,12 @@ def passkey_options() -> ResponseReturnValue:
 
 @bp.post("/login/second-factor/passkey")
 @limiter.limit(_sign_in_limit, error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in)
+@limiter.limit(
+    _sign_in_limit,
+    key_func=_account_key,
+    error_message=TOO_MANY_SIGN_INS,
+    deduct_when=failed_sign_in,
+)
 def passkey_sign_in() -> ResponseReturnValue:
     waiting = pending()
     if waiting is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -125,6 +126,14 @@ class ParticipantForm(FlaskForm):
     )
     protocol_order = IntegerField(
         "Protocol position", validators=[Optional()], description="Leave empty to add at the end"
+    )
+    # Offered to administrators: an account from the person's e-mail address, linked to them.
+    create_account = BooleanField(
+        _l("Also give them an account (a viewer, linked to this person)"),
+        description=_l(
+            "Only for someone with an e-mail address and no account yet; they see the "
+            "restricted meetings they are a delegate of"
+        ),
     )
 
 

@@ -137,3 +137,42 @@ def test_person_page_offers_to_create_and_link_an_account(make, session, as_admi
     assert account is not None
     assert (account.email, account.role) == ("nadia.new@entente.test", Role.VIEWER)
     assert "nadia.new@entente.test" in as_admin.get(f"/people/{person.id}").get_data(as_text=True)
+
+
+def _delegation_form(client, meeting, person, **extra):
+    path = f"/meetings/{meeting.id}/participants/new"
+    data = {
+        "person_id": str(person.id),
+        "role": "adviser",
+        "attendance": "whole",
+        "csrf_token": csrf_from(client, path),
+        **extra,
+    }
+    return client.post(path, data=data)
+
+
+def test_adding_a_delegate_can_create_and_link_their_account(make, session, as_admin):
+    meeting = make.meeting()
+    person = make.person(full_name="Delia Delegate", email="delia@entente.test")
+    form = as_admin.get(f"/meetings/{meeting.id}/participants/new").get_data(as_text=True)
+    assert "Also give them an account" in form
+    response = _delegation_form(as_admin, meeting, person, create_account="y")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    account = linking.account_of(session, person.id)
+    assert account is not None
+    assert account.email == "delia@entente.test"
+    assert _audit(session, "user.linked")
+
+
+def test_an_editor_is_not_offered_accounts_and_cannot_create_one(app, make, session, client):
+    editor = make.user(Role.EDITOR)
+    sign_in(client, editor)
+    meeting = make.meeting()
+    person = make.person(email="ed.person@entente.test")
+    session.commit()
+    path = f"/meetings/{meeting.id}/participants/new"
+    assert "Also give them an account" not in client.get(path).get_data(as_text=True)
+    response = _delegation_form(client, meeting, person, create_account="y")
+    assert response.status_code == 403
+    assert linking.account_of(session, person.id) is None
+    assert not meeting.participants

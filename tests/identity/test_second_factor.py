@@ -15,6 +15,7 @@ from app.audit.models import AuditEntry
 from app.auth import factors
 from app.auth.factor_models import Passkey, RecoveryCode, SecondFactorPolicy, TotpFactor
 from app.auth.models import Role
+from app.extensions import limiter
 from tests import factories
 from tests.conftest import _FreshGlobalsClient
 from tests.identity.conftest import csrf_from, sign_in
@@ -268,3 +269,26 @@ def test_a_user_removes_their_app_and_passkey_on_the_account_page(app, make, ses
         == 302
     )
     assert not factors.has_second_factor(session, user)
+
+
+def test_wrong_codes_are_limited_per_account_whatever_the_address(app, make, session, required):
+    settings = app.extensions["entente.settings"]
+    app.extensions["entente.settings"] = settings.replace(login_rate_limit="3 per minute")
+    limiter.reset()
+    try:
+        editor = make.user(Role.EDITOR)
+        _with_app(session, editor)
+        session.commit()
+        for n in range(3):
+            client = _client(app)
+            client.environ_base["REMOTE_ADDR"] = f"192.0.2.{n + 1}"
+            _password(client, editor)
+            assert _code(client, "000000").status_code == 401
+        last = _client(app)
+        last.environ_base["REMOTE_ADDR"] = "192.0.2.99"
+        _password(last, editor)
+        blocked = _code(last, "000000")
+        assert blocked.status_code == 429
+    finally:
+        app.extensions["entente.settings"] = settings
+        limiter.reset()
