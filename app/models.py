@@ -1,16 +1,24 @@
 """Imports every domain's models so that the metadata is complete (migrations, tests)."""
 
-from app.agendas.models import AgendaItem, AgendaPaper, AgendaVersion, FollowUpAction
+from app.agendas.models import (
+    AgendaItem,
+    AgendaPaper,
+    AgendaVersion,
+    FollowUpAction,
+    PaperFile,
+)
 from app.audit.models import AuditEntry
 from app.auth.factor_models import Passkey, RecoveryCode, SecondFactorPolicy, TotpFactor
 from app.auth.models import ApiToken, User, UserSession
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
-from app.invitations.models import Invitation
+from app.files.models import Blob, BlobChunk
+from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
+from app.sso.models import SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -20,6 +28,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Blob",
+    "BlobChunk",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
@@ -31,13 +41,16 @@ __all__ = [
     "NotifiedChange",
     "Organisation",
     "OutboxMessage",
+    "PaperFile",
     "Participant",
     "Passkey",
     "Person",
+    "ReceivedInvitation",
     "RecoveryCode",
     "SchedulerLease",
     "SecondFactorPolicy",
     "SentLog",
+    "SsoProvider",
     "TopicArea",
     "TotpFactor",
     "UnavailableDate",

@@ -22,9 +22,10 @@ from app.auth import services as auth
 from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.models import Role
 from app.core import clock
-from app.core.errors import EntenteError
+from app.core.errors import EntenteError, PermissionDenied
 from app.extensions import db, db_session, limiter
 from app.settings import current_settings
+from app.sso import services as sso
 
 bp = api_blueprint("api_tokens", __name__, "/tokens", "Users")
 blueprints = (bp,)
@@ -53,6 +54,7 @@ class TokenRequest(LabelIn):
     responses={
         400: "Malformed request",
         401: "E-mail address, password or second factor is not right",
+        403: "Password sign-in is off for this user's role (single sign-on only)",
         413: "Request body too large",
         415: "Unsupported media type",
         422: "Invalid input; `field` names the offending field",
@@ -70,6 +72,8 @@ def sign_in(json_data: dict[str, Any]) -> Any:
             "API sign-in refused for %r (client %s)", json_data["email"], request.remote_addr
         )
         raise _Unauthorized(_("E-mail address or password is not right"))
+    if not sso.password_allowed(session, current_settings(), user):
+        raise PermissionDenied(_("Password sign-in is off for your account; use single sign-on"))
     if factors.required_for(
         session, user, "password", current_settings()
     ) and not factors.check_code(session, user, json_data.get("code") or ""):

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from app.auth import factors, sessions
 from app.auth import services as auth
 from app.auth.models import Role, User
-from app.auth.web import current_actor, current_session, idle_limit, role_required
+from app.auth.web import current_actor, current_session, lifetime, role_required
 from app.extensions import db_session
 from app.settings import current_settings
 from app.web.unit_of_work import run_change
@@ -44,7 +44,7 @@ def account_context(me: User) -> dict[str, Any]:
     database = db_session()
     this = current_session()
     return {
-        "sessions": sessions.live_sessions(database, me, idle_limit()),
+        "sessions": sessions.live_sessions(database, me, lifetime()),
         "this_session_id": this.id if this is not None else None,
         "browser_label": sessions.browser_label,
         "tokens": auth.list_tokens(database, me),

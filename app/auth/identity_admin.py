@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, widgets
 
-from app.auth import factors, linking
+from app.auth import factors, linking, sessions
 from app.auth import services as auth
 from app.auth.models import Role, User
 from app.auth.web import current_actor, role_required
@@ -122,6 +122,18 @@ def reset_factors(user_id: int) -> ResponseReturnValue:
             "The second factors of %(email)s are removed; they set one up at their next sign-in.",
             email=target.email,
         ),
+        to=url_for("admin.user", user_id=user_id),
+    ).next_page
+
+
+@bp.post("/admin/users/<int:user_id>/sessions/end")
+@role_required(Role.ADMIN)
+def end_sessions(user_id: int) -> ResponseReturnValue:
+    """Sign the user out of every browser (their API tokens keep working)."""
+    target = auth.get_user(db_session(), user_id)
+    return run_change(
+        lambda: sessions.end_all_by_admin(db_session(), current_actor(), target),
+        success=_("Every session of %(email)s has ended.", email=target.email),
         to=url_for("admin.user", user_id=user_id),
     ).next_page
 

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UTCDateTime, enum_column, utcnow
@@ -28,8 +28,11 @@ class Role(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "users"
-    # An index, not a table constraint: SQLite adds it without rebuilding the users table.
-    __table_args__ = (Index("uq_users_person_id", "person_id", unique=True),)
+    # The person index, not a table constraint: SQLite adds it without rebuilding the table.
+    __table_args__ = (
+        CheckConstraint("language IN ('en', 'fr')", name="language_known"),
+        Index("uq_users_person_id", "person_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -42,6 +45,8 @@ class User(Base):
     # At most one account per person (need-to-know access and one-side agendas follow it).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Interface and e-mail language ("en", "fr"); None: the browser's, else the service default.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

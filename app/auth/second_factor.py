@@ -11,6 +11,7 @@ started and `login_user` called (app.auth.web.sign_in_browser).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,9 +36,10 @@ from wtforms.validators import DataRequired, Length
 from app.auth import factors, passkeys
 from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.models import User
-from app.auth.web import current_actor, safe_next, sign_in_browser
+from app.auth.web import current_actor, sign_in_browser
 from app.extensions import db, db_session, limiter
 from app.settings import current_settings
+from app.web.next_page import safe_next
 
 bp = Blueprint("second_factor", __name__)
 PENDING = "entente_pending_sign_in"
@@ -50,6 +52,7 @@ class Pending:
     user: User
     method: str
     next_url: str | None
+    keep: dict[str, str | int | bool]
 
 
 class CodeForm(FlaskForm):
@@ -62,12 +65,19 @@ class CodeForm(FlaskForm):
     )
 
 
-def begin_sign_in(user: User, *, method: str, next_url: str | None = None) -> Response:
+def begin_sign_in(
+    user: User,
+    *,
+    method: str,
+    next_url: str | None = None,
+    keep: Mapping[str, str | int | bool] | None = None,
+) -> Response:
     """Sign `user` in after their first factor (`method`: "password" or "oidc"): at once, or
-    through the second-factor page when the policy requires one for their role."""
+    through the second-factor page when the policy requires one for their role. `keep`: the
+    session entries the signed-in session starts with (e.g. "signed in through the provider")."""
     database = db_session()
     if not factors.required_for(database, user, method, current_settings()):
-        return complete_sign_in(user, method=method, next_url=next_url)
+        return complete_sign_in(user, method=method, next_url=next_url, keep=keep)
     db.session.commit()  # a re-hashed password, say
     session.clear()  # nothing from before sign-in carries over (fixation)
     session[PENDING] = {
@@ -76,15 +86,23 @@ def begin_sign_in(user: User, *, method: str, next_url: str | None = None) -> Re
         "method": method,
         "next": next_url,
         "since": int(time.time()),
+        "keep": dict(keep or {}),
     }
     if factors.has_second_factor(database, user):
         return redirect(url_for("second_factor.verify"))
     return redirect(url_for("second_factor.setup"))
 
 
-def complete_sign_in(user: User, *, method: str, next_url: str | None = None) -> Response:
+def complete_sign_in(
+    user: User,
+    *,
+    method: str,
+    next_url: str | None = None,
+    keep: Mapping[str, str | int | bool] | None = None,
+) -> Response:
     """Start the session: a new session row, the cookie, and the redirect onwards."""
     sign_in_browser(user, method=method)
+    session.update(keep or {})
     db.session.commit()
     return redirect(safe_next(next_url))
 
@@ -97,7 +115,13 @@ def pending() -> Pending | None:
     user = db_session().get(User, data.get("user"))
     if user is None or not user.is_active or user.session_nonce != data.get("nonce"):
         return None
-    return Pending(user, str(data.get("method", "password")), data.get("next"))
+    keep = data.get("keep")
+    return Pending(
+        user,
+        str(data.get("method", "password")),
+        data.get("next"),
+        keep if isinstance(keep, dict) else {},
+    )
 
 
 def enrolling_user() -> User | None:
@@ -134,7 +158,9 @@ def after_enrolment(user: User) -> Response | None:
     """A first factor set up during sign-in completes that sign-in."""
     waiting = pending()
     if current_actor() is None and waiting is not None and waiting.user.id == user.id:
-        response = complete_sign_in(user, method=waiting.method, next_url=url_for("admin.account"))
+        response = complete_sign_in(
+            user, method=waiting.method, next_url=url_for("admin.account"), keep=waiting.keep
+        )
         flash(
             _("You are signed in. Make recovery codes below, in case you lose your second factor."),
             "success",
@@ -222,7 +248,9 @@ def passkey_sign_in() -> ResponseReturnValue:
     ):
         db.session.rollback()
         return jsonify(message=_("That passkey was not accepted")), 401
-    response = complete_sign_in(waiting.user, method=waiting.method, next_url=waiting.next_url)
+    response = complete_sign_in(
+        waiting.user, method=waiting.method, next_url=waiting.next_url, keep=waiting.keep
+    )
     return jsonify(redirect=response.headers["Location"])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -55,8 +56,17 @@ def start(session: Session, user: User, *, method: str, user_agent: str) -> str:
     return key
 
 
-def resolve(session: Session, user: User, key: str | None, idle: timedelta) -> UserSession | None:
-    """The user's live session with this key: not ended, and seen within `idle`."""
+@dataclass(frozen=True)
+class Lifetime:
+    """How long a session lives: `idle` since it was last seen, `most` since sign-in."""
+
+    idle: timedelta
+    most: timedelta
+
+
+def resolve(session: Session, user: User, key: str | None, life: Lifetime) -> UserSession | None:
+    """The user's live session with this key: not ended, seen within the idle time, and
+    younger than the absolute limit."""
     if not key:
         return None
     row = session.scalar(
@@ -64,7 +74,8 @@ def resolve(session: Session, user: User, key: str | None, idle: timedelta) -> U
     )
     if row is None or row.user_id != user.id or row.ended_at is not None:
         return None
-    if clock.now() - row.last_seen_at > idle:
+    now = clock.now()
+    if now - row.last_seen_at > life.idle or now - row.started_at > life.most:
         return None
     return row
 
@@ -84,14 +95,16 @@ def touch(session: Session, session_id: int) -> None:
     )
 
 
-def live_sessions(session: Session, user: User, idle: timedelta) -> Sequence[UserSession]:
-    """The user's sessions that have not ended or gone idle, most recently seen first."""
+def live_sessions(session: Session, user: User, life: Lifetime) -> Sequence[UserSession]:
+    """The user's sessions that have not ended or timed out, most recently seen first."""
+    now = clock.now()
     return session.scalars(
         select(UserSession)
         .where(
             UserSession.user_id == user.id,
             UserSession.ended_at.is_(None),
-            UserSession.last_seen_at > clock.now() - idle,
+            UserSession.last_seen_at > now - life.idle,
+            UserSession.started_at > now - life.most,
         )
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
     ).all()
@@ -121,6 +134,21 @@ def end_this(session: Session, row: UserSession) -> None:
     if row.ended_at is None:
         row.ended_at = clock.now()
         session.flush()
+
+
+def end_all_by_admin(session: Session, actor: User | None, user: User) -> int:
+    """An administrator signs a user out everywhere (audited)."""
+    count = end_all(session, user)
+    audit.record(
+        session,
+        actor,
+        "session.ended_all",
+        "user",
+        user.id,
+        f"Every session of {user.email} ended ({count} live)",
+        {"sessions": count},
+    )
+    return count
 
 
 def end_all(session: Session, user: User, *, keep: UserSession | None = None) -> int:

@@ -20,9 +20,12 @@ from app.auth import sessions
 from app.auth.forms import LoginForm
 from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.second_factor import begin_sign_in
-from app.auth.web import current_actor, current_session, safe_next
+from app.auth.web import current_actor, current_session
 from app.extensions import db, db_session, limiter
 from app.settings import current_settings
+from app.sso import services as sso
+from app.sso.services import ProviderConfig
+from app.web.next_page import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -45,13 +48,26 @@ def login() -> ResponseReturnValue:
     if current_actor() is not None and request.method != "POST":
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
+    provider = sso.active(db_session(), current_settings())
     if form.validate_on_submit():
         user = auth.authenticate(db_session(), form.email.data or "", form.password.data or "")
+        if user is not None and not sso.password_allowed(db_session(), current_settings(), user):
+            return _password_off(form, provider)  # nothing committed: last_login_at is dropped
         if user is not None:
             return begin_sign_in(user, method="password", next_url=request.args.get("next"))
         form.password.errors = [_("E-mail address or password is not right")]
     status = 401 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, provider=provider), status
+
+
+def _password_off(form: LoginForm, provider: ProviderConfig | None) -> ResponseReturnValue:
+    """The right password, for a role that must use single sign-on: say so (403, which the
+    failed-attempt limit does not count, as the password was right)."""
+    name = provider.name if provider else ""
+    form.password.errors = [
+        _("Password sign-in is off for your account: sign in with %(name)s", name=name)
+    ]
+    return render_template("auth/login.html", form=form, provider=provider), 403
 
 
 @bp.post("/logout")
@@ -62,10 +78,15 @@ def logout() -> ResponseReturnValue:
     the account page ends the others.
     """
     row = current_session()
+    via_provider = bool(session.get(sso.SIGNED_IN_KEY))
     if row is not None:
         sessions.end_this(db_session(), row)
         db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
-    return redirect(url_for("auth.login"))
+    after = url_for("auth.login", _external=True)
+    provider_exit = (
+        sso.logout_target(db_session(), current_settings(), after) if via_provider else None
+    )
+    return redirect(provider_exit or url_for("auth.login"))

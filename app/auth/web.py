@@ -6,9 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
-from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, request, session, url_for
+from flask import Flask, Response, abort, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,7 +36,7 @@ def init_login(app: Flask) -> None:
         user = auth.user_for_session(db_session(), session_id)
         if user is None:
             return None
-        row = sessions.resolve(db_session(), user, session.get(SESSION_KEY), idle_limit())
+        row = sessions.resolve(db_session(), user, session.get(SESSION_KEY), lifetime())
         if row is None:
             return None
         g.entente_session = row
@@ -46,9 +45,13 @@ def init_login(app: Flask) -> None:
     app.after_request(_note_last_seen)
 
 
-def idle_limit() -> timedelta:
-    """A session unused this long has ended (the session lifetime setting)."""
-    return timedelta(hours=current_settings().session_lifetime_hours)
+def lifetime() -> sessions.Lifetime:
+    """Idle and absolute session timeouts, from settings."""
+    settings = current_settings()
+    return sessions.Lifetime(
+        idle=timedelta(hours=settings.session_lifetime_hours),
+        most=timedelta(hours=settings.session_max_hours),
+    )
 
 
 def sign_in_browser(user: User, *, method: str) -> None:
@@ -83,30 +86,6 @@ def _note_last_seen(response: Response) -> Response:
     except SQLAlchemyError:
         db.session.rollback()
     return response
-
-
-def safe_next(target: str | None) -> str:
-    """`target` if it is a path on this site, else the dashboard.
-
-    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
-    `/<TAB>/evil.example` or `/\\evil.example` would leave the site: any of them is refused
-    (and a newline could not go into the Location header anyway).
-    """
-    if target and _is_local_path(target):
-        return target
-    return url_for("dashboard.home")
-
-
-def _is_local_path(target: str) -> bool:
-    if not target.isprintable() or " " in target or "\\" in target:
-        return False
-    parts = urlsplit(target)
-    return (
-        not parts.scheme
-        and not parts.netloc
-        and target.startswith("/")
-        and not target.startswith("//")
-    )
 
 
 def current_actor() -> User | None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
+from app.audit.models import AuditEntry
 from app.auth import services as auth
 from app.auth import sessions
 from app.auth.models import ApiToken, Role, UserSession
@@ -225,3 +226,34 @@ def test_admin_lists_and_revokes_a_users_token(api_admin, make, session):
     assert api_admin.delete(f"/users/{user.id}/tokens/{listed[0]['id']}").status_code == 204
     assert session.scalar(select(ApiToken.revoked_at).where(ApiToken.id == listed[0]["id"]))
     assert auth.user_for_token(session, token) is None
+
+
+def test_every_session_ends_at_the_absolute_limit_even_when_used(app, make, session):
+    user = make.user()
+    settings = app.extensions["entente.settings"]
+    app.extensions["entente.settings"] = settings.replace(session_max_hours=3)
+    try:
+        with time_machine.travel(clock.now(), tick=False) as traveller:
+            browser = _browser(app, user, FIREFOX)
+            for _ in range(2):
+                traveller.shift(timedelta(minutes=80))
+                assert browser.get("/").status_code == 200  # in use: never idle
+            traveller.shift(timedelta(minutes=21))  # 3 h 1 min after signing in
+            assert browser.get("/").status_code == 302
+    finally:
+        app.extensions["entente.settings"] = settings
+
+
+def test_an_admin_ends_every_session_of_a_user(app, make, session, as_admin):
+    user = make.user()
+    laptop, phone = _browser(app, user, FIREFOX), _browser(app, user, CHROME_MAC)
+    response = as_admin.post(
+        f"/admin/users/{user.id}/sessions/end",
+        data={"csrf_token": csrf_from(as_admin, f"/admin/users/{user.id}")},
+    )
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 302
+    assert phone.get("/").status_code == 302
+    assert as_admin.get("/").status_code == 200
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "session.ended_all"))
+    assert entry.changes == {"sessions": 2}
