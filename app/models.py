@@ -18,7 +18,7 @@ from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
-from app.sso.models import SsoProvider
+from app.sso.models import SsoIdentity, SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "SchedulerLease",
     "SecondFactorPolicy",
     "SentLog",
+    "SsoIdentity",
     "SsoProvider",
     "TopicArea",
     "TotpFactor",

@@ -19,7 +19,7 @@ from app.api.common import Text, api_blueprint, no_content
 from app.api.users import LabelIn, TokenInfo, TokenOut, issued, sign_in_limit, token_days
 from app.auth import factors
 from app.auth import services as auth
-from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
+from app.auth.limits import failed_sign_in, too_many_sign_ins
 from app.auth.models import Role
 from app.core import clock
 from app.core.errors import EntenteError, PermissionDenied
@@ -46,7 +46,7 @@ class TokenRequest(LabelIn):
 
 
 @bp.post("")
-@limiter.limit(sign_in_limit, error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in)
+@limiter.limit(sign_in_limit, error_message=too_many_sign_ins, deduct_when=failed_sign_in)
 @bp.input(TokenRequest, location="json")
 @bp.output(TokenOut, status_code=201)
 @bp.doc(

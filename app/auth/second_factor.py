@@ -34,7 +34,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth import factors, passkeys
-from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
+from app.auth.limits import failed_sign_in, too_many_sign_ins
 from app.auth.models import User
 from app.auth.web import current_actor, sign_in_browser
 from app.extensions import db, db_session, limiter
@@ -183,13 +183,13 @@ def _account_key() -> str:
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 @limiter.limit(
-    _sign_in_limit, methods=["POST"], error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in
+    _sign_in_limit, methods=["POST"], error_message=too_many_sign_ins, deduct_when=failed_sign_in
 )
 @limiter.limit(
     _sign_in_limit,
     key_func=_account_key,
     methods=["POST"],
-    error_message=TOO_MANY_SIGN_INS,
+    error_message=too_many_sign_ins,
     deduct_when=failed_sign_in,
 )
 def verify() -> ResponseReturnValue:
@@ -230,11 +230,11 @@ def passkey_options() -> ResponseReturnValue:
 
 
 @bp.post("/login/second-factor/passkey")
-@limiter.limit(_sign_in_limit, error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in)
+@limiter.limit(_sign_in_limit, error_message=too_many_sign_ins, deduct_when=failed_sign_in)
 @limiter.limit(
     _sign_in_limit,
     key_func=_account_key,
-    error_message=TOO_MANY_SIGN_INS,
+    error_message=too_many_sign_ins,
     deduct_when=failed_sign_in,
 )
 def passkey_sign_in() -> ResponseReturnValue:

@@ -18,7 +18,7 @@ from flask_login import logout_user
 from app.auth import services as auth
 from app.auth import sessions
 from app.auth.forms import LoginForm
-from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
+from app.auth.limits import failed_sign_in, too_many_sign_ins
 from app.auth.second_factor import begin_sign_in
 from app.auth.web import current_actor, current_session
 from app.extensions import db, db_session, limiter
@@ -39,7 +39,7 @@ def _login_limit() -> str:
 @limiter.limit(
     _login_limit,
     methods=["POST"],
-    error_message=TOO_MANY_SIGN_INS,
+    error_message=too_many_sign_ins,
     deduct_when=failed_sign_in,
 )
 def login() -> ResponseReturnValue:
@@ -84,9 +84,14 @@ def logout() -> ResponseReturnValue:
         db.session.commit()
     logout_user()
     session.clear()
+    if via_provider:
+        # The provider's sign-out is offered on a page of ours: the form-action CSP of the
+        # page that posted here forbids redirecting this POST to another site.
+        exit_url = sso.logout_target(
+            db_session(), current_settings(), url_for("auth.login", _external=True)
+        )
+        if exit_url:
+            session[sso.EXIT_KEY] = exit_url
+            return redirect(url_for("sso.signed_out"))
     flash(_("You have signed out."), "success")
-    after = url_for("auth.login", _external=True)
-    provider_exit = (
-        sso.logout_target(db_session(), current_settings(), after) if via_provider else None
-    )
-    return redirect(provider_exit or url_for("auth.login"))
+    return redirect(url_for("auth.login"))

@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, abort, g, request, session
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from flask_login import current_user, login_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,7 +28,9 @@ _SAFE_METHODS = frozenset({"GET", "HEAD"})
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Sign in to continue.")
+    login_manager.login_message = "Sign in to continue."
+    # Flask-Login flashes the message through this, in the reader's language.
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
