@@ -43,6 +43,7 @@ PAGES = {
         ("agenda-compare", "/meetings/1/agenda/compare?from=1&to=0"),
         ("participant-add", "/meetings/1/participants/new"),
         ("invitation-new", "/invitations/new/1"),
+        ("invitation-import", "/invitations/import"),
         ("planning-editor", "/planning"),
         ("audit", "/audit"),
         ("topic-new", "/topics/new"),
@@ -53,6 +54,7 @@ PAGES = {
         ("user", "/admin/users/1"),
         ("user-new", "/admin/users/new"),
         ("single-sign-on", "/admin/sso"),
+        ("quarantine", "/admin/quarantine"),
     ],
 }
 
