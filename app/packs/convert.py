@@ -2,9 +2,9 @@
 
 Each run gets a throwaway profile (two packs at once never share one, and nothing a document
 did survives the run) with macros off, links to other files or servers never updated and
-linked pictures never fetched, a
-wall-clock timeout after which the whole process group is killed, and a HOME of its own. A
-file LibreOffice cannot read is simply missing from the result: the pack shows a placeholder.
+linked pictures never fetched; a wall-clock timeout after which the whole process group is
+killed; and a HOME of its own. A file LibreOffice cannot read is simply missing from the
+result: the pack shows a placeholder.
 """
 
 from __future__ import annotations
