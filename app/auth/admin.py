@@ -10,7 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.auth import linking
 from app.auth import services as auth
+from app.auth.account_views import account_context
+from app.auth.identity_admin import link_form
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core.languages import LANGUAGES
@@ -71,7 +74,12 @@ class AccountForm(FlaskForm):
 @bp.get("/admin/users")
 @role_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
-    return render_template("admin/users.html", users=auth.list_users(db_session()))
+    session = db_session()
+    return render_template(
+        "admin/users.html",
+        users=auth.list_users(session),
+        unlinked_people=linking.people_without_account(session),
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -117,6 +125,7 @@ def user(user_id: int) -> ResponseReturnValue:
         problem, status = change.problem, change.status
     return render_template(
         "admin/user.html",
+        link_form=link_form(target),
         target=target,
         role_form=role_form,
         password_form=password_form,
@@ -149,6 +158,7 @@ def set_password(user_id: int) -> ResponseReturnValue:
         problem = change.problem
     return render_template(
         "admin/user.html",
+        link_form=link_form(target),
         target=target,
         role_form=RoleForm(formdata=None, role=target.role.value),
         password_form=form,
@@ -179,6 +189,7 @@ def set_active(user_id: int) -> ResponseReturnValue:
     return change.response or (
         render_template(
             "admin/user.html",
+            link_form=link_form(target),
             target=target,
             role_form=role_form,
             password_form=PasswordForm(formdata=None, prefix="pw"),
@@ -210,5 +221,7 @@ def account() -> ResponseReturnValue:
         ),
         success=_("Your settings are saved."),
         to=url_for("admin.account"),
-        render=lambda problem: render_template("admin/account.html", form=form, problem=problem),
+        render=lambda problem: render_template(
+            "admin/account.html", form=form, problem=problem, **account_context(me)
+        ),
     )

@@ -138,6 +138,14 @@ class ParticipantForm(FlaskForm):
         validators=[Optional()],
         description=_l("Leave empty to add at the end"),
     )
+    # Offered to administrators: an account from the person's e-mail address, linked to them.
+    create_account = BooleanField(
+        _l("Also give them an account (a viewer, linked to this person)"),
+        description=_l(
+            "Only for someone with an e-mail address and no account yet; they see the "
+            "restricted meetings they are a delegate of"
+        ),
+    )
 
 
 class MeetingFilterForm(FlaskForm):
