@@ -13,6 +13,7 @@ from app.auth.models import ApiToken, User, UserSession
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
+from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
 from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
@@ -30,10 +31,12 @@ __all__ = [
     "Base",
     "Blob",
     "BlobChunk",
+    "EmailReply",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
     "FollowUpAction",
+    "InboundMessage",
     "Invitation",
     "Meeting",
     "MeetingKind",
@@ -45,6 +48,7 @@ __all__ = [
     "Participant",
     "Passkey",
     "Person",
+    "QuarantinedMessage",
     "ReceivedInvitation",
     "RecoveryCode",
     "SchedulerLease",

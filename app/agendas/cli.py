@@ -12,6 +12,7 @@ from app.agendas import versions
 from app.agendas.overview import NEXT_CONSULTATION, document_for, find_meeting
 from app.core.errors import EntenteError
 from app.extensions import db, db_session
+from app.packs.cli import pack_command
 
 agendas_cli = AppGroup("agendas", help="Agenda documents and circulation.")
 MEETING_HELP = f"A meeting id, or {NEXT_CONSULTATION} (the next strategic consultation)."
@@ -65,3 +66,6 @@ def circulate_command(key: str, final: bool, note: str) -> None:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     click.echo(f"Circulated version {version.number} of {meeting.title}")
+
+
+agendas_cli.add_command(pack_command)

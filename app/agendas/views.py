@@ -237,6 +237,7 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
                 meeting_id,
                 final=bool(form.final.data),
                 note=form.note.data or "",
+                pack_link=bool(form.pack_link.data),
             ),
             form,
             lambda: _agenda_page(_overview(meeting_id), circulate_form=form),

@@ -6,7 +6,7 @@ linked to one person are resolved before the unique constraint: the lowest user 
 link, the others are unlinked (nothing is deleted).
 
 Revision ID: b16a0001
-Revises: b16b0002
+Revises: b14a0001
 Create Date: 2026-12-05 07:30:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import app.core.db
 
 revision = "b16a0001"
-down_revision = "b16b0002"
+down_revision = "b14a0001"
 branch_labels = None
 depends_on = None
 
