@@ -25,6 +25,8 @@ PAGES = {
         ("people", "/people"),
         ("organisations", "/organisations"),
         ("account", "/account"),
+        ("authenticator-app", "/account/authenticator"),
+        ("person", "/people/1"),
         ("subscriptions", "/feeds/"),
         ("agenda", "/meetings/1/agenda"),
         ("agenda-version", "/meetings/1/agenda/versions/1"),
@@ -53,6 +55,8 @@ PAGES = {
         ("user", "/admin/users/1"),
         ("user-new", "/admin/users/new"),
         ("single-sign-on", "/admin/sso"),
+        ("sign-in-security", "/admin/security"),
+        ("person-admin", "/people/1"),
     ],
 }
 
