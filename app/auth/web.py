@@ -80,10 +80,11 @@ def _note_last_seen(response: Response) -> Response:
     row: UserSession | None = g.get("entente_session")
     if row is None or request.method not in _SAFE_METHODS or not sessions.due_for_touch(row):
         return response
+    row_id = row.id  # read before the commit expires it
     try:
         db.session.commit()  # ends the request's read-only transaction
         with write_intent():
-            sessions.touch(db_session(), row.id)
+            sessions.touch(db_session(), row_id)
             db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
