@@ -69,7 +69,7 @@ def create_user_command(email: str, role: str, password: str | None, name: str) 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = auth.create_user(db_session(), None, email, role, password=password, name=name)
-    click.echo(f"Created {user.role.value} {user.email}")
+    click.echo(_("Created %(value)s %(email)s", value=user.role.value, email=user.email))
 
 
 @users_cli.command("token")
@@ -166,16 +166,18 @@ def seed_demo_command(synthetic: int, admin_password: str) -> None:
     """Load realistic demo data (idempotent) and print the demo sign-in."""
     if current_settings().is_production and (admin_password == DEMO_PASSWORD):
         # Demo accounts (admin, editor, viewer) with a published password: not in production.
-        raise click.UsageError("In production give the demo users a password of your own")
+        raise click.UsageError(_("In production give the demo users a password of your own"))
     started = time.perf_counter()
     summary = seed_demo(db_session(), today=clock.now().date(), admin_password=admin_password)
     db.session.commit()
     click.echo(summary)
     if synthetic:
         count = seed_synthetic(db_session(), synthetic)
-        click.echo(f"Added {count} synthetic meetings")
-    click.echo(f"Seeded in {time.perf_counter() - started:.1f} s")
-    click.echo(f"Demo sign-in: admin@entente.example / {admin_password}")
+        click.echo(_("Added %(count)s synthetic meetings", count=count))
+    click.echo(_("Seeded in %(value)s s", value=format(time.perf_counter() - started, ".1f")))
+    click.echo(
+        _("Demo sign-in: admin@entente.example / %(admin_password)s", admin_password=admin_password)
+    )
 
 
 @consultations_cli.command("plan")
@@ -202,7 +204,7 @@ def plan_command(series: str, first: str | None, last: str | None, apply: bool) 
         click.echo(f"{plan.half.label}  {plan.state.value:9}  {detail}{flag}")
     if apply:
         created = planning.schedule_proposals(db_session(), None, series, plans)
-        click.echo(f"Scheduled {len(created)} tentative consultation(s)")
+        click.echo(_("Scheduled %(len)s tentative consultation(s)", len=len(created)))
 
 
 def register_commands(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -199,6 +200,12 @@ def set_active(user_id: int) -> ResponseReturnValue:
     )
 
 
+def _settings_saved(_user: object) -> str:
+    """Said in the language just chosen (the request had picked its language before)."""
+    refresh()
+    return _("Your settings are saved.")
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @role_required(Role.VIEWER)
 def account() -> ResponseReturnValue:
@@ -219,7 +226,7 @@ def account() -> ResponseReturnValue:
             zone_name=form.timezone.data or None,
             language=form.language.data or None,
         ),
-        success=_("Your settings are saved."),
+        success=_settings_saved,
         to=url_for("admin.account"),
         render=lambda problem: render_template(
             "admin/account.html", form=form, problem=problem, **account_context(me)

@@ -167,7 +167,7 @@ def authenticate(
 def remove(session: Session, user: User, passkey_id: int) -> None:
     row = session.get(Passkey, passkey_id)
     if row is None or row.user_id != user.id:
-        raise NotFound(f"No passkey with id {passkey_id}")
+        raise NotFound(_("No passkey with id %(passkey_id)s", passkey_id=passkey_id))
     session.delete(row)
     session.flush()
     audit.record(

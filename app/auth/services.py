@@ -227,7 +227,8 @@ def issue_api_token(
     user = get_user(session, user_id)
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ValidationError(
-            f"A token lives between 1 and {MAX_TOKEN_DAYS} days", field="expires_in_days"
+            _("A token lives between 1 and %(MAX_TOKEN_DAYS)s days", MAX_TOKEN_DAYS=MAX_TOKEN_DAYS),
+            field="expires_in_days",
         )
     token = security.new_token()
     row = ApiToken(
@@ -254,7 +255,7 @@ def token_row(session: Session, token: str) -> ApiToken:
     """The stored row of a token just issued (found by its hash)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.hash_token(token)))
     if row is None:
-        raise NotFound("No such API token")
+        raise NotFound(_("No such API token"))
     return row
 
 
@@ -275,7 +276,7 @@ def revoke_token(session: Session, actor: User, token_id: int, *, owner_id: int)
     """Revoke one token of `owner_id` (NotFound if it is not theirs: ids are not secrets)."""
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != owner_id:
-        raise NotFound(f"No API token with id {token_id}")
+        raise NotFound(_("No API token with id %(token_id)s", token_id=token_id))
     if row.revoked_at is None:
         row.revoked_at = clock.now()
         session.flush()

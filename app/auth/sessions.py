@@ -126,7 +126,7 @@ def end_own(session: Session, user: User, session_id: int) -> UserSession:
     """End one of the user's own sessions (NotFound for anyone else's)."""
     row = session.get(UserSession, session_id)
     if row is None or row.user_id != user.id:
-        raise NotFound(f"No session with id {session_id}")
+        raise NotFound(_("No session with id %(session_id)s", session_id=session_id))
     if row.ended_at is None:
         row.ended_at = clock.now()
         session.flush()

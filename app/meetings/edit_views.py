@@ -51,7 +51,7 @@ def new() -> ResponseReturnValue:
         attempt = _save(
             form,
             lambda: meetings.create_meeting(db_session(), current_actor(), _input(form)),
-            lambda result: f"Meeting “{result.meeting.title}” created.",
+            lambda result: _("Meeting “%(title)s” created.", title=result.meeting.title),
         )
     return attempt.response or render_template(
         "meetings/form.html", form=form, meeting=None, **attempt.context

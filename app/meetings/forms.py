@@ -34,10 +34,10 @@ ACCESS_CHOICES = [
 def when_fields() -> tuple[DateField, TimeField, DateField, TimeField]:
     """Start and end fields, created where a form declares them so they keep its order."""
     return (
-        DateField(_("Start date"), validators=[InputRequired(_("Enter the start date"))]),
-        TimeField(_("Start time"), validators=[InputRequired(_("Enter the start time"))]),
-        DateField(_("End date, if another day"), validators=[Optional()]),
-        TimeField(_("End time"), validators=[InputRequired(_("Enter the end time"))]),
+        DateField(_l("Start date"), validators=[InputRequired(_l("Enter the start date"))]),
+        TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the start time"))]),
+        DateField(_l("End date, if another day"), validators=[Optional()]),
+        TimeField(_l("End time"), validators=[InputRequired(_l("Enter the end time"))]),
     )
 
 
