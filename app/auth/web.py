@@ -56,11 +56,15 @@ def lifetime() -> sessions.Lifetime:
     )
 
 
-def sign_in_browser(user: User, *, method: str) -> None:
+def sign_in_browser(user: User, *, method: str, factor: str | None = None) -> None:
     """Start a session row for this browser and sign the user in (the caller commits)."""
     session.clear()  # nothing from before sign-in carries over (fixation)
     key = sessions.start(
-        db_session(), user, method=method, user_agent=request.headers.get("User-Agent", "")
+        db_session(),
+        user,
+        method=method,
+        factor=factor,
+        user_agent=request.headers.get("User-Agent", ""),
     )
     session[SESSION_KEY] = key
     login_user(user)
