@@ -13,7 +13,11 @@ from flask import Flask
 from app.agendas.views import bp as agendas_bp
 from app.api import register_api
 from app.audit.views import bp as audit_bp
+from app.auth.account_views import bp as account_bp
 from app.auth.admin import bp as admin_bp
+from app.auth.factor_views import bp as factors_bp
+from app.auth.identity_admin import bp as identity_bp
+from app.auth.second_factor import bp as second_factor_bp
 from app.auth.views import bp as auth_bp
 from app.auth.web import current_actor, init_login
 from app.cli import register_commands
@@ -142,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
+    for identity_blueprint in (second_factor_bp, factors_bp, account_bp, identity_bp):
+        app.register_blueprint(identity_blueprint)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(agendas_bp)
     app.register_blueprint(packs_bp)

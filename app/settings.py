@@ -41,11 +41,20 @@ class Settings:
     database_lock_timeout: int = 10
     database_pool_timeout: int = 5
     session_cookie_secure: bool = False
-    session_lifetime_hours: int = 12
+    session_lifetime_hours: int = 12  # a signed-in session unused this long ends
+    session_max_hours: int = 168  # and every session ends this long after sign-in
     max_content_length: int = 2 * 1024 * 1024
     login_rate_limit: str = "10 per minute"
     # API sign-in (e-mail and password for a token) and token issue, per address.
     api_sign_in_rate_limit: str = "10 per minute"
+    # Roles that must use a second factor, per sign-in method (an administrator's choice on
+    # the sign-in security page wins over these defaults).
+    second_factor_roles: tuple[str, ...] = ("editor", "admin")
+    second_factor_roles_oidc: tuple[str, ...] = ()
+    # Days an API token lives unless its owner picks fewer.
+    api_token_days: int = 90
+    # Passkeys: the relying party id (a registrable domain; empty: base_url's host).
+    webauthn_rp_id: str = ""
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust none).
     proxy_count: int = 0
     ratelimit_storage_uri: str = "memory://"
@@ -227,6 +236,12 @@ def _validate(settings: Settings) -> None:
             "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
             "(a holder survives one missed renewal) and at most 3600"
         )
+    for name in ("second_factor_roles", "second_factor_roles_oidc"):
+        unknown = set(getattr(settings, name)) - {"viewer", "editor", "admin"}
+        if unknown:
+            raise SettingsError(f"{name}: unknown role(s) {', '.join(sorted(unknown))}")
+    if not 1 <= settings.api_token_days <= 3660:
+        raise SettingsError("api_token_days must be between 1 and 3660")
     if settings.default_language not in LANGUAGES:
         raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
     if settings.upload_max_bytes < 1 or settings.upload_max_expanded_bytes < 1:
