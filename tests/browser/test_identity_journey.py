@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth import services as auth
+from app.auth.factor_models import Passkey
 from app.auth.models import Role
 from app.extensions import db
 from app.people import services as people
@@ -25,8 +26,6 @@ from tests.live import LiveServer, live_server
 from tests.sso.oidc_provider import CLIENT_ID, CLIENT_SECRET, RealProvider, oidc_provider
 
 pytestmark = pytest.mark.browser
-# The second factor (issue 16, part 3) lands from branch i16a; until then there is no journey.
-Passkey = pytest.importorskip("app.auth.factor_models").Passkey
 
 PASSWORD = "identity-journey-password"
 ADMIN = "new.admin@entente.test"
