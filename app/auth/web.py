@@ -56,11 +56,15 @@ def lifetime() -> sessions.Lifetime:
     )
 
 
-def sign_in_browser(user: User, *, method: str) -> None:
+def sign_in_browser(user: User, *, method: str, factor: str | None = None) -> None:
     """Start a session row for this browser and sign the user in (the caller commits)."""
     session.clear()  # nothing from before sign-in carries over (fixation)
     key = sessions.start(
-        db_session(), user, method=method, user_agent=request.headers.get("User-Agent", "")
+        db_session(),
+        user,
+        method=method,
+        factor=factor,
+        user_agent=request.headers.get("User-Agent", ""),
     )
     session[SESSION_KEY] = key
     login_user(user)
@@ -80,10 +84,11 @@ def _note_last_seen(response: Response) -> Response:
     row: UserSession | None = g.get("entente_session")
     if row is None or request.method not in _SAFE_METHODS or not sessions.due_for_touch(row):
         return response
+    row_id = row.id  # read before the commit expires it
     try:
         db.session.commit()  # ends the request's read-only transaction
         with write_intent():
-            sessions.touch(db_session(), row.id)
+            sessions.touch(db_session(), row_id)
             db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

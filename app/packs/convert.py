@@ -1,9 +1,10 @@
 """Office papers to PDF with LibreOffice, headless: all of a pack's papers in one run.
 
 Each run gets a throwaway profile (two packs at once never share one, and nothing a document
-did survives the run) with macros off and links to other files or servers never updated, a
-wall-clock timeout after which the whole process group is killed, and a HOME of its own. A
-file LibreOffice cannot read is simply missing from the result: the pack shows a placeholder.
+did survives the run) with macros off, links to other files or servers never updated and
+linked pictures never fetched; a wall-clock timeout after which the whole process group is
+killed; and a HOME of its own. A file LibreOffice cannot read is simply missing from the
+result: the pack shows a placeholder.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 LOCKED_DOWN = (
     ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
     ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    # Without it a paper's linked picture is fetched from its URL while converting: any
+    # address the server reaches (tests/packs/test_convert.py).
     ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
     ("/org.openoffice.Office.Writer/Content/Update", "Link", "2"),  # 2: never update links
     ("/org.openoffice.Office.Calc/Content/Update", "Link", "2"),

@@ -62,16 +62,10 @@ class Sheets:
         if page.rotation % 360:
             page.transfer_rotation_to_content()
         box = page.cropbox
-        left, bottom = float(box.left), float(box.bottom)
-        width, height = float(box.width) or A4[0], float(box.height) or A4[1]
-        sheet_w, sheet_h = (A4[1], A4[0]) if width > height else A4
-        scale, dx, dy = 1.0, -left, -bottom
-        if fit or abs(width - sheet_w) > 1 or abs(height - sheet_h) > 1:
-            scale = min(
-                (sheet_w - 2 * PAPER_SIDE) / width, (sheet_h - 2 * PAPER_BAND) / height, 1.0
-            )
-            dx = (sheet_w - width * scale) / 2 - left * scale
-            dy = (sheet_h - height * scale) / 2 - bottom * scale
+        place = placement(
+            (float(box.left), float(box.bottom), float(box.right), float(box.top)), fit=fit
+        )
+        sheet_w, sheet_h, scale, dx, dy = place
         form = self.writer._add_object(self._form(page, box))
         sheet = self.writer.add_blank_page(sheet_w, sheet_h)
         sheet[NameObject("/Resources")] = DictionaryObject(
@@ -129,6 +123,25 @@ class Sheets:
             kept.append(self.writer._add_object(link))
         if kept:
             sheet[NameObject("/Annots")] = kept
+
+
+Placement = tuple[float, float, float, float, float]  # sheet width, height, scale, dx, dy
+
+
+def placement(box: tuple[float, float, float, float], *, fit: bool) -> Placement:
+    """Where a page whose visible box is `box` (x1, y1, x2, y2) goes: on A4, landscape when
+    it is wider than tall; kept as it is when it is that size already and not a paper (`fit`),
+    else scaled down (never up) into the sheet less the stamp's bands and centred."""
+    left, right = sorted(box[0::2])
+    bottom, top = sorted(box[1::2])
+    width, height = (right - left) or A4[0], (top - bottom) or A4[1]
+    sheet_w, sheet_h = (A4[1], A4[0]) if width > height else A4
+    if not fit and abs(width - sheet_w) <= 1 and abs(height - sheet_h) <= 1:
+        return sheet_w, sheet_h, 1.0, -left, -bottom
+    scale = min((sheet_w - 2 * PAPER_SIDE) / width, (sheet_h - 2 * PAPER_BAND) / height, 1.0)
+    dx = (sheet_w - width * scale) / 2 - left * scale
+    dy = (sheet_h - height * scale) / 2 - bottom * scale
+    return sheet_w, sheet_h, scale, dx, dy
 
 
 def content_bytes(page: PageObject) -> bytes:

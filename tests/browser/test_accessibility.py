@@ -25,6 +25,8 @@ PAGES = {
         ("people", "/people"),
         ("organisations", "/organisations"),
         ("account", "/account"),
+        ("authenticator-app", "/account/authenticator"),
+        ("person", "/people/1"),
         ("subscriptions", "/feeds/"),
         ("agenda", "/meetings/1/agenda"),
         ("agenda-version", "/meetings/1/agenda/versions/1"),
@@ -43,6 +45,7 @@ PAGES = {
         ("agenda-compare", "/meetings/1/agenda/compare?from=1&to=0"),
         ("participant-add", "/meetings/1/participants/new"),
         ("invitation-new", "/invitations/new/1"),
+        ("invitation-import", "/invitations/import"),
         ("planning-editor", "/planning"),
         ("audit", "/audit"),
         ("topic-new", "/topics/new"),
@@ -53,6 +56,9 @@ PAGES = {
         ("user", "/admin/users/1"),
         ("user-new", "/admin/users/new"),
         ("single-sign-on", "/admin/sso"),
+        ("sign-in-security", "/admin/security"),
+        ("person-admin", "/people/1"),
+        ("quarantine", "/admin/quarantine"),
     ],
 }
 
