@@ -20,7 +20,12 @@ def as_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 
 PURPOSES = as_choices(
-    [("", _l("Not set"))] + [(p.value, _l("For %(purpose)s", purpose=p.value)) for p in Purpose]
+    [
+        ("", _l("Not set")),
+        (Purpose.DECISION.value, _l("For decision")),
+        (Purpose.DISCUSSION.value, _l("For discussion")),
+        (Purpose.INFORMATION.value, _l("For information")),
+    ]
 )
 VISIBILITIES = as_choices(
     [

@@ -21,8 +21,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from app.core.errors import ValidationError
 from app.meetings.models import Access, Attendance, DelegateRole, Marking, MeetingStatus
 from app.web.forms import CheckboxesField, DateField, options
+from app.web.labels import LABELS
 
-STATUS_CHOICES = [(s.value, s.value.capitalize()) for s in MeetingStatus]
+STATUS_CHOICES = [
+    (MeetingStatus.TENTATIVE.value, _l("Tentative")),
+    (MeetingStatus.CONFIRMED.value, _l("Confirmed")),
+    (MeetingStatus.POSTPONED.value, _l("Postponed")),
+    (MeetingStatus.CANCELLED.value, _l("Cancelled")),
+]
 MARKING_CHOICES = [(m.value, m.value) for m in Marking]
 ACCESS_CHOICES = [
     (Access.INTERNAL.value, _l("Internal: any signed-in user")),
@@ -121,7 +127,7 @@ class CancelForm(FlaskForm):
 class ParticipantForm(FlaskForm):
     person_id = SelectField(_l("Person"), validators=[DataRequired(_l("Choose a person"))])
     role = SelectField(
-        _l("Role"), choices=options([(r.value, r.value.replace("_", "-")) for r in DelegateRole])
+        _l("Role"), choices=options([(r.value, LABELS[r.value]) for r in DelegateRole])
     )
     attendance = SelectField(
         _l("Attends"),
