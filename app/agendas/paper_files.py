@@ -29,6 +29,7 @@ from app.files.models import Blob, BlobChunk
 from app.files.names import clean_filename
 from app.files.storage import store_stream
 from app.meetings.access import readable_meeting
+from app.settings import Settings
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -40,6 +41,11 @@ class UploadLimits:
 
     max_bytes: int
     archive: ArchiveLimits = field(default_factory=ArchiveLimits)
+
+    @classmethod
+    def of(cls, settings: Settings) -> UploadLimits:
+        archive = ArchiveLimits(settings.upload_max_expanded_bytes, settings.upload_max_ratio)
+        return cls(settings.upload_max_bytes, archive)
 
 
 def latest_file(session: Session, paper_id: int) -> PaperFile | None:
