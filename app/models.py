@@ -12,11 +12,12 @@ from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
+from app.sso.models import SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -42,8 +43,10 @@ __all__ = [
     "PaperFile",
     "Participant",
     "Person",
+    "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",
+    "SsoProvider",
     "TopicArea",
     "UnavailableDate",
     "User",

@@ -13,6 +13,8 @@ from typing import Any, get_type_hints
 
 from flask import Flask, current_app
 
+from app.core.languages import LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 ENV_PREFIX = "ENTENTE_"
@@ -29,6 +31,8 @@ class Settings:
     database_url: str = ""
     base_url: str = "http://127.0.0.1:5000"
     display_timezone: str = "Europe/London"
+    # Interface language when neither the user's choice nor the browser's names one we speak.
+    default_language: str = "en"
     sql_echo: bool = False
     # Time bounds on the database, in seconds (0: none); see docs/operations.md.
     database_connect_timeout: int = 5
@@ -68,6 +72,12 @@ class Settings:
     scheduler_lease_seconds: int = 60
     scheduler_renew_seconds: int = 15
     instance_path: str = str(PROJECT_ROOT / "instance")
+    # Single sign-on: when oidc_discovery_url is set, these four win over the provider an
+    # admin entered on the page (which then shows them read-only); see docs/security.md.
+    oidc_name: str = ""
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
 
     def paper_working_days(self, kind_slug: str) -> int:
         """How many working days before a meeting of this kind its papers are due."""
@@ -116,6 +126,7 @@ def load_settings(
     if env_name == "production":  # secrets only from the environment
         values["secret_key"] = ""
         values["database_url"] = ""
+        values["oidc_client_secret"] = ""
     values.update(_from_environ(environ))
     values.update(overrides)
     settings = _coerce(values)
@@ -186,6 +197,8 @@ def _validate(settings: Settings) -> None:
             "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
             "(a holder survives one missed renewal) and at most 3600"
         )
+    if settings.default_language not in LANGUAGES:
+        raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
     if settings.upload_max_bytes < 1 or settings.upload_max_expanded_bytes < 1:
         raise SettingsError("upload_max_bytes and upload_max_expanded_bytes must be positive")
     days = [settings.paper_due_working_days, *settings.paper_due_working_days_by_kind.values()]

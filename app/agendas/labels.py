@@ -12,9 +12,9 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 from app.agendas.models import ItemVisibility, Purpose, VersionStage
+from app.core.languages import BABEL_LOCALES, LANGUAGES
 
-LANGUAGES = ("en", "fr")
-BABEL_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+__all__ = ["BABEL_LOCALES", "LANGUAGES"]
 
 
 def purpose(value: Purpose | None) -> str:

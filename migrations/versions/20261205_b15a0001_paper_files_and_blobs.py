@@ -6,7 +6,7 @@ the uploaded versions of a paper. Existing papers get the marking OFFICIAL, visi
 no owner and the default due date (none stored).
 
 Revision ID: b15a0001
-Revises: fe3d0c4f
+Revises: b17a0001
 Create Date: 2026-12-05 07:18:12
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import app.core.db
 
 revision = "b15a0001"
-down_revision = "fe3d0c4f"
+down_revision = "b17a0001"
 branch_labels = None
 depends_on = None
 
