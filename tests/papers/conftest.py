@@ -14,6 +14,7 @@ from app.meetings.models import Meeting
 from app.people.models import Side
 from tests.api.conftest import api_as, editor, viewer  # noqa: F401  (API fixtures here too)
 from tests.factories import Factory
+from tests.notifications.conftest import mail_settings, smtp  # noqa: F401
 
 
 @dataclass

@@ -53,7 +53,8 @@ def test_each_upload_is_a_new_version_and_the_latest_is_served(editor, tabled, s
     url = files_url(tabled)
     first = upload(editor, url, documents.pdf(), "Note on sanctions.pdf")
     assert first.status_code == 201, first.get_json()
-    second = upload(editor, url, documents.docx("Revised"), "Note on sanctions.docx")
+    revised = documents.docx("Revised")  # made once: a .docx holds the time it was written
+    second = upload(editor, url, revised, "Note on sanctions.docx")
     assert second.status_code == 201
     body = second.get_json()
     assert (body["version"], body["media_type"], body["filename"]) == (
@@ -61,13 +62,13 @@ def test_each_upload_is_a_new_version_and_the_latest_is_served(editor, tabled, s
         DOCX,
         "Note on sanctions.docx",
     )
-    assert body["sha256"] == hashlib.sha256(documents.docx("Revised")).hexdigest()
+    assert body["sha256"] == hashlib.sha256(revised).hexdigest()
     listed = editor.get(url).get_json()["files"]
     assert [f["version"] for f in listed] == [2, 1]
     assert [f["media_type"] for f in listed] == [DOCX, PDF]
     latest = editor.get(f"{url}/latest")
     assert latest.status_code == 200
-    assert latest.data == documents.docx("Revised")
+    assert latest.data == revised
     older = editor.get(f"{url}/{listed[1]['id']}")
     assert older.data == documents.pdf()
 
@@ -164,8 +165,9 @@ def test_a_viewer_gets_only_the_latest_and_only_once_the_agenda_is_circulated(
     first = upload(editor, url, documents.pdf()).get_json()
     assert viewer.get(f"{url}/latest").status_code == 404
     versions.circulate(session, None, tabled.meeting.id)
-    upload(editor, url, documents.docx())
-    assert viewer.get(f"{url}/latest").data == documents.docx()
+    second = documents.docx()
+    upload(editor, url, second)
+    assert viewer.get(f"{url}/latest").data == second
     assert viewer.get(f"{url}/{first['id']}").status_code == 404
 
 
