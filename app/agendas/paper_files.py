@@ -147,7 +147,8 @@ def readable_paper(session: Session, reader: User | None, paper_id: int) -> Agen
     paper = session.get(AgendaPaper, paper_id)
     if paper is None:
         raise messages.no_paper(paper_id)
-    readable_meeting(session, reader, paper.item.meeting_id)
+    if reader is not None:  # None: the CLI and jobs, which act for the secretariat
+        readable_meeting(session, reader, paper.item.meeting_id)
     side = reader_side(session, reader, None)
     if not visible_to(paper.item, side) or not paper_visible_to(paper, side):
         raise messages.no_paper(paper_id)

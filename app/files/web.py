@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
+from flask import Response
 from sqlalchemy.orm import Session
 
 from app.files.names import content_disposition
-from app.files.storage import open_blob
+from app.files.storage import open_blob_detached
 
 
 def file_response(
     session: Session, *, sha256: str, filename: str, media_type: str, size: int
 ) -> Response:
     """`attachment` with a safe name, nosniff, no caching: one chunk in memory at a time."""
-    chunks = open_blob(session, sha256)
-    response = Response(stream_with_context(chunks), mimetype=media_type)
+    response = Response(open_blob_detached(session, sha256), mimetype=media_type)
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
