@@ -14,7 +14,11 @@ from app.agendas.paper_views import bp as paper_files_bp
 from app.agendas.views import bp as agendas_bp
 from app.api import register_api
 from app.audit.views import bp as audit_bp
+from app.auth.account_views import bp as account_bp
 from app.auth.admin import bp as admin_bp
+from app.auth.factor_views import bp as factors_bp
+from app.auth.identity_admin import bp as identity_bp
+from app.auth.second_factor import bp as second_factor_bp
 from app.auth.views import bp as auth_bp
 from app.auth.web import current_actor, init_login
 from app.cli import register_commands
@@ -29,8 +33,11 @@ from app.feeds.cache import FeedMemory
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
 from app.health.views import bp as health_bp
+from app.inbound.cli import mail_cli
+from app.inbound.views import bp as inbound_bp
 from app.invitations.views import bp as invitations_bp
 from app.meetings.blueprint import meetings_blueprint
+from app.packs.views import bp as packs_bp
 from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
@@ -140,12 +147,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
+    for identity_blueprint in (second_factor_bp, factors_bp, account_bp, identity_bp):
+        app.register_blueprint(identity_blueprint)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(agendas_bp)
     app.register_blueprint(paper_files_bp)
+    app.register_blueprint(packs_bp)
     register_api(app)
     app.register_blueprint(meetings_blueprint())
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(inbound_bp)
     for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp, sso_bp, scheduler_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -156,4 +167,5 @@ def _register_cli(app: Flask) -> None:
     register_commands(app)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(sso_cli)

@@ -8,16 +8,18 @@ from app.agendas.models import (
     PaperFile,
 )
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, User
+from app.auth.factor_models import Passkey, RecoveryCode, SecondFactorPolicy, TotpFactor
+from app.auth.models import ApiToken, User, UserSession
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
+from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
 from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
-from app.sso.models import SsoProvider
+from app.sso.models import SsoIdentity, SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -29,10 +31,12 @@ __all__ = [
     "Base",
     "Blob",
     "BlobChunk",
+    "EmailReply",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
     "FollowUpAction",
+    "InboundMessage",
     "Invitation",
     "Meeting",
     "MeetingKind",
@@ -42,12 +46,19 @@ __all__ = [
     "OutboxMessage",
     "PaperFile",
     "Participant",
+    "Passkey",
     "Person",
+    "QuarantinedMessage",
     "ReceivedInvitation",
+    "RecoveryCode",
     "SchedulerLease",
+    "SecondFactorPolicy",
     "SentLog",
+    "SsoIdentity",
     "SsoProvider",
     "TopicArea",
+    "TotpFactor",
     "UnavailableDate",
     "User",
+    "UserSession",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -69,7 +70,7 @@ def get_version(session: Session, meeting_id: int, number: int) -> AgendaVersion
         )
     )
     if version is None:
-        raise NotFound(f"This agenda has no version {number}", field="version")
+        raise NotFound(_("This agenda has no version %(number)s", number=number), field="version")
     return version
 
 
@@ -82,20 +83,27 @@ def draft_changes(session: Session, meeting_id: int) -> list[str] | None:
 
 
 def circulate(
-    session: Session, actor: User | None, meeting_id: int, *, final: bool = False, note: str = ""
+    session: Session,
+    actor: User | None,
+    meeting_id: int,
+    *,
+    final: bool = False,
+    note: str = "",
+    pack_link: bool = False,
 ) -> AgendaVersion:
     """Freeze the draft as the next version: provisional until one is final, then revisions.
 
     The meeting is locked first, so two circulations at once (page, API, CLI) queue: the second
     numbers its version after the first, or finds nothing changed, rather than both taking the
-    same number. It circulates both sides' items: not for one side's delegates."""
-    rules.require_both_sides(session, actor, "Circulating the agenda")
+    same number. It circulates both sides' items: not for one side's delegates. `pack_link`
+    asks the announcement e-mail (app/meetings/tasks.py) to link to the briefing packs."""
+    rules.require_both_sides(session, actor, _("Circulating the agenda"))
     lock_meeting(session, meeting_id)
     meeting = editable_meeting(session, meeting_id)
     note = validation.text(note, "note", max_length=1000, required=False)
     source = draft_source(session, meeting.id)
     if not source.items:
-        raise ValidationError("Add at least one item before circulating", field="items")
+        raise ValidationError(_("Add at least one item before circulating"), field="items")
     latest = latest_version(session, meeting.id)
     finals = session.scalar(
         select(func.count())
@@ -104,7 +112,7 @@ def circulate(
     )
     if final and finals:
         raise InvalidTransition(
-            "The final agenda has been circulated; circulate a revision instead", field="final"
+            _("The final agenda has been circulated; circulate a revision instead"), field="final"
         )
     stage = (
         VersionStage.FINAL
@@ -117,7 +125,9 @@ def circulate(
         else [f"First circulation: {len(source.items)} items"]
     )
     if latest is not None and not changes and stage is not VersionStage.FINAL:
-        raise ValidationError(f"Nothing has changed since version {latest.number}", field="changes")
+        raise ValidationError(
+            _("Nothing has changed since version %(number)s", number=latest.number), field="changes"
+        )
     if latest is not None and not changes:
         changes = [f"Version {latest.number} confirmed as the final agenda"]
     version = AgendaVersion(
@@ -141,7 +151,8 @@ def circulate(
         "meeting",
         meeting.id,
         f"Agenda version {version.number} ({version_title(version)}) circulated",
-        {"version": version.number, "stage": stage, "changes": changes},
+        {"version": version.number, "stage": stage, "changes": changes}
+        | ({"pack_link": True} if pack_link else {}),
     )
     return version
 
@@ -149,17 +160,17 @@ def circulate(
 def version_title(version: AgendaVersion) -> str:
     """What the version is called on paper: provisional, final, or final REV n."""
     if version.stage is VersionStage.REVISION:
-        return f"Final agenda REV {version.revision}"
-    return "Final agenda" if version.stage is VersionStage.FINAL else "Provisional agenda"
+        return _("Final agenda REV %(revision)s", revision=version.revision)
+    return _("Final agenda") if version.stage is VersionStage.FINAL else _("Provisional agenda")
 
 
 def compare(session: Session, actor: User | None, meeting_id: int, old: int, new: int) -> list[str]:
     """What changed from version `old` to version `new` (either may be 0: the draft, for
     editors). The changes name both sides' items: not for one side's delegates."""
     if 0 in (old, new):
-        rules.require_draft_reader(actor, "Only editors may compare with the draft", field="old")
+        rules.require_draft_reader(actor, _("Only editors may compare with the draft"), field="old")
     if rules.own_side(session, actor) is not None:
-        raise PermissionDenied("Changes name both sides' items: not for one side's delegates")
+        raise PermissionDenied(_("Changes name both sides' items: not for one side's delegates"))
 
     def source(number: int) -> AgendaSource:
         if number == 0:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.agendas import access, outcomes, paper_deadlines, papers, rules, versions
@@ -63,7 +64,7 @@ def add_item(meeting_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _agenda_page(view, item_form=form),
-            success="Item added to the draft.",
+            success=_("Item added to the draft."),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     return _agenda_page(view, item_form=form, status=422)
@@ -82,7 +83,7 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
             lambda: agendas.update_item(db_session(), current_actor(), item.id, _item_input(form)),
             form,
             lambda: _item_page(view, item, item_form=form),
-            success="Item saved.",
+            success=_("Item saved."),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     status = 422 if request.method == "POST" else 200
@@ -93,7 +94,7 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
-    _before_reading_the_form("Reordering the agenda")
+    _before_reading_the_form(_("Reordering the agenda"))
     view = _overview(meeting_id)
     form = MoveForm()
     form.parent_id.choices = as_choices(view.parent_choices(exclude=item))
@@ -108,7 +109,7 @@ def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _item_page(view, item, move_form=form),
-            success="Item moved.",
+            success=_("Item moved."),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     return _item_page(view, item, move_form=form, status=422)
@@ -120,7 +121,7 @@ def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = access.removable_item(db_session(), current_actor(), item_id, meeting_id=meeting_id)
     return run_change(
         lambda: agendas.remove_item(db_session(), current_actor(), item.id),
-        success="Item removed from the draft.",
+        success=_("Item removed from the draft."),
         to=url_for(".agenda", meeting_id=meeting_id),
     ).next_page
 
@@ -143,7 +144,7 @@ def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _item_page(_overview(meeting_id), item, paper_form=form),
-            success="Paper listed.",
+            success=_("Paper listed."),
             to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
         )
     return _item_page(_overview(meeting_id), item, paper_form=form, status=422)
@@ -156,7 +157,7 @@ def remove_paper(meeting_id: int, paper_id: int) -> ResponseReturnValue:
     _item(meeting_id, item_id)
     return run_change(
         lambda: papers.remove_paper(db_session(), current_actor(), paper_id),
-        success="Paper removed.",
+        success=_("Paper removed."),
         to=url_for(".edit_item", meeting_id=meeting_id, item_id=item_id),
     ).next_page
 
@@ -171,7 +172,7 @@ def record_outcome(meeting_id: int, item_id: int) -> ResponseReturnValue:
             lambda: outcomes.record_outcome(
                 db_session(), current_actor(), item.id, form.outcome.data or ""
             ),
-            success="Outcome recorded.",
+            success=_("Outcome recorded."),
             to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
         ).next_page
     return _item_page(_overview(meeting_id), item, outcome_form=form, status=422)
@@ -192,7 +193,7 @@ def add_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
                 owner=form.owner.data or "",
                 due_on=form.due_on.data,
             ),
-            success="Follow-up action added.",
+            success=_("Follow-up action added."),
             to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
         ).next_page
     return _item_page(_overview(meeting_id), item, action_form=form, status=422)
@@ -217,8 +218,10 @@ def action_status(meeting_id: int, action_id: int) -> ResponseReturnValue:
 def carry_forward(meeting_id: int) -> ResponseReturnValue:
     return run_change(
         lambda: outcomes.carry_forward(db_session(), current_actor(), meeting_id),
-        success=lambda result: (
-            f"{result.carried} follow-up actions carried to {result.meeting.title}."
+        success=lambda result: _(
+            "%(carried)s follow-up actions carried to %(title)s.",
+            carried=result.carried,
+            title=result.meeting.title,
         ),
         to=lambda result: url_for(".agenda", meeting_id=result.meeting.id),
         flash_to=url_for(".agenda", meeting_id=meeting_id),
@@ -228,7 +231,7 @@ def carry_forward(meeting_id: int) -> ResponseReturnValue:
 @bp.post("/meetings/<int:meeting_id>/agenda/circulate")
 @role_required(Role.EDITOR)
 def circulate(meeting_id: int) -> ResponseReturnValue:
-    _before_reading_the_form("Circulating the agenda")
+    _before_reading_the_form(_("Circulating the agenda"))
     form = CirculateForm()
     if form.validate_on_submit():
         return _save(
@@ -238,10 +241,11 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
                 meeting_id,
                 final=bool(form.final.data),
                 note=form.note.data or "",
+                pack_link=bool(form.pack_link.data),
             ),
             form,
             lambda: _agenda_page(_overview(meeting_id), circulate_form=form),
-            success=lambda version: f"Version {version.number} circulated.",
+            success=lambda version: _("Version %(number)s circulated.", number=version.number),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     return _agenda_page(_overview(meeting_id), circulate_form=form, status=422)
@@ -364,7 +368,9 @@ def _item_form(view: AgendaOverview, **kwargs: Any) -> ItemForm:
         kwargs.setdefault("visibility", obj.visibility.value)
         kwargs.setdefault("topic_id", str(obj.topic_id or ""))
     form = ItemForm(**kwargs)
-    form.topic_id.choices = as_choices([("", "None")] + [(str(t.id), t.name) for t in view.topics])
+    form.topic_id.choices = as_choices(
+        [("", _("None"))] + [(str(t.id), t.name) for t in view.topics]
+    )
     form.parent_id.choices = as_choices(view.parent_choices())
     return form
 
@@ -429,11 +435,11 @@ def _parent_id(meeting_id: int, value: str | None) -> int | None:
     number = _optional_int(value)
     try:
         if number is None or number < 1:
-            raise NotFound("No such item", field="parent_id")
+            raise NotFound(_("No such item"), field="parent_id")
         return _item(meeting_id, number).id
     except NotFound:
         raise ValidationError(
-            "Choose an item of this agenda to put it under", field="parent_id"
+            _("Choose an item of this agenda to put it under"), field="parent_id"
         ) from None
 
 
@@ -444,5 +450,5 @@ def _optional_int(value: str | None) -> int | None:
 def _int_arg(name: str) -> int:
     number = _optional_int(request.args.get(name))
     if number is None:
-        raise ValidationError(f"{name} must be a version number", field=name)
+        raise ValidationError(_("%(name)s must be a version number", name=name), field=name)
     return number

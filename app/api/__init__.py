@@ -14,11 +14,13 @@ from app.api import (
     audit,
     consultations,
     delegations,
+    inbound,
     invitations,
     meetings,
     paper_files,
     people,
     subscriptions,
+    tokens,
     topics,
     users,
 )
@@ -31,7 +33,7 @@ def register_api(app: Flask) -> None:
     app.spec_processor(_document)  # type: ignore[attr-defined]
     agenda_modules = (agendas, agenda_versions, agenda_papers, paper_files, agenda_outcomes)
     modules = (topics, people, meetings, delegations, *agenda_modules, invitations)
-    for module in (*modules, consultations, subscriptions, audit, users):
+    for module in (*modules, inbound, consultations, subscriptions, audit, users, tokens):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)
 

@@ -11,6 +11,7 @@ from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Range, Regexp
 from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +19,7 @@ from app.core.errors import StaleVersion
 from app.core.paging import MAX_PER_PAGE
 from app.core.timezones import RULE as ZONE_RULE
 from app.core.timezones import known_zones
-from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, id_in_range
+from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, id_in_range, years_message
 from app.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
@@ -73,7 +74,7 @@ def api_blueprint(name: str, import_name: str, prefix: str, tag: str) -> APIBlue
     def _lost_race(_error: StaleDataError) -> ResponseReturnValue:
         # Two saves passed the If-Match check at once; the database let only one through.
         db.session.rollback()
-        message = "Someone else changed this first; read it again and retry"
+        message = _("Someone else changed this first; read it again and retry")
         return error_body("precondition_failed", message, None), 412
 
     return bp
@@ -286,7 +287,7 @@ class Moment(DateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise MarshmallowValidationError(YEARS_MESSAGE)
+            raise MarshmallowValidationError(years_message())
         return moment
 
 
@@ -306,7 +307,7 @@ class Day(Date):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise MarshmallowValidationError(YEARS_MESSAGE)
+            raise MarshmallowValidationError(years_message())
         return day
 
 
@@ -344,8 +345,9 @@ def document_what_code_enforces(spec: dict[str, Any]) -> dict[str, Any]:
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             if "requestBody" in operation:
-                # JSON, or multipart/form-data for an upload: one media type per body
-                body = next(iter(operation["requestBody"]["content"].values()))["schema"]
+                # JSON bodies, and the multipart uploads (POST /inbound, paper files)
+                content = next(iter(operation["requestBody"]["content"].values()))
+                body = content["schema"]
                 body = schemas.get(body.get("$ref", "").rpartition("/")[2], body)
                 operation["requestBody"]["required"] = bool(body.get("required"))
             for parameter in operation.get("parameters", []):

@@ -6,11 +6,15 @@ from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.auth import linking
 from app.auth import services as auth
+from app.auth.account_views import account_context
+from app.auth.identity_admin import link_form
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core.languages import LANGUAGES
@@ -21,38 +25,44 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import form_page, run_change
 
 bp = Blueprint("admin", __name__)
-nav_link(bp, "admin.users", "Users", Role.ADMIN, order=90, active_prefix="admin.")
+nav_link(bp, "admin.users", _l("Users"), Role.ADMIN, order=90, active_prefix="admin.")
 ROLES = [
-    ("viewer", "Viewer: reads everything"),
-    ("editor", "Editor: changes meetings, invitations, agendas"),
-    ("admin", "Administrator: also manages users"),
+    ("viewer", _l("Viewer: reads everything")),
+    ("editor", _l("Editor: changes meetings, invitations, agendas")),
+    ("admin", _l("Administrator: also manages users")),
 ]
 
 
 class NewUserForm(FlaskForm):
     email = EmailField(
-        "E-mail address", validators=[DataRequired("Enter an address"), Length(max=254)]
+        _l("E-mail address"), validators=[DataRequired(_l("Enter an address")), Length(max=254)]
     )
-    name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=options(ROLES))
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=options(ROLES))
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter a password"), Length(max=1000)],
-        description=f"At least {auth.MIN_PASSWORD_LENGTH} characters; give it to them in person",
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password")), Length(max=1000)],
+        description=_l(
+            "At least %(MIN_PASSWORD_LENGTH)s characters; give it to them in person",
+            MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH,
+        ),
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=options(ROLES))
+    role = SelectField(_l("Role"), choices=options(ROLES))
 
 
 class PasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a password"), Length(max=1000)],
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a password")), Length(max=1000)],
         description=(
-            f"At least {auth.MIN_PASSWORD_LENGTH} characters. "
-            "Their other sessions end and their API tokens stop working."
+            _l(
+                "At least %(MIN_PASSWORD_LENGTH)s characters. Their other "
+                "sessions end and their API tokens stop working.",
+                MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH,
+            )
         ),
     )
 
@@ -65,7 +75,12 @@ class AccountForm(FlaskForm):
 @bp.get("/admin/users")
 @role_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
-    return render_template("admin/users.html", users=auth.list_users(db_session()))
+    session = db_session()
+    return render_template(
+        "admin/users.html",
+        users=auth.list_users(session),
+        unlinked_people=linking.people_without_account(session),
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -82,7 +97,7 @@ def new_user() -> ResponseReturnValue:
             password=form.password.data or "",
             name=form.name.data or "",
         ),
-        success=lambda user: f"{user.email} can now sign in.",
+        success=lambda user: _("%(email)s can now sign in.", email=user.email),
         to=url_for("admin.users"),
         render=lambda problem: render_template("admin/new_user.html", form=form, problem=problem),
     )
@@ -100,7 +115,9 @@ def user(user_id: int) -> ResponseReturnValue:
     if role_form.validate_on_submit():
         change = run_change(
             lambda: auth.set_role(session, current_actor(), user_id, role_form.role.data or ""),
-            success=lambda _user: f"{target.email} is now {target.role.value}.",
+            success=lambda _user: _(
+                "%(email)s is now %(value)s.", email=target.email, value=target.role.value
+            ),
             to=url_for("admin.user", user_id=user_id),
             form=role_form,
         )
@@ -109,6 +126,7 @@ def user(user_id: int) -> ResponseReturnValue:
         problem, status = change.problem, change.status
     return render_template(
         "admin/user.html",
+        link_form=link_form(target),
         target=target,
         role_form=role_form,
         password_form=password_form,
@@ -127,8 +145,11 @@ def set_password(user_id: int) -> ResponseReturnValue:
         change = run_change(
             lambda: auth.set_password(session, current_actor(), user_id, form.password.data or ""),
             success=(
-                f"New password set for {target.email}; their other sessions and API tokens "
-                "have ended."
+                _(
+                    "New password set for %(email)s; their other sessions and API tokens "
+                    "have ended.",
+                    email=target.email,
+                )
             ),
             to=url_for("admin.user", user_id=user_id),
             form=form,
@@ -138,6 +159,7 @@ def set_password(user_id: int) -> ResponseReturnValue:
         problem = change.problem
     return render_template(
         "admin/user.html",
+        link_form=link_form(target),
         target=target,
         role_form=RoleForm(formdata=None, role=target.role.value),
         password_form=form,
@@ -155,10 +177,12 @@ def set_active(user_id: int) -> ResponseReturnValue:
     change = run_change(
         lambda: auth.set_active(db_session(), current_actor(), user_id, enable),
         success=(
-            f"{target.email} is enabled."
+            _("%(email)s is enabled.", email=target.email)
             if enable
-            else f"{target.email} is disabled; their sessions have ended and API tokens are "
-            "revoked."
+            else _(
+                "%(email)s is disabled; their sessions have ended and API tokens are revoked.",
+                email=target.email,
+            )
         ),
         to=url_for("admin.user", user_id=user_id),
         form=role_form,
@@ -166,6 +190,7 @@ def set_active(user_id: int) -> ResponseReturnValue:
     return change.response or (
         render_template(
             "admin/user.html",
+            link_form=link_form(target),
             target=target,
             role_form=role_form,
             password_form=PasswordForm(formdata=None, prefix="pw"),
@@ -173,6 +198,12 @@ def set_active(user_id: int) -> ResponseReturnValue:
         ),
         change.status,
     )
+
+
+def _settings_saved(_user: object) -> str:
+    """Said in the language just chosen (the request had picked its language before)."""
+    refresh()
+    return _("Your settings are saved.")
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -195,7 +226,9 @@ def account() -> ResponseReturnValue:
             zone_name=form.timezone.data or None,
             language=form.language.data or None,
         ),
-        success=_("Your settings are saved."),
+        success=_settings_saved,
         to=url_for("admin.account"),
-        render=lambda problem: render_template("admin/account.html", form=form, problem=problem),
+        render=lambda problem: render_template(
+            "admin/account.html", form=form, problem=problem, **account_context(me)
+        ),
     )

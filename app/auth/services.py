@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.auth import sessions
 from app.auth.models import ApiToken, Role, User
 from app.core import clock, security, timezones, validation
 from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
@@ -21,6 +22,8 @@ from app.core.unique import flush_unique
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3660
 _hasher = PasswordHasher()
 # Verifying against this keeps failed logins for unknown users as slow as for known ones.
 _DUMMY_HASH = _hasher.hash("entente-dummy-password")
@@ -35,7 +38,7 @@ def get_user(session: Session, user_id: int) -> User:
     """The user with this id, or NotFound."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"No user with id {user_id}")
+        raise NotFound(_("No user with id %(user_id)s", user_id=user_id))
     return user
 
 
@@ -43,7 +46,7 @@ def get_user_by_email(session: Session, email: str) -> User:
     """The user with this address (matched trimmed and lower-case), or NotFound."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise NotFound(f"No user with e-mail {email!r}", field="email")
+        raise NotFound(_("No user with e-mail %(email)s", email=repr(email)), field="email")
     return user
 
 
@@ -87,7 +90,7 @@ def set_password(session: Session, actor: User | None, user_id: int, password: s
     the old password could have traded it for a token (POST /api/v1/tokens)."""
     user = get_user(session, user_id)
     user.password_hash = _hash_password(password)
-    user.session_nonce = secrets.token_hex(16)  # other sessions end
+    sessions.end_all(session, user)
     revoked = _revoke_tokens(user)
     session.flush()
     audit.record(
@@ -110,7 +113,7 @@ def set_role(session: Session, actor: User | None, user_id: int, role: Role | st
         keep_an_administrator(session, user, role=new_role, active=user.is_active, field="role")
         changes = {"role": [user.role.value, new_role.value]}
         user.role = new_role
-        user.session_nonce = secrets.token_hex(16)  # sessions signed in under the old role end
+        sessions.end_all(session, user)  # sessions signed in under the old role end
         session.flush()
         audit.record(
             session,
@@ -129,10 +132,10 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
     Refuses to disable yourself (ValidationError) or the last active administrator."""
     user = get_user(session, user_id)
     if actor is not None and actor.id == user.id and not active:
-        raise ValidationError("You cannot disable your own account", field="is_active")
+        raise ValidationError(_("You cannot disable your own account"), field="is_active")
     keep_an_administrator(session, user, role=user.role, active=active, field="is_active")
     user.is_active = active
-    user.session_nonce = secrets.token_hex(16)
+    sessions.end_all(session, user)
     if active:
         session.flush()
         audit.record(session, actor, "user.enabled", "user", user.id, f"{user.email} enabled")
@@ -171,8 +174,11 @@ def keep_an_administrator(
     ).all()
     if not any(admin_id != user.id for admin_id in admins):
         raise InvalidTransition(
-            f"{user.email} is the only active administrator; make another user an "
-            "administrator first, or the service would have none",
+            _(
+                "%(email)s is the only active administrator; make another user an "
+                "administrator first, or the service would have none",
+                email=user.email,
+            ),
             field=field,
         )
 
@@ -189,13 +195,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
-    user.last_login_at = clock.now()
     return user
 
 
 def user_for_session(session: Session, session_id: str) -> User | None:
     """Resolve a Flask-Login id "<user id>:<nonce>"; a changed nonce ends the session."""
-    user_id, _, nonce = (session_id or "").partition(":")
+    user_id, _sep, nonce = (session_id or "").partition(":")
     if not validation.is_digits(user_id) or not nonce:
         return None
     user = session.get(User, int(user_id))
@@ -205,27 +210,86 @@ def user_for_session(session: Session, session_id: str) -> User | None:
 
 
 def end_all_sessions(session: Session, user: User) -> None:
-    """Sign the user out everywhere by changing their session nonce (the caller commits)."""
-    user.session_nonce = secrets.token_hex(16)
-    session.flush()
+    """Sign the user out everywhere: every session row ends and the nonce changes."""
+    sessions.end_all(session, user)
 
 
-def issue_api_token(session: Session, actor: User | None, user_id: int, label: str = "") -> str:
-    """Create a token and return it in clear text, once; only its hash is kept."""
+def issue_api_token(
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    label: str = "",
+    *,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> str:
+    """Create a token named `label` that works for `days` days and return it in clear text,
+    once; only its hash is kept."""
     user = get_user(session, user_id)
-    token = security.new_token()
-    session.add(
-        ApiToken(
-            user_id=user.id,
-            token_hash=security.hash_token(token),
-            label=validation.text(label, "label", max_length=100, required=False),
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError(
+            _("A token lives between 1 and %(MAX_TOKEN_DAYS)s days", MAX_TOKEN_DAYS=MAX_TOKEN_DAYS),
+            field="expires_in_days",
         )
+    token = security.new_token()
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=security.hash_token(token),
+        label=validation.text(label, "label", max_length=100, required=False),
+        expires_at=clock.now() + timedelta(days=days),
     )
+    session.add(row)
     session.flush()
     audit.record(
-        session, actor, "token.issued", "user", user.id, f"API token issued for {user.email}"
+        session,
+        actor,
+        "token.issued",
+        "user",
+        user.id,
+        f"API token {row.label!r} issued for {user.email}, valid {days} days",
+        {"token_id": row.id, "days": days},
     )
     return token
+
+
+def token_row(session: Session, token: str) -> ApiToken:
+    """The stored row of a token just issued (found by its hash)."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.hash_token(token)))
+    if row is None:
+        raise NotFound(_("No such API token"))
+    return row
+
+
+def list_tokens(session: Session, user: User) -> Sequence[ApiToken]:
+    """The user's tokens that still work (not revoked, not expired), newest first."""
+    return session.scalars(
+        select(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > clock.now(),
+        )
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+
+
+def revoke_token(session: Session, actor: User, token_id: int, *, owner_id: int) -> ApiToken:
+    """Revoke one token of `owner_id` (NotFound if it is not theirs: ids are not secrets)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != owner_id:
+        raise NotFound(_("No API token with id %(token_id)s", token_id=token_id))
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "token.revoked",
+            "user",
+            owner_id,
+            f"API token {row.label!r} revoked",
+            {"token_id": row.id},
+        )
+    return row
 
 
 def user_for_token(session: Session, token: str) -> User | None:
@@ -237,6 +301,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     if (
         row is None
         or row.revoked_at is not None
+        or row.expires_at <= clock.now()
         or not security.token_matches(token, row.token_hash)
     ):
         return None
@@ -270,7 +335,11 @@ def _revoke_tokens(user: User) -> int:
 def _hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"Password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            _(
+                "Password must be at least %(MIN_PASSWORD_LENGTH)s characters",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            ),
+            field="password",
         )
     return _hasher.hash(password)
 
@@ -302,4 +371,6 @@ def set_preferences(
 
 
 def _address_taken(address: str) -> DuplicateError:
-    return DuplicateError(f"A user with e-mail {address} already exists", field="email")
+    return DuplicateError(
+        _("A user with e-mail %(address)s already exists", address=address), field="email"
+    )

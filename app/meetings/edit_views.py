@@ -13,16 +13,20 @@ from collections.abc import Callable
 
 from flask import Blueprint, flash, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
+from app.auth import linking
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
+from app.core.errors import PermissionDenied
 from app.extensions import db_session
 from app.meetings import catalogue, delegations
 from app.meetings import services as meetings
 from app.meetings.conflicts import Warning
 from app.meetings.forms import CancelForm, MeetingForm, MoveForm, ParticipantForm
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, Participant
 from app.people import services as people
 from app.topics import services as topics
 from app.web.forms import (
@@ -47,7 +51,7 @@ def new() -> ResponseReturnValue:
         attempt = _save(
             form,
             lambda: meetings.create_meeting(db_session(), current_actor(), _input(form)),
-            lambda result: f"Meeting “{result.meeting.title}” created.",
+            lambda result: _("Meeting “%(title)s” created.", title=result.meeting.title),
         )
     return attempt.response or render_template(
         "meetings/form.html", form=form, meeting=None, **attempt.context
@@ -72,7 +76,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
                 _input(form),
                 expected_version=int_or_none(form.version.data),
             ),
-            lambda _result: "Your changes are saved.",
+            lambda _result: _("Your changes are saved."),
             meeting,
         )
     return attempt.response or (
@@ -103,7 +107,7 @@ def move(meeting_id: int) -> ResponseReturnValue:
                 form.timezone.data,
                 expected_version=int_or_none(form.version.data),
             ),
-            lambda _result: "The meeting is moved; calendars will show the new time.",
+            lambda _result: _("The meeting is moved; calendars will show the new time."),
             meeting,
         )
     return attempt.response or (
@@ -128,7 +132,7 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
                 reason=form.reason.data or "",
                 expected_version=int_or_none(form.version.data),
             ),
-            success="The meeting is cancelled.",
+            success=_("The meeting is cancelled."),
             to=url_for("meetings.show", meeting_id=meeting_id),
             form=form,
             on_stale=lambda: _conflict(form, meeting),
@@ -160,16 +164,8 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
     problem = ""
     if form.validate_on_submit():
         change = run_change(
-            lambda: delegations.add_participant(
-                session,
-                current_actor(),
-                meeting_id,
-                int(form.person_id.data or 0),
-                role=form.role.data or "adviser",
-                attendance=form.attendance.data or "whole",
-                protocol_order=form.protocol_order.data,
-            ),
-            success="Added to the delegation.",
+            lambda: _add_to_delegation(session, meeting_id, form),
+            success=_("Added to the delegation."),
             to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
             form=form,
         )
@@ -181,13 +177,37 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
     return render_template("meetings/participant.html", form=form, meeting=meeting, problem=problem)
 
 
+def _add_to_delegation(
+    session: Session, meeting_id: int, form: ParticipantForm
+) -> tuple[Participant, list[Warning]]:
+    """Add the person; with the box ticked (administrators), also an account linked to them,
+    in the same unit of work."""
+    actor = current_actor()
+    person_id = int(form.person_id.data or 0)
+    added = delegations.add_participant(
+        session,
+        actor,
+        meeting_id,
+        person_id,
+        role=form.role.data or "adviser",
+        attendance=form.attendance.data or "whole",
+        protocol_order=form.protocol_order.data,
+    )
+    if form.create_account.data:
+        if actor is None or not actor.has_role(Role.ADMIN):
+            raise PermissionDenied(_("Only administrators create accounts"))
+        if linking.account_of(session, person_id) is None:
+            linking.create_linked_account(session, actor, person_id)
+    return added
+
+
 @role_required(Role.EDITOR)
 def remove_participant(meeting_id: int, person_id: int) -> ResponseReturnValue:
     return run_change(
         lambda: delegations.remove_participant(
             db_session(), current_actor(), meeting_id, person_id
         ),
-        success="Removed from the delegation.",
+        success=_("Removed from the delegation."),
         to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
     ).next_page
 
@@ -253,7 +273,7 @@ def _save(
 
 def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Conflict:
     """Someone else saved first: the form again, with the current version and what changed."""
-    message = (
+    message = _(
         "This meeting was changed by someone else after you opened this page; "
         "your change has not been saved"
     )
@@ -263,12 +283,12 @@ def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Co
 def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     session = db_session()
     form.kind.choices = optional_choices(
-        ((k.slug, k.name) for k in catalogue.list_kinds(session)), "Choose the kind of meeting"
+        ((k.slug, k.name) for k in catalogue.list_kinds(session)), _("Choose the kind of meeting")
     )
     form.timezone.choices = zone_choices(meeting.timezone if meeting else None)
     form.topics.choices = options((t.slug, t.name) for t in topics.list_topics(session))
     form.series.choices = optional_choices(
-        ((s.id, s.name) for s in catalogue.list_series(session)), "Not part of a series"
+        ((s.id, s.name) for s in catalogue.list_series(session)), _("Not part of a series")
     )
     form.chair_id.choices = optional_choices(
         (p.id, f"{p.display_name} ({p.organisation.code})") for p in people.list_people(session)
@@ -277,7 +297,7 @@ def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
         (o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)
     )
     if meeting is not None and meeting.status.value == "cancelled":
-        form.status.choices = options([("cancelled", "Cancelled")])
+        form.status.choices = options([("cancelled", _("Cancelled"))])
 
 
 def _fill_when(form: MeetingForm | MoveForm, meeting: Meeting) -> None:

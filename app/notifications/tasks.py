@@ -30,7 +30,7 @@ def deliver_outbox(session: Session, settings: Settings, now: datetime, holder: 
     sender = parse_mailbox(settings.mail_sender).addr_spec
     sent = 0
     with SmtpTransport(settings) as transport:
-        for _ in range(MAX_PER_RUN):
+        for _attempt in range(MAX_PER_RUN):
             outbox_id = outbox.claim_next(session, holder, clock.now())
             session.commit()
             if outbox_id is None:
@@ -44,8 +44,11 @@ def _send_one(
 ) -> int:
     row = session.get_one(OutboxMessage, outbox_id)
     try:
-        message = build_message(row, mail_sender, clock.now())
-        transport.send(message, sender, row.recipient)
+        transport.send(
+            lambda eight_bit: build_message(row, mail_sender, clock.now(), eight_bit=eight_bit),
+            sender,
+            row.recipient,
+        )
     except ValueError as error:
         outbox.mark_failed_attempt(session, outbox_id, clock.now(), str(error), permanent=True)
         session.commit()

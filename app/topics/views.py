@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -16,25 +18,25 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
-nav_link(bp, "topics.index", "Topics", Role.VIEWER, order=50, active_prefix="topics.")
+nav_link(bp, "topics.index", _l("Topics"), Role.VIEWER, order=50, active_prefix="topics.")
 
 
 class TopicForm(FlaskForm):
     slug = StringField(
-        "Short name",
-        validators=[DataRequired("Enter a short name"), Length(max=64)],
+        _l("Short name"),
+        validators=[DataRequired(_l("Enter a short name")), Length(max=64)],
         description=(
-            "Lower-case letters, digits and hyphens, e.g. western-balkans. Used in feed links."
+            _l("Lower-case letters, digits and hyphens, e.g. western-balkans. Used in feed links.")
         ),
     )
-    name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
-    description = TextAreaField("Description", validators=[Length(max=2000)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
 class TopicEditForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
-    description = TextAreaField("Description", validators=[Length(max=2000)])
-    is_active = BooleanField("In use (retired topics are hidden from forms)")
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    is_active = BooleanField(_l("In use (retired topics are hidden from forms)"))
 
 
 @bp.get("")
@@ -57,7 +59,7 @@ def new() -> ResponseReturnValue:
             form.name.data or "",
             form.description.data or "",
         ),
-        success=lambda topic: f"Topic area {topic.name} added.",
+        success=lambda topic: _("Topic area %(name)s added.", name=topic.name),
         to=url_for("topics.index"),
         render=lambda problem: render_template(
             "topics/edit.html", topic=None, form=form, problem=problem
@@ -80,7 +82,7 @@ def edit(topic_id: int) -> ResponseReturnValue:
             description=form.description.data or "",
             is_active=bool(form.is_active.data),
         ),
-        success="Topic area saved.",
+        success=_("Topic area saved."),
         to=url_for("topics.index"),
         render=lambda problem: render_template(
             "topics/edit.html", topic=topic, form=form, problem=problem

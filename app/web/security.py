@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.validation import id_in_range
@@ -91,7 +92,7 @@ def _refuse_nul_in_query() -> None:
     if request.path.startswith("/api/"):
         return
     if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        abort(400, "The address holds a NUL character.")
+        abort(400, _("The address holds a NUL character."))
 
 
 def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
