@@ -55,6 +55,7 @@ def install_security(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
     install_request_limits(app)  # first: nothing else reads a request past the limits
+    app.url_value_preprocessor(_raise_limit_for_uploads)
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_nul_in_query)
     app.url_value_preprocessor(_ids_in_range)
@@ -69,12 +70,17 @@ def accepts_uploads(view: F) -> F:
     return view
 
 
-def _refuse_oversized_body() -> None:
-    """413 before anything else (authentication, parsing) when the declared body is too big;
-    bodies without a length are cut off by the request's limit as they are read."""
+def _raise_limit_for_uploads(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """A URL value preprocessor, so that it runs before every before_request function
+    (CSRF protection reads the form in one)."""
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "accepts_uploads", False):
         request.max_content_length = current_settings().upload_max_bytes + UPLOAD_ENVELOPE
+
+
+def _refuse_oversized_body() -> None:
+    """413 before anything else (authentication, parsing) when the declared body is too big;
+    bodies without a length are cut off by the request's limit as they are read."""
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)

@@ -114,3 +114,11 @@ def test_viewers_get_no_paper_page_and_no_upload(client, make, session, tabled):
     sign_in(client, make.user(Role.VIEWER))
     assert client.get(page_url(tabled)).status_code == 403
     assert client.post(f"{page_url(tabled)}/files").status_code in (400, 403)
+
+
+def test_the_form_takes_a_file_past_the_usual_body_limit(client, make, session, tabled):
+    """CSRF protection reads the form before any view: the upload limit is raised before it."""
+    sign_in(client, make.user(Role.EDITOR))
+    padded = documents.pdf() + b"%" + bytes(3 * 1024 * 1024)  # past max_content_length (2 MB)
+    assert post_file(client, tabled, padded, "big.pdf").status_code == 302
+    assert client.get(f"{page_url(tabled)}/files/latest").data == padded

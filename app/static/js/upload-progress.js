@@ -22,11 +22,11 @@
         }
       });
       request.addEventListener("load", function () {
+        // Show the page the server answered: after a success the page redirected to (its
+        // flash message is in it, and would be gone if loaded again), or the refusal.
         if (request.status < 400 && request.responseURL) {
-          window.location.assign(request.responseURL);
-          return;
+          window.history.replaceState(null, "", request.responseURL);
         }
-        // A refusal: show the page the server answered, with its message.
         document.open();
         document.write(request.responseText);
         document.close();
