@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -197,3 +198,13 @@ def test_a_meeting_the_reader_may_not_read_is_404(viewer, editor, tabled, sessio
 def test_a_paper_under_another_item_is_404(editor, tabled):
     wrong = files_url(tabled, tabled.paper, item=tabled.uk_item)
     assert editor.get(wrong).status_code == 404
+
+
+def test_a_papers_own_handling_is_in_the_api(editor, tabled, session):
+    tabled.uk_paper.due_on = date(2027, 3, 5)
+    session.flush()
+    listed = editor.get(f"/agenda-items/{tabled.item.id}/papers").get_json()["papers"]
+    assert [(p["reference"], p["marking"], p["visibility"], p["due_on"]) for p in listed] == [
+        ("ENT 12/26", "OFFICIAL", "all", None),
+        ("ENT 13/26", "OFFICIAL", "uk", "2027-03-05"),
+    ]
