@@ -129,16 +129,16 @@ def update_paper_details(
     """Save a paper's marking, language, visibility, owner and due date."""
     paper = session.get(AgendaPaper, paper_id)
     if paper is None:
-        raise NotFound(f"No paper with id {paper_id}", field="paper")
+        raise NotFound(_("No paper with id %(paper_id)s", paper_id=paper_id), field="paper")
     editable_meeting(session, paper.item.meeting_id)
     language = (details.original_language or "").strip().lower()
     if not LANGUAGE_RE.match(language):
         raise ValidationError(
-            "Give the original language as a two-letter code such as en or fr",
+            _("Give the original language as a two-letter code such as en or fr"),
             field="original_language",
         )
     if details.owner_id is not None and session.get(Person, details.owner_id) is None:
-        raise ValidationError("Choose an owner from the list", field="owner_id")
+        raise ValidationError(_("Choose an owner from the list"), field="owner_id")
     values = {
         "marking": validation.choice(Marking, details.marking, "marking"),
         "original_language": language,
