@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -30,6 +31,11 @@ TOP_LEVEL = as_choices([("", "Top level")])
 
 class ItemForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=500)])
+    title_fr = StringField(
+        _l("Title in French"),
+        validators=[Length(max=500)],
+        description=_l("Optional: the French and bilingual editions use it."),
+    )
     purpose = SelectField("Purpose", choices=PURPOSES, default="", validate_choice=False)
     lead_text = StringField("Lead", validators=[Length(max=200)])
     duration_minutes = IntegerField(
@@ -84,3 +90,5 @@ class ActionForm(FlaskForm):
 class CirculateForm(FlaskForm):
     note = StringField("Note to readers", validators=[Length(max=1000)])
     final = BooleanField("Circulate as the final agenda")
+    # "yes" once the user has seen what circulating makes (it cannot be undone).
+    confirmed = HiddenField(default="")

@@ -51,6 +51,11 @@ class AgendaItemOut(Schema):
     parent_id = Integer(required=True, allow_none=True)
     position = Integer(required=True)
     title = Text(required=True)
+    title_fr = Text(
+        required=True,
+        allow_none=True,
+        metadata={"description": "French title; null: the English one is used in French"},
+    )
     purpose = Text(required=True, allow_none=True, validate=OneOf(PURPOSES))
     lead_person_id = Integer(required=True, allow_none=True)
     lead_text = Text(required=True)
@@ -96,6 +101,9 @@ class AgendaOut(Schema):
 
 class ItemFields(Schema):
     title = Text(validate=Length(min=1, max=500))
+    title_fr = Text(
+        allow_none=True, validate=Length(max=500), metadata={"description": "French title"}
+    )
     purpose = Text(allow_none=True, validate=OneOf(PURPOSES))
     lead_person_id = Id(allow_none=True)
     lead_text = Text(validate=Length(max=200))

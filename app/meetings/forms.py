@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -63,6 +64,11 @@ class WhenMixin:
 
 class MeetingForm(WhenMixin, FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=300)])
+    title_fr = StringField(
+        _l("Title in French"),
+        validators=[Length(max=300)],
+        description=_l("Optional: French pages and documents use it; else the title above."),
+    )
     kind = SelectField(
         "Kind of meeting", coerce=str, validators=[DataRequired("Choose the kind of meeting")]
     )

@@ -72,6 +72,7 @@ class MeetingInput:
     language: str = "en"
     chair_id: int | None = None
     host_organisation_id: int | None = None
+    title_fr: str | None = None
 
 
 @dataclass
@@ -116,6 +117,7 @@ def input_from(meeting: Meeting) -> MeetingInput:
         language=meeting.language,
         chair_id=meeting.chair_id,
         host_organisation_id=meeting.host_organisation_id,
+        title_fr=meeting.title_fr,
     )
 
 
@@ -312,6 +314,7 @@ def _clean(session: Session, data: MeetingInput) -> dict[str, Any]:
         raise ValidationError("Language must be en or fr", field="language")
     return {
         "title": validation.text(data.title, "title", max_length=300),
+        "title_fr": validation.optional_text(data.title_fr, "title_fr", max_length=300),
         "kind_id": catalogue.get_kind(session, data.kind).id,
         "start_utc": start,
         "end_utc": end,
@@ -374,6 +377,7 @@ def _apply(meeting: Meeting, values: dict[str, Any]) -> None:
 def _snapshot(meeting: Meeting) -> dict[str, Any]:
     return {
         "title": meeting.title,
+        "title_fr": meeting.title_fr,
         "kind_id": meeting.kind_id,
         "start_utc": meeting.start_utc,
         "end_utc": meeting.end_utc,

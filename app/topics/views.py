@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -17,6 +18,7 @@ from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 nav_link(bp, "topics.index", "Topics", Role.VIEWER, order=50, active_prefix="topics.")
+FRENCH_NAME_HINT = _l("Optional: French pages and documents use it; else the name above.")
 
 
 class TopicForm(FlaskForm):
@@ -28,11 +30,17 @@ class TopicForm(FlaskForm):
         ),
     )
     name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
+    name_fr = StringField(
+        _l("Name in French"), validators=[Length(max=120)], description=FRENCH_NAME_HINT
+    )
     description = TextAreaField("Description", validators=[Length(max=2000)])
 
 
 class TopicEditForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
+    name_fr = StringField(
+        _l("Name in French"), validators=[Length(max=120)], description=FRENCH_NAME_HINT
+    )
     description = TextAreaField("Description", validators=[Length(max=2000)])
     is_active = BooleanField("In use (retired topics are hidden from forms)")
 
@@ -56,6 +64,7 @@ def new() -> ResponseReturnValue:
             form.slug.data or "",
             form.name.data or "",
             form.description.data or "",
+            name_fr=form.name_fr.data,
         ),
         success=lambda topic: f"Topic area {topic.name} added.",
         to=url_for("topics.index"),
@@ -79,6 +88,7 @@ def edit(topic_id: int) -> ResponseReturnValue:
             name=form.name.data or "",
             description=form.description.data or "",
             is_active=bool(form.is_active.data),
+            name_fr=form.name_fr.data,
         ),
         success="Topic area saved.",
         to=url_for("topics.index"),

@@ -66,9 +66,15 @@ def test_editor_creates_a_consultation_invites_and_records_acceptance(new_page):
         expect(page.get_by_text(title).first).to_be_visible()
     page.get_by_label("Note to readers").fill("Provisional agenda for comment")
     page.get_by_role("button", name="Circulate", exact=True).click()
+    expect(page.get_by_text("Circulating cannot be undone.")).to_be_visible()
+    screenshot(page, "agenda-circulate-confirm")
+    page.get_by_role("button", name="Yes, circulate version 1").click()
     expect(page.get_by_text("Version 1:")).to_be_visible()
     screenshot(page, "agenda-editor")
-    link = page.locator("section[aria-labelledby=circulated]").get_by_role("link", name="PDF")
+    circulated = page.locator("section[aria-labelledby=circulated]")
+    link = circulated.get_by_role(
+        "link", name="PDF – Version 1, Provisional agenda, as circulated, Whole agenda"
+    )
     download = page.request.get(link.get_attribute("href"))  # with the browser's session
     assert download.status == 200
     assert download.headers["content-type"].startswith("application/pdf")
