@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext
 
 from app.agendas.cli import agendas_cli
 from app.auth import services as auth
@@ -121,7 +122,14 @@ def seed_demo_command(synthetic: int, admin_password: str) -> None:
         count = seed_synthetic(db_session(), synthetic)
         click.echo(f"Added {count} synthetic meetings")
     click.echo(f"Seeded in {time.perf_counter() - started:.1f} s")
-    click.echo(f"Demo sign-in: admin@entente.example / {admin_password}")
+    users = ", ".join(f"{role}@entente.example" for role in ("admin", "editor", "viewer"))
+    click.echo(
+        gettext(
+            "Demo sign-in (one password for all three): %(users)s / %(password)s",
+            users=users,
+            password=admin_password,
+        )
+    )
 
 
 @consultations_cli.command("plan")

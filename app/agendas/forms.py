@@ -72,7 +72,7 @@ class PaperForm(FlaskForm):
             Length(max=3, message="Give the original language as a two-letter code such as en"),
         ],
     )
-    title = StringField("Title", validators=[Length(max=300)])
+    title = StringField("Title", id="paper-title", validators=[Length(max=300)])
 
 
 class OutcomeForm(FlaskForm):

@@ -28,7 +28,7 @@ from app.agendas.numbering import Withheld
 
 XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 COLUMN_WIDTHS = (Mm(12), Mm(14), Mm(90), Mm(34), Mm(24))  # 174 mm: the A4 text width
-BILINGUAL_WIDTHS = (Mm(11), Mm(13), Mm(56), Mm(56), Mm(21), Mm(17))
+BILINGUAL_WIDTHS = (Mm(11), Mm(16), Mm(52), Mm(52), Mm(24), Mm(19))  # 174 mm too
 FACT_WIDTHS = (Mm(28), Mm(146))
 PAPER_SIZE = Pt(9)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -19,7 +20,7 @@ from app.web.unit_of_work import form_page, run_change
 bp = Blueprint("admin", __name__)
 nav_link(bp, "admin.users", "Users", Role.ADMIN, order=90, active_prefix="admin.")
 ROLES = [
-    ("viewer", "Viewer: reads everything"),
+    ("viewer", _l("Viewer: reads public and internal meetings; restricted ones need to know")),
     ("editor", "Editor: changes meetings, invitations, agendas"),
     ("admin", "Administrator: also manages users"),
 ]

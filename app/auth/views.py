@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import login_user, logout_user
 
 from app.auth import services as auth
@@ -68,7 +69,7 @@ def logout() -> ResponseReturnValue:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(gettext("You have signed out of this browser."), "success")
     return redirect(url_for("auth.login"))
 
 

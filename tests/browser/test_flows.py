@@ -198,7 +198,7 @@ def test_admin_adds_a_user_who_can_then_sign_in(new_page):
     reader.get_by_role("button", name="Sign in").click()
     expect(reader.get_by_role("heading", name="Dashboard")).to_be_visible()
     reader.get_by_role("button", name="Sign out").click()
-    expect(reader.get_by_text("You have signed out.")).to_be_visible()
+    expect(reader.get_by_text("You have signed out of this browser.")).to_be_visible()
 
 
 def test_viewer_subscribes_to_a_topic_feed_and_fetches_it(new_page):
