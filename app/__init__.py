@@ -34,8 +34,11 @@ from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
 from app.settings import EXTENSION_KEY, PROJECT_ROOT, Settings, load_settings
+from app.sso.cli import sso_cli
+from app.sso.views import bp as sso_bp
 from app.topics.views import bp as topics_bp
 from app.web.errors import register_error_handlers
+from app.web.i18n import install_i18n, select_language
 from app.web.security import install_security
 from app.web.templating import init_templates
 from app.web.transactions import install_write_intent
@@ -115,7 +118,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, default_locale="en", default_translation_directories="translations")
+    babel.init_app(
+        app,
+        default_locale=settings.default_language,
+        default_translation_directories="translations",
+        locale_selector=select_language,
+    )
+    install_i18n(app)
     limiter.init_app(app)
     init_login(app)
     install_viewer(app, current_actor)
@@ -135,7 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     register_api(app)
     app.register_blueprint(meetings_blueprint())
     app.register_blueprint(invitations_bp)
-    for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp, scheduler_bp):
+    for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp, sso_bp, scheduler_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     init_templates(app)
@@ -145,3 +154,4 @@ def _register_cli(app: Flask) -> None:
     register_commands(app)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(sso_cli)

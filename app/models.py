@@ -1,15 +1,23 @@
 """Imports every domain's models so that the metadata is complete (migrations, tests)."""
 
-from app.agendas.models import AgendaItem, AgendaPaper, AgendaVersion, FollowUpAction
+from app.agendas.models import (
+    AgendaItem,
+    AgendaPaper,
+    AgendaVersion,
+    FollowUpAction,
+    PaperFile,
+)
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
-from app.invitations.models import Invitation
+from app.files.models import Blob, BlobChunk
+from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
+from app.sso.models import SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -19,6 +27,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Blob",
+    "BlobChunk",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
@@ -30,10 +40,13 @@ __all__ = [
     "NotifiedChange",
     "Organisation",
     "OutboxMessage",
+    "PaperFile",
     "Participant",
     "Person",
+    "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",
+    "SsoProvider",
     "TopicArea",
     "UnavailableDate",
     "User",

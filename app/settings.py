@@ -13,6 +13,8 @@ from typing import Any, get_type_hints
 
 from flask import Flask, current_app
 
+from app.core.languages import LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 ENV_PREFIX = "ENTENTE_"
@@ -29,6 +31,8 @@ class Settings:
     database_url: str = ""
     base_url: str = "http://127.0.0.1:5000"
     display_timezone: str = "Europe/London"
+    # Interface language when neither the user's choice nor the browser's names one we speak.
+    default_language: str = "en"
     sql_echo: bool = False
     # Time bounds on the database, in seconds (0: none); see docs/operations.md.
     database_connect_timeout: int = 5
@@ -54,11 +58,30 @@ class Settings:
     secretariat_email: str = ""  # alerts (late agendas, cadence); empty: mail_sender's address
     reminder_lead_days: tuple[int, ...] = (7, 2)
     agenda_due_working_days: int = 10
+    # Papers: due this many working days before the meeting, per meeting kind (slug) or else
+    # the default; owners reminded these many days before the due date.
+    paper_due_working_days: int = 10
+    paper_due_working_days_by_kind: dict[str, int] = field(default_factory=dict)
+    paper_reminder_days: tuple[int, ...] = (5, 1)
+    # Uploaded documents: largest file, and how far an Office file may expand (zip bombs).
+    upload_max_bytes: int = 100 * 1024 * 1024
+    upload_max_expanded_bytes: int = 512 * 1024 * 1024
+    upload_max_ratio: int = 100
     cadence_alert_days: int = 60
     # Scheduler lease: a standby takes over at most lease + renew seconds after the holder died.
     scheduler_lease_seconds: int = 60
     scheduler_renew_seconds: int = 15
     instance_path: str = str(PROJECT_ROOT / "instance")
+    # Single sign-on: when oidc_discovery_url is set, these four win over the provider an
+    # admin entered on the page (which then shows them read-only); see docs/security.md.
+    oidc_name: str = ""
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+
+    def paper_working_days(self, kind_slug: str) -> int:
+        """How many working days before a meeting of this kind its papers are due."""
+        return self.paper_due_working_days_by_kind.get(kind_slug, self.paper_due_working_days)
 
     def __repr__(self) -> str:  # never print secrets
         shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
@@ -103,6 +126,7 @@ def load_settings(
     if env_name == "production":  # secrets only from the environment
         values["secret_key"] = ""
         values["database_url"] = ""
+        values["oidc_client_secret"] = ""
     values.update(_from_environ(environ))
     values.update(overrides)
     settings = _coerce(values)
@@ -151,6 +175,9 @@ def _coerce_one(name: str, hint: Any, raw: Any) -> Any:
             return lowered in {"1", "true", "yes", "on"}
         if hint is int:
             return int(raw)
+        if hint == dict[str, int]:
+            mapping = json.loads(raw) if isinstance(raw, str) else raw
+            return {str(key): int(value) for key, value in dict(mapping).items()}
         if hint == tuple[int, ...]:
             items = json.loads(raw) if isinstance(raw, str) else raw
             return tuple(int(item) for item in items)
@@ -170,6 +197,13 @@ def _validate(settings: Settings) -> None:
             "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
             "(a holder survives one missed renewal) and at most 3600"
         )
+    if settings.default_language not in LANGUAGES:
+        raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
+    if settings.upload_max_bytes < 1 or settings.upload_max_expanded_bytes < 1:
+        raise SettingsError("upload_max_bytes and upload_max_expanded_bytes must be positive")
+    days = [settings.paper_due_working_days, *settings.paper_due_working_days_by_kind.values()]
+    if not all(0 <= value <= 250 for value in days):
+        raise SettingsError("paper due working days must be between 0 and 250")
     if settings.is_production:
         missing = [
             f"{ENV_PREFIX}{name.upper()}"

@@ -18,11 +18,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as babel_gettext
 
 from app.agendas.models import ItemVisibility, Purpose, VersionStage
+from app.core.languages import BABEL_LOCALES, LANGUAGES
 
-LANGUAGES = ("en", "fr")
 BILINGUAL = "en-fr"
 EDITIONS = (*LANGUAGES, BILINGUAL)
-BABEL_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 AUTONYMS = {"en": "English", "fr": "Français"}  # column heads of the bilingual edition
 _IN_BOTH: ContextVar[bool] = ContextVar("agenda_labels_in_both", default=False)
 

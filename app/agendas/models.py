@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -14,9 +15,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from app.core.db import Base, UTCDateTime, enum_column, utcnow
+from app.meetings.models import Marking
 from app.people.models import Person
 from app.topics.models import TopicArea
 
@@ -105,12 +107,55 @@ class AgendaPaper(Base):
     revision: Mapped[int] = mapped_column(default=0)
     original_language: Mapped[str] = mapped_column(String(8), default="en")
     title: Mapped[str] = mapped_column(String(300), default="")
+    # Handling marking of the paper itself (a briefing pack takes the highest of all).
+    marking: Mapped[Marking] = mapped_column(
+        enum_column(Marking, "marking"), default=Marking.OFFICIAL
+    )
+    # Which side may read the paper, on top of its item's visibility.
+    visibility: Mapped[ItemVisibility] = mapped_column(
+        enum_column(ItemVisibility, "item_visibility"), default=ItemVisibility.ALL
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    # Set by an editor; None means the default from the meeting (app.agendas.paper_deadlines).
+    due_on: Mapped[date | None] = mapped_column(Date)
 
     item: Mapped[AgendaItem] = relationship(back_populates="papers")
+    owner: Mapped[Person | None] = relationship()
+    files: Mapped[list[PaperFile]] = relationship(
+        back_populates="paper", order_by="PaperFile.version", cascade="all, delete-orphan"
+    )
+    # The language the paper is written in: its original language.
+    language = synonym("original_language")
 
     @property
     def citation(self) -> str:
         return paper_citation(self.reference, self.revision, self.original_language)
+
+
+class PaperFile(Base):
+    """One uploaded version of a paper's document; versions are never changed, only added
+    (or deleted by an editor). The bytes are a blob (app.files), shared by equal uploads."""
+
+    __tablename__ = "paper_files"
+    __table_args__ = (
+        UniqueConstraint("paper_id", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("size > 0", name="size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("agenda_papers.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    paper: Mapped[AgendaPaper] = relationship(back_populates="files")
 
 
 def paper_citation(reference: str, revision: int, language: str) -> str:

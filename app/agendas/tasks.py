@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from app.agendas.deadlines import agenda_deadlines
+from app.core.languages import format_moment
 from app.core.timezones import utc_to_local
 from app.notifications import outbox
 from app.notifications.compose import secretariat_draft
@@ -26,10 +29,10 @@ def check_agenda_deadlines(session: Session, settings: Settings, now: datetime, 
             key=f"agenda-late:{meeting.id}:{due.isoformat()}",
             kind=NotificationKind.AGENDA_LATE,
             template="agenda_late",
-            subject=f"Agenda late: {meeting.title}",
+            subject=_l("Agenda late: %(title)s", title=meeting.title),
             settings=settings,
             meeting=meeting,
-            due=f"{due:%a %d %b %Y}",
+            due=LazyString(format_moment, due, "%a %d %b %Y", settings.default_language),
             working_days=settings.agenda_due_working_days,
         )
         queued += outbox.enqueue(session, draft, now)

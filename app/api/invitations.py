@@ -79,6 +79,8 @@ class ReplyIn(Schema):
     status = Text(required=True, validate=OneOf([status.value for status in REPLIES]))
     representative_id = Id(load_default=None, allow_none=True)
     note = Text(load_default="", validate=Length(max=2000))
+    # What the invitee attends; left out, the invitation's scope stands.
+    scope = Text(load_default=None, allow_none=True, validate=OneOf(SCOPES))
 
 
 class WithdrawIn(Schema):
@@ -146,6 +148,7 @@ def reply(invitation_id: int, json_data: dict[str, Any], headers: Any) -> Any:
             json_data["status"],
             representative_id=json_data["representative_id"],
             note=json_data["note"],
+            scope=json_data["scope"],
             expected_version=version,
         ),
     )

@@ -14,15 +14,17 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Integer, Nested
 from apiflask.validators import Email, Length, OneOf
 from flask import request
+from flask_babel import gettext as _
 
 from app.api.auth import current_api_user, requires
 from app.api.common import Moment, Text, api_blueprint
 from app.auth import services as auth
 from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.models import Role
-from app.core.errors import EntenteError
+from app.core.errors import EntenteError, PermissionDenied
 from app.extensions import db, db_session, limiter
 from app.settings import Settings, current_settings
+from app.sso import services as sso
 
 bp = api_blueprint("api_users", __name__, "/users", "Users")
 tokens_bp = api_blueprint("api_tokens", __name__, "/tokens", "Users")
@@ -153,6 +155,7 @@ def revoke_tokens(user_id: int) -> Any:
     responses={
         400: "Malformed request",
         401: "E-mail address or password is not right",
+        403: "Password sign-in is off for this user's role (single sign-on only)",
         413: "Request body too large",
         415: "Unsupported media type",
         429: "Too many failed attempts from this address; Retry-After says when to try again",
@@ -168,6 +171,8 @@ def sign_in(json_data: dict[str, Any]) -> Any:
             "API sign-in refused for %r (client %s)", json_data["email"], request.remote_addr
         )
         raise _wrong_credentials()
+    if not sso.password_allowed(session, current_settings(), user):
+        raise PermissionDenied(_("Password sign-in is off for your account; use single sign-on"))
     token = auth.issue_api_token(session, user, user.id, json_data["label"])
     db.session.commit()
     return {"token": token, "user": user}, 201

@@ -20,6 +20,15 @@ class AuditAction(StrEnum):
     PARTICIPANT_REMOVED = "participant.removed"
     AGENDA_CIRCULATED = "agenda.circulated"
     INVITATION_WITHDRAWN = "invitation.withdrawn"
+    # Invitations from Brussels (app.invitations.received_calendar): read back by the sweeps
+    # that tell the secretariat and answer the organiser.
+    INVITATION_RECEIVED = "invitation.received"
+    INVITATION_ORGANISER_CHANGED = "invitation.organiser_changed"
+    INVITATION_ORGANISER_CANCELLED = "invitation.organiser_cancelled"
+    INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_DECLINED = "invitation.declined"
+    INVITATION_TENTATIVE = "invitation.tentative"
+    INVITATION_REPLY_CONFIRMED = "invitation.reply_confirmed"
 
     @classmethod
     def status_change(cls, status: str) -> AuditAction:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -12,8 +13,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.auth import services as auth
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
+from app.core.languages import LANGUAGES
 from app.extensions import db_session
 from app.web.forms import options, zone_choices
+from app.web.labels import language_name
 from app.web.nav import nav_link
 from app.web.unit_of_work import form_page, run_change
 
@@ -55,7 +58,8 @@ class PasswordForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
-    timezone = SelectField("Your time zone", validators=[Optional()])
+    timezone = SelectField(_l("Your time zone"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
 
 
 @bp.get("/admin/users")
@@ -177,12 +181,21 @@ def account() -> ResponseReturnValue:
     """The signed-in user's own settings: the zone times are shown in alongside each meeting's."""
     me = current_actor()
     assert me is not None
-    form = AccountForm(timezone=me.timezone or "")
-    form.timezone.choices = [*options([("", "Service default")]), *zone_choices(me.timezone)]
+    form = AccountForm(timezone=me.timezone or "", language=me.language or "")
+    form.timezone.choices = [*options([("", _("Service default"))]), *zone_choices(me.timezone)]
+    form.language.choices = options(
+        [("", _("Your browser's language")), *((code, language_name(code)) for code in LANGUAGES)]
+    )
     return form_page(
         form,
-        lambda: auth.set_timezone(db_session(), me, me.id, form.timezone.data or None),
-        success="Your settings are saved.",
+        lambda: auth.set_preferences(
+            db_session(),
+            me,
+            me.id,
+            zone_name=form.timezone.data or None,
+            language=form.language.data or None,
+        ),
+        success=_("Your settings are saved."),
         to=url_for("admin.account"),
         render=lambda problem: render_template("admin/account.html", form=form, problem=problem),
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UTCDateTime, enum_column, utcnow
@@ -24,6 +24,7 @@ class Role(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("language IN ('en', 'fr')", name="language_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -35,6 +36,8 @@ class User(Base):
     session_nonce: Mapped[str] = mapped_column(String(64))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Interface and e-mail language ("en", "fr"); None: the browser's, else the service default.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from app.audit import services as audit
 from app.auth.models import ApiToken, Role, User
 from app.core import clock, security, timezones, validation
 from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
+from app.core.languages import LANGUAGES
 from app.core.unique import flush_unique
 
 MIN_PASSWORD_LENGTH = 10
@@ -273,15 +275,28 @@ def _hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def set_timezone(session: Session, actor: User | None, user_id: int, zone_name: str | None) -> User:
-    """The zone a user sees times in alongside each meeting's own (None: the service default)."""
+def set_preferences(
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    *,
+    zone_name: str | None,
+    language: str | None,
+) -> User:
+    """A user's display zone (alongside each meeting's own) and interface/e-mail language.
+
+    None means the default: the service's zone; the browser's language, else the service's.
+    """
     user = get_user(session, user_id)
     if zone_name:
         timezones.zone(zone_name)
+    if language and language not in LANGUAGES:
+        raise ValidationError(_("Choose English or French"), field="language")
     user.timezone = zone_name or None
+    user.language = language or None
     session.flush()
     audit.record(
-        session, actor, "user.timezone_set", "user", user.id, f"Time zone of {user.email} set"
+        session, actor, "user.preferences_set", "user", user.id, f"Settings of {user.email} set"
     )
     return user
 

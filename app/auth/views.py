@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     flash,
@@ -14,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from app.auth import services as auth
@@ -23,6 +21,9 @@ from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
 from app.auth.web import current_actor
 from app.extensions import db, db_session, limiter
 from app.settings import current_settings
+from app.sso import services as sso
+from app.sso.services import ProviderConfig
+from app.web.next_page import safe_next as _safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -45,8 +46,11 @@ def login() -> ResponseReturnValue:
     if current_actor() is not None and request.method != "POST":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    provider = sso.active(db_session(), current_settings())
     if form.validate_on_submit():
         user = auth.authenticate(db_session(), form.email.data or "", form.password.data or "")
+        if user is not None and not sso.password_allowed(db_session(), current_settings(), user):
+            return _password_off(form, provider)  # nothing committed: last_login_at is dropped
         if user is not None:
             db.session.commit()
             session.clear()  # nothing from before sign-in carries over (fixation)
@@ -54,7 +58,17 @@ def login() -> ResponseReturnValue:
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["E-mail address or password is not right"]
     status = 401 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, provider=provider), status
+
+
+def _password_off(form: LoginForm, provider: ProviderConfig | None) -> ResponseReturnValue:
+    """The right password, for a role that must use single sign-on: say so (403, which the
+    failed-attempt limit does not count, as the password was right)."""
+    name = provider.name if provider else ""
+    form.password.errors = [
+        _("Password sign-in is off for your account: sign in with %(name)s", name=name)
+    ]
+    return render_template("auth/login.html", form=form, provider=provider), 403
 
 
 @bp.post("/logout")
@@ -64,34 +78,15 @@ def logout() -> ResponseReturnValue:
     Changing the user's session nonce ends this session and every copy of its cookie.
     """
     user = current_actor()
+    via_provider = bool(session.get(sso.SIGNED_IN_KEY))
     if user is not None:
         auth.end_all_sessions(db_session(), user)
         db.session.commit()
     logout_user()
     session.clear()
-    flash(gettext("You have signed out of this browser."), "success")
-    return redirect(url_for("auth.login"))
-
-
-def _safe_next(target: str | None) -> str:
-    """`target` if it is a path on this site, else the dashboard.
-
-    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
-    `/<TAB>/evil.example` or `/\\evil.example` would leave the site: any of them is refused
-    (and a newline could not go into the Location header anyway).
-    """
-    if target and _is_local_path(target):
-        return target
-    return url_for("dashboard.home")
-
-
-def _is_local_path(target: str) -> bool:
-    if not target.isprintable() or " " in target or "\\" in target:
-        return False
-    parts = urlsplit(target)
-    return (
-        not parts.scheme
-        and not parts.netloc
-        and target.startswith("/")
-        and not target.startswith("//")
+    flash(_("You have signed out of this browser."), "success")
+    after = url_for("auth.login", _external=True)
+    provider_exit = (
+        sso.logout_target(db_session(), current_settings(), after) if via_provider else None
     )
+    return redirect(provider_exit or url_for("auth.login"))

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.consultations.services import HalfState, HalfYear, plan_series
+from app.core.languages import current_language, format_moment
 from app.meetings.models import MeetingSeries
 from app.notifications import outbox
 from app.notifications.compose import secretariat_draft
@@ -33,7 +37,7 @@ def check_cadence(session: Session, settings: Settings, now: datetime, holder: s
             continue
         proposal = plan.proposal
         suggestion = (
-            f"{proposal.start:%a %d %b %Y %H:%M} in {proposal.host_city} ({proposal.venue})"
+            LazyString(_proposal_text, proposal.start, proposal.host_city, proposal.venue)
             if proposal
             else ""
         )
@@ -41,12 +45,18 @@ def check_cadence(session: Session, settings: Settings, now: datetime, holder: s
             key=f"cadence:{series.id}:{half.label}",
             kind=NotificationKind.CADENCE_ALERT,
             template="cadence_alert",
-            subject=f"No {series.name} scheduled in {half.label}",
+            subject=_l("No %(series)s scheduled in %(half)s", series=series.name, half=half.label),
             settings=settings,
             series=series.name,
             half=half.label,
-            ends=f"{half.last_day:%d %b %Y}",
+            ends=LazyString(format_moment, half.last_day, "%d %b %Y", settings.default_language),
             proposal=suggestion,
         )
         queued += outbox.enqueue(session, draft, now)
     return queued
+
+
+def _proposal_text(start: datetime, city: str, venue: str) -> str:
+    """'Tue 16 Mar 2027 10:00 in London (FCDO)', in the language being composed."""
+    when = format_moment(start, "%a %d %b %Y %H:%M", current_language())
+    return gettext("%(when)s in %(city)s (%(venue)s)", when=when, city=city, venue=venue)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
@@ -36,6 +37,18 @@ class ReplyForm(FlaskForm):
     )
     representative_id = SelectField(
         "Represented by", description="Who attends for them (when accepted)"
+    )
+    scope = SelectField(
+        _l("Attending"),
+        description=_l("What the representative attends"),
+        choices=options(
+            [
+                ("whole", _l("The whole meeting")),
+                ("items", _l("The invited agenda items")),
+                ("lunch", _l("The working lunch only")),
+            ]
+        ),
+        validate_choice=False,
     )
     note = TextAreaField("Note", validators=[Length(max=2000)])
     version = HiddenField()

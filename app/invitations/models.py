@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Table, Text, text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agendas.models import AgendaItem
@@ -112,3 +113,30 @@ class Invitation(Base):
     agenda_items: Mapped[list[AgendaItem]] = relationship(
         secondary=invitation_items, order_by=AgendaItem.position
     )
+    # Set when the invitation came in by e-mail from the EU-side organiser (an iTIP REQUEST).
+    received: Mapped[ReceivedInvitation | None] = relationship(back_populates="invitation")
+
+
+class ReceivedInvitation(Base):
+    """An invitation that arrived as the organiser's calendar REQUEST: their UID and the last
+    SEQUENCE applied (a later REQUEST must be newer), who organises it, and what the last
+    update changed, for the notice the secretariat reads."""
+
+    __tablename__ = "received_invitations"
+    __table_args__ = (CheckConstraint("organiser_sequence >= 0", name="sequence_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
+    organiser_uid: Mapped[str] = mapped_column(String(255), unique=True)
+    organiser_sequence: Mapped[int] = mapped_column(default=0)
+    organiser_email: Mapped[str] = mapped_column(String(254))
+    organiser_name: Mapped[str] = mapped_column(String(200), default="")
+    sender: Mapped[str] = mapped_column(String(254))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last update from the organiser: when, and what it changed ("Start: ... → ...").
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="received")

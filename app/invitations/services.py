@@ -198,9 +198,12 @@ def reply_to_invitation(
     *,
     representative_id: int | None = None,
     note: str = "",
+    scope: InvitationScope | str | None = None,
     expected_version: int | None = None,
 ) -> Invitation:
-    """Record the invitee's answer: accepted (with who represents), declined or tentative."""
+    """Record the invitee's answer: accepted (with who represents and, when `scope` is given,
+    what they attend: the whole meeting, the lunch, or the invited agenda items), declined or
+    tentative."""
     invitation = _for_change(session, invitation_id, expected_version)
     new_status = validation.choice(InvitationStatus, status, "status")
     if new_status in {InvitationStatus.INVITED, InvitationStatus.WITHDRAWN}:
@@ -213,8 +216,10 @@ def reply_to_invitation(
     representative = _person_of(
         session, representative_id, invitation.invitee_id, "representative_id"
     )
+    new_scope = _reply_scope(invitation, scope)
     before = _reply_fields(invitation)
     invitation.status = new_status
+    invitation.scope = new_scope
     invitation.representative_id = (
         representative if new_status is not InvitationStatus.DECLINED else None
     )
@@ -302,8 +307,23 @@ def set_reply_deadline(
     return invitation
 
 
+def _reply_scope(invitation: Invitation, scope: InvitationScope | str | None) -> InvitationScope:
+    """What the invitee attends: as invited unless the reply says otherwise; agenda items
+    only when the invitation lists some (a reply does not choose new items)."""
+    if scope is None or scope == "":
+        return invitation.scope
+    chosen = validation.choice(InvitationScope, scope, "scope")
+    if chosen is InvitationScope.ITEMS and not invitation.agenda_items:
+        raise ValidationError(
+            "This invitation lists no agenda items; reply for the whole meeting or the lunch",
+            field="scope",
+        )
+    return chosen
+
+
 def _reply_fields(invitation: Invitation) -> dict[str, object]:
     return {
+        "scope": invitation.scope,
         "status": invitation.status,
         "representative_id": invitation.representative_id,
         "reply_note": invitation.reply_note,

@@ -9,9 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.languages import current_language, format_moment
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings.models import Meeting, MeetingStatus
 from app.notifications import itip, outbox
@@ -42,7 +46,7 @@ def format_deadline(deadline: datetime | None, zone_name: str) -> str:
     if deadline is None:
         return ""
     local = deadline.astimezone(ZoneInfo(zone_name))
-    return f"{local:%a %d %b %Y %H:%M} ({zone_name})"
+    return f"{format_moment(local, '%a %d %b %Y %H:%M', current_language())} ({zone_name})"
 
 
 def send_invitations(session: Session, settings: Settings, now: datetime, holder: str) -> int:
@@ -74,14 +78,14 @@ def send_invitations(session: Session, settings: Settings, now: datetime, holder
             meeting=meeting,
             to=to,
             template="invitation",
-            subject=f"Invitation: {meeting.title}",
+            subject=_l("Invitation: %(title)s", title=meeting.title),
             settings=settings,
             now=now,
             method=itip.REQUEST,
             rsvp=True,
             inviter=invitation.inviter.name,
             invitee=invitation.invitee.name,
-            deadline=format_deadline(invitation.reply_deadline, meeting.timezone),
+            deadline=LazyString(format_deadline, invitation.reply_deadline, meeting.timezone),
             message=invitation.message,
         )
         queued += outbox.enqueue(session, draft, now)
@@ -151,13 +155,12 @@ def _remind(
             meeting=meeting,
             to=to,
             template="reminder",
-            subject=f"Reply needed by {_short(invitation.reply_deadline, meeting.timezone)}: "
-            f"{meeting.title}",
+            subject=LazyString(_reminder_subject, invitation, meeting),
             settings=settings,
             now=now,
             inviter=invitation.inviter.name,
             invitee=invitation.invitee.name,
-            deadline=format_deadline(invitation.reply_deadline, meeting.timezone),
+            deadline=LazyString(format_deadline, invitation.reply_deadline, meeting.timezone),
             lead=lead,
         )
         if lead == nearest:
@@ -173,5 +176,9 @@ def _remind(
     return queued
 
 
-def _short(deadline: datetime, zone_name: str) -> str:
-    return f"{deadline.astimezone(ZoneInfo(zone_name)):%d %b}"
+def _reminder_subject(invitation: Invitation, meeting: Meeting) -> str:
+    """Built when composed, so in the recipient's language."""
+    assert invitation.reply_deadline is not None
+    local = invitation.reply_deadline.astimezone(ZoneInfo(meeting.timezone))
+    day = format_moment(local, "%d %b", current_language())
+    return gettext("Reply needed by %(date)s: %(title)s", date=day, title=meeting.title)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from wtforms import Field
 
 from app.agendas import services as agendas
@@ -15,6 +16,7 @@ from app.auth.web import current_actor, role_required
 from app.core.errors import ValidationError
 from app.core.timezones import local_to_utc
 from app.extensions import db_session
+from app.invitations import received_calendar as received
 from app.invitations import services as invitations
 from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
 from app.invitations.models import Invitation, InvitationStatus
@@ -109,9 +111,10 @@ def reply(invitation_id: int) -> ResponseReturnValue:
                 form.status.data or "",
                 representative_id=int_or_none(form.representative_id.data),
                 note=form.note.data or "",
+                scope=form.scope.data or None,
                 expected_version=int_or_none(form.version.data),
             ),
-            success=f"Reply recorded: {form.status.data}.",
+            success=_reply_recorded(invitation, form.status.data or ""),
             to=_meeting_page(invitation),
             form=form,
             on_stale=lambda: _conflict(form.version, invitation, "your reply has not been saved"),
@@ -150,6 +153,25 @@ def withdraw(invitation_id: int) -> ResponseReturnValue:
     return change.next_page
 
 
+@bp.post("/<int:invitation_id>/confirm-reply")
+@role_required(Role.EDITOR)
+def confirm_reply(invitation_id: int) -> ResponseReturnValue:
+    """Send the organiser of an invitation from Brussels our answer again, after their update."""
+    invitation = invitations.get_invitation(db_session(), invitation_id)
+    change = run_change(
+        lambda: received.confirm_reply(
+            db_session(),
+            current_actor(),
+            invitation_id,
+            expected_version=int_or_none(request.form.get("version")),
+        ),
+        success=gettext("Your answer goes back to the organiser for their latest version."),
+        to=_meeting_page(invitation),
+        flash_to=_meeting_page(invitation),
+    )
+    return change.next_page
+
+
 def _reply_form(invitation: Invitation, *, submitted: bool) -> ReplyForm:
     """The reply form: as submitted (`submitted`), or as the invitation stands."""
     form = ReplyForm() if submitted else ReplyForm(formdata=None)
@@ -164,7 +186,18 @@ def _reply_form(invitation: Invitation, *, submitted: bool) -> ReplyForm:
     if not form.is_submitted() or not submitted:
         form.version.data = str(invitation.version)
         form.representative_id.data = str(invitation.representative_id or "")
+        form.scope.data = invitation.scope.value
     return form
+
+
+def _reply_recorded(invitation: Invitation, status: str) -> str:
+    if invitation.received is not None:
+        return gettext(
+            "Reply recorded: %(status)s. It goes back to %(organiser)s as a calendar reply.",
+            status=status,
+            organiser=invitation.received.organiser_email,
+        )
+    return f"Reply recorded: {status}."
 
 
 def _reply_page(

@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
 from app.audit.models import AuditEntry
+from app.core.languages import current_language, format_moment
 from app.core.timezones import utc_to_local
 from app.core.upsert import insert_ignoring_duplicates
 from app.invitations.models import Invitation, InvitationStatus
@@ -26,7 +29,7 @@ from app.invitations.tasks import invitation_key
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import CALENDAR_FIELDS
 from app.notifications import itip, outbox
-from app.notifications.compose import meeting_draft, recipient_of
+from app.notifications.compose import Text, meeting_draft, recipient_of
 from app.notifications.models import NotificationKind, NotifiedChange
 from app.people.models import Person
 from app.settings import Settings
@@ -114,10 +117,12 @@ def _announce(
             meeting,
             to,
             key=f"change:{meeting.id}:{last}:{to.addr_spec}",
-            headline="You have been added to the delegation for this meeting."
+            headline=_l("You have been added to the delegation for this meeting.")
             if joined
-            else "You are no longer in the delegation for this meeting.",
-            subject=f"{'Delegation' if joined else 'Removed from delegation'}: {meeting.title}",
+            else _l("You are no longer in the delegation for this meeting."),
+            subject=_l("Delegation: %(title)s", title=meeting.title)
+            if joined
+            else _l("Removed from delegation: %(title)s", title=meeting.title),
             method=itip.REQUEST if joined else itip.CANCEL,
         )
     queued += _cancel_withdrawn(session, settings, now, meeting, entries, last)
@@ -140,7 +145,7 @@ def _announce(
             to,
             key=f"change:{meeting.id}:{last}:{to.addr_spec}",
             headline=headline,
-            subject=f"{subject}: {meeting.title}",
+            subject=_l("%(what)s: %(title)s", what=subject, title=meeting.title),
             method=method,
             previous_when=previous,
             details=details,
@@ -180,8 +185,8 @@ def _cancel_withdrawn(
             meeting,
             to,
             key=f"change:{meeting.id}:{last}:{to.addr_spec}",
-            headline="The invitation to this meeting has been withdrawn.",
-            subject=f"Invitation withdrawn: {meeting.title}",
+            headline=_l("The invitation to this meeting has been withdrawn."),
+            subject=_l("Invitation withdrawn: %(title)s", title=meeting.title),
             method=itip.CANCEL,
         )
     return queued
@@ -189,31 +194,35 @@ def _cancel_withdrawn(
 
 def _describe(
     meeting: Meeting, entries: Sequence[AuditEntry]
-) -> tuple[str | None, str, str | None]:
+) -> tuple[Text | None, Text, str | None]:
+    """Headline and subject (lazy: written in each recipient's language), iTIP method."""
     actions = {entry.action for entry in entries}
     if meeting.status is MeetingStatus.CANCELLED:
-        return "This meeting has been cancelled.", "Cancelled", itip.CANCEL
+        return _l("This meeting has been cancelled."), _l("Cancelled"), itip.CANCEL
     if MOVED in actions:
-        return "This meeting has moved.", "Moved", itip.REQUEST
+        return _l("This meeting has moved."), _l("Moved"), itip.REQUEST
     if AuditAction.MEETING_POSTPONED in actions:
         return (
-            "This meeting has been postponed; a new date will follow.",
-            "Postponed",
+            _l("This meeting has been postponed; a new date will follow."),
+            _l("Postponed"),
             (itip.REQUEST),
         )
     if actions & STATUS_ACTIONS or any(
         entry.action == AuditAction.MEETING_UPDATED and CALENDAR_FIELDS & entry.changes.keys()
         for entry in entries
     ):
-        return "The details of this meeting have changed.", "Updated", itip.REQUEST
+        return _l("The details of this meeting have changed."), _l("Updated"), itip.REQUEST
     recirculated = [
         entry for entry in entries if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
     ]
     if recirculated:
         number = max(_version(entry) for entry in recirculated)
         return (
-            f"The agenda of this meeting has been re-circulated (version {number}).",
-            "Agenda re-circulated",
+            _l(
+                "The agenda of this meeting has been re-circulated (version %(number)s).",
+                number=number,
+            ),
+            _l("Agenda re-circulated"),
             None,
         )
     return None, "", None
@@ -224,13 +233,17 @@ def _version(entry: AuditEntry) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _previous_when(meeting: Meeting, entries: Sequence[AuditEntry]) -> str:
+def _previous_when(meeting: Meeting, entries: Sequence[AuditEntry]) -> Text:
     moves = [entry for entry in entries if entry.action == MOVED and "start_utc" in entry.changes]
     if not moves:
         return ""
     old_start = datetime.fromisoformat(moves[0].changes["start_utc"][0])
-    local = utc_to_local(old_start, meeting.timezone)
-    return f"{local:%a %d %b %Y, %H:%M} ({meeting.timezone})"
+    return LazyString(_local_when, utc_to_local(old_start, meeting.timezone), meeting.timezone)
+
+
+def _local_when(local: datetime, zone_name: str) -> str:
+    """In the language being composed."""
+    return f"{format_moment(local, '%a %d %b %Y, %H:%M', current_language())} ({zone_name})"
 
 
 def _recipients(session: Session, meeting: Meeting) -> list[Address]:
@@ -259,10 +272,10 @@ def _queue(
     to: Address,
     *,
     key: str,
-    headline: str,
-    subject: str,
+    headline: Text,
+    subject: Text,
     method: str | None,
-    previous_when: str = "",
+    previous_when: Text = "",
     details: Sequence[str] = (),
 ) -> int:
     draft = meeting_draft(

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.headerregistry import Address
-from typing import Any
+from typing import Any, TypeAlias
 
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.auth.models import User
+from app.core.languages import supported
 from app.feeds.stamp import current_stamp
 from app.meetings.models import Meeting
 from app.notifications import itip
@@ -18,6 +23,9 @@ from app.notifications.rendering import meeting_url, render, when, where
 from app.people.models import Person
 from app.settings import Settings
 
+# A subject or headline: plain, or lazy (translated when composed for the recipient).
+Text: TypeAlias = str | LazyString
+
 
 def recipient_of(person: Person | None) -> Address | None:
     """A person's mailbox, or None when they have no usable address."""
@@ -25,6 +33,24 @@ def recipient_of(person: Person | None) -> Address | None:
         return None
     assert person.email is not None
     return mailbox(person.display_name, person.email)
+
+
+def recipient_language(session: Session, to: Address, settings: Settings) -> str:
+    """The language a recipient reads: that of their account (by address, or through the
+    person it is linked to), else the service default."""
+    address = to.addr_spec.lower()
+    chosen = session.scalar(
+        select(User.language)
+        .outerjoin(Person, Person.id == User.person_id)
+        .where(
+            User.is_active,
+            User.language.is_not(None),
+            or_(func.lower(User.email) == address, func.lower(Person.email) == address),
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+    return supported(chosen) or settings.default_language
 
 
 def secretariat(settings: Settings) -> Address:
@@ -42,7 +68,7 @@ def meeting_draft(
     meeting: Meeting,
     to: Address,
     template: str,
-    subject: str,
+    subject: Text,
     settings: Settings,
     now: datetime,
     method: str | None = None,
@@ -50,16 +76,18 @@ def meeting_draft(
     **context: Any,
 ) -> Draft:
     url = meeting_url(settings.base_url, meeting)
-    rendered = render(
-        template,
-        subject=subject,
-        meeting=meeting,
-        when=when(meeting),
-        where=where(meeting),
-        url=url,
-        name=to.display_name or to.addr_spec,
-        **context,
-    )
+    with force_locale(recipient_language(session, to, settings)):
+        subject = str(subject)
+        rendered = render(
+            template,
+            subject=subject,
+            meeting=meeting,
+            when=when(meeting),
+            where=where(meeting),
+            url=url,
+            name=to.display_name or to.addr_spec,
+            **context,
+        )
     calendar = ""
     if method is not None:
         calendar = itip.meeting_itip(
@@ -91,23 +119,25 @@ def secretariat_draft(
     key: str,
     kind: NotificationKind,
     template: str,
-    subject: str,
+    subject: Text,
     settings: Settings,
     meeting: Meeting | None = None,
     **context: Any,
 ) -> Draft:
     """An alert for the secretariat (settings.secretariat_email, else the sender's address)."""
     to = secretariat(settings)
-    if meeting is not None:
-        context.update(
-            meeting=meeting,
-            when=when(meeting),
-            where=where(meeting),
-            url=meeting_url(settings.base_url, meeting),
-        )
-    else:
-        context.setdefault("url", settings.base_url)
-    rendered = render(template, subject=subject, **context)
+    with force_locale(settings.default_language):
+        subject = str(subject)
+        if meeting is not None:
+            context.update(
+                meeting=meeting,
+                when=when(meeting),
+                where=where(meeting),
+                url=meeting_url(settings.base_url, meeting),
+            )
+        else:
+            context.setdefault("url", settings.base_url)
+        rendered = render(template, subject=subject, **context)
     return Draft(
         key=key,
         kind=kind,

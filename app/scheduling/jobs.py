@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.agendas.tasks import check_agenda_deadlines
 from app.consultations.tasks import check_cadence
+from app.invitations.received_tasks import answer_organisers, tell_secretariat
 from app.invitations.tasks import send_invitations, send_reply_reminders
 from app.meetings.tasks import notify_meeting_changes
 from app.notifications.tasks import deliver_outbox
@@ -85,6 +86,18 @@ JOBS: tuple[JobSpec, ...] = (
         "meeting-changes",
         notify_meeting_changes,
         "Tell participants and invitees a meeting moved, changed or was cancelled (iTIP)",
+        every=timedelta(minutes=1),
+    ),
+    JobSpec(
+        "organiser-replies",
+        answer_organisers,
+        "Answer the organiser of an invitation from Brussels with an iTIP REPLY",
+        every=timedelta(minutes=1),
+    ),
+    JobSpec(
+        "received-invitation-notices",
+        tell_secretariat,
+        "Tell the secretariat an invitation from Brussels came in, changed or was cancelled",
         every=timedelta(minutes=1),
     ),
     JobSpec(

@@ -10,6 +10,8 @@ from flask import Flask, current_app, request, url_for
 
 from app.core.timezones import known_zones, utc_to_local
 from app.settings import current_settings
+from app.web.i18n import current_language, format_moment, number
+from app.web.labels import enum_label, language_name, languages_offered
 from app.web.nav import visible_links
 from app.web.viewer import current_viewer
 
@@ -23,20 +25,21 @@ def viewer_timezone() -> str:
 
 
 def format_local(moment: datetime | None, zone_name: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """A UTC moment as wall-clock time in `zone_name`, with the zone's abbreviation."""
+    """A UTC moment as wall-clock time in `zone_name`, in the page's language, with the zone."""
     if moment is None:
         return ""
     local = utc_to_local(moment, zone_name)
-    return f"{local.strftime(fmt)} {local.tzname()}"
+    return f"{format_moment(local, fmt)} {local.tzname()}"
 
 
 def format_time_range(start: datetime, end: datetime, zone_name: str) -> str:
-    """'Tue 03 Mar 2026, 10:00–13:00 GMT' (dates repeated only when the meeting spans days)."""
+    """'Tue 3 Mar 2026, 10:00–13:00 GMT' (dates repeated only when the meeting spans days)."""
     first = utc_to_local(start, zone_name)
     last = utc_to_local(end, zone_name)
+    day_time = "%a %d %b %Y, %H:%M"
     if first.date() == last.date():
-        return f"{first:%a %d %b %Y, %H:%M}–{last:%H:%M} {last.tzname()}"
-    return f"{first:%a %d %b %Y, %H:%M} – {last:%a %d %b %Y, %H:%M} {last.tzname()}"
+        return f"{format_moment(first, day_time)}–{format_moment(last, '%H:%M')} {last.tzname()}"
+    return f"{format_moment(first, day_time)} – {format_moment(last, day_time)} {last.tzname()}"
 
 
 def viewer_time_range(start: datetime, end: datetime, zone_name: str) -> str:
@@ -76,7 +79,14 @@ def init_templates(app: Flask) -> None:
         url_with=url_with,
         endpoint_url=endpoint_url,
         can=can,
+        current_language=current_language,
+        enum_label=enum_label,
+        language_name=language_name,
+        languages_offered=languages_offered,
     )
+    app.jinja_env.filters["datefmt"] = format_moment
+    app.jinja_env.filters["enum_label"] = enum_label
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["time_range"] = format_time_range
     app.jinja_env.filters["viewer_time_range"] = viewer_time_range

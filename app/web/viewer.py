@@ -20,6 +20,9 @@ class Viewer(Protocol):
     @property
     def timezone(self) -> str | None: ...
 
+    @property
+    def language(self) -> str | None: ...
+
     def has_role(self, role: str) -> bool: ...
 
 

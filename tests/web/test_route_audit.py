@@ -24,8 +24,11 @@ PUBLIC = {
     "health.healthz": "load-balancer health check, no data",
     "auth.login": "the sign-in page itself",
     "auth.logout": "signing out needs no role (and a CSRF token)",
+    "sso.start": "single sign-on: sends the browser to the provider (404 when none)",
+    "sso.callback": "single sign-on: the provider's answer, checked before anyone signs in",
     "openapi.spec": "the API's public description (/api/v1/openapi.json), no data",
     "api_tokens.sign_in": "API sign-in: exchanges a password for a token, rate-limited",
+    "language": "the signed-out language switcher: a session preference only (and a CSRF token)",
 }
 # Endpoints authorised by a token in the URL instead of a session (calendar feeds); the
 # subscription pages beside them are ordinary pages and are walked like the rest.

@@ -1,0 +1,1 @@
+"""Files kept in the database: content-addressed blobs stored in chunks (see storage.py)."""

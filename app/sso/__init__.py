@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: one provider, connected by an admin or by settings."""

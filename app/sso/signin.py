@@ -1,0 +1,143 @@
+"""Who a verified ID token lets in: the account, its role, or a refusal on the record.
+
+By default only accounts an admin created come in, matched by an e-mail address the provider
+says it verified; with just-in-time creation on, an unknown verified address gets an account
+with the default role. With a group map, the role comes from the provider on every sign-in:
+the highest role any of the user's groups gives, or the default role when none matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.auth import services as auth
+from app.auth.models import Role, User
+from app.core import clock
+from app.core.errors import InvalidTransition, ValidationError
+from app.sso.protocol import SignInRefused
+from app.sso.services import ProviderConfig
+
+
+def account_for(session: Session, config: ProviderConfig, claims: Mapping[str, Any]) -> User:
+    """The active user these verified claims sign in (roles applied), or SignInRefused."""
+    email = _verified_email(config, claims)
+    user = session.scalar(select(User).where(User.email == email))
+    role = role_from_claims(config, claims)
+    if user is None:
+        user = _create(session, config, claims, email, role)
+    elif not user.is_active:
+        raise SignInRefused("disabled", _("This account is disabled; ask an administrator"))
+    elif role is not None and role is not user.role:
+        _apply_role(session, user, role)
+    user.last_login_at = clock.now()
+    session.flush()
+    return user
+
+
+def role_from_claims(config: ProviderConfig, claims: Mapping[str, Any]) -> Role | None:
+    """The highest role the user's groups map to; the default role when a map is set and
+    none of their groups is in it; None when there is no map (roles stay Entente's)."""
+    if not config.group_roles:
+        return None
+    found = claims.get(config.role_claim)
+    groups = [found] if isinstance(found, str) else found if isinstance(found, list) else []
+    roles = [
+        config.group_roles[g] for g in groups if isinstance(g, str) and g in config.group_roles
+    ]
+    return max(roles, key=lambda role: role.rank) if roles else config.default_role
+
+
+def record_refusal(
+    session: Session, refused: SignInRefused, claims: Mapping[str, Any] | None = None
+) -> None:
+    """Put a refused sign-in on the audit log (the caller commits, after rolling back)."""
+    email = claims.get("email") if claims else None
+    shown = email if isinstance(email, str) else "unknown"
+    audit.record(
+        session,
+        None,
+        "sso.sign_in_refused",
+        "user",
+        None,
+        f"Single sign-on refused for {shown[:254]}: {refused.reason}",
+        {"reason": refused.reason, "email": shown[:254]},
+    )
+
+
+def _verified_email(config: ProviderConfig, claims: Mapping[str, Any]) -> str:
+    raw = claims.get("email")
+    if not isinstance(raw, str) or not raw.strip():
+        raise SignInRefused(
+            "no_email", _("The sign-in provider did not say which e-mail address is yours")
+        )
+    verified = claims.get(config.verified_claim)
+    if verified is not True and str(verified).lower() != "true":
+        raise SignInRefused(
+            "email_unverified",
+            _(
+                "The sign-in provider has not verified your e-mail address, so it cannot be "
+                "matched to an account; ask your provider's administrator"
+            ),
+        )
+    return raw.strip().lower()
+
+
+def _create(
+    session: Session,
+    config: ProviderConfig,
+    claims: Mapping[str, Any],
+    email: str,
+    role: Role | None,
+) -> User:
+    if not config.just_in_time:
+        raise SignInRefused(
+            "unknown_user",
+            _(
+                "There is no Entente account for %(email)s; ask an administrator to add you",
+                email=email,
+            ),
+        )
+    name = claims.get("name")
+    try:
+        user = auth.create_user(
+            session,
+            None,
+            email,
+            role or config.default_role,
+            name=name[:200] if isinstance(name, str) else "",
+        )
+    except ValidationError as error:
+        raise SignInRefused("bad_claims", error.message) from error
+    audit.record(
+        session,
+        None,
+        "sso.account_created",
+        "user",
+        user.id,
+        f"Account {email} created at its first single sign-on",
+        {"role": user.role},
+    )
+    return user
+
+
+def _apply_role(session: Session, user: User, role: Role) -> None:
+    """The provider's role, unless it would leave Entente without an administrator."""
+    try:
+        auth.set_role(session, None, user.id, role)
+    except InvalidTransition:
+        audit.record(
+            session,
+            None,
+            "sso.role_kept",
+            "user",
+            user.id,
+            f"{user.email} stays admin: the provider's groups say {role}, but they are the "
+            "only active administrator",
+            {"role": role},
+        )
