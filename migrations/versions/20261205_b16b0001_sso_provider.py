@@ -4,7 +4,7 @@ One row at most (CHECK id = 1). The client secret is stored sealed with a key de
 the app's secret key, never in clear.
 
 Revision ID: b16b0001
-Revises: fe3d0c4f
+Revises: b14b0001
 Create Date: 2026-12-05 07:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.core.db
 
 revision = "b16b0001"
-down_revision = "fe3d0c4f"
+down_revision = "b14b0001"
 branch_labels = None
 depends_on = None
 
