@@ -10,6 +10,7 @@ from app.core.errors import EntenteError
 from app.extensions import db, db_session
 from app.feeds import services as feeds
 from app.settings import current_settings
+from app.web.links import public_base_url
 
 feeds_cli = AppGroup("feeds", help="Calendar subscriptions (private .ics feeds).")
 
@@ -40,7 +41,7 @@ def subscribe_command(email: str, scope: str, label: str, all_history: bool) -> 
         db.session.commit()
     except EntenteError as error:
         raise _fail(error) from error
-    url = feeds.feed_url(current_settings().base_url, token)
+    url = feeds.feed_url(public_base_url(current_settings()), token)
     click.echo(f"Subscription {subscription.id} for {user.email} ({scope}); keep this URL private:")
     click.echo(f"webcal: {feeds.webcal_url(url)}")
     click.echo(url)
