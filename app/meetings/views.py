@@ -82,6 +82,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
         meeting=meeting,
         stamp=current_stamp(session, meeting),
         delegation=delegations.delegation(meeting),
+        delegate_ids={participant.person_id for participant in meeting.participants},
         invitations=invites,
         agenda=agendas.numbered(
             meeting,
