@@ -17,7 +17,7 @@ from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
 from app.people.models import Organisation, Person
 from app.scheduling.models import SchedulerLease
-from app.sso.models import SsoProvider
+from app.sso.models import SsoIdentity, SsoProvider
 from app.topics.models import TopicArea
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",
+    "SsoIdentity",
     "SsoProvider",
     "TopicArea",
     "UnavailableDate",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem, AgendaPaper, FollowUpAction
@@ -34,7 +35,7 @@ def readable_item(
     item = get_item(session, item_id)
     hidden = not visible_to(item, reader_side(session, user, None))
     if hidden or (meeting_id is not None and item.meeting_id != meeting_id):
-        raise NotFound(f"No agenda item with id {item_id}", field="item")
+        raise NotFound(_("No agenda item with id %(item_id)s", item_id=item_id), field="item")
     return item
 
 
@@ -43,7 +44,9 @@ def readable_paper(session: Session, user: User | None, item_id: int, paper_id: 
     item = readable_item(session, user, item_id)
     paper = next((p for p in item.papers if p.id == paper_id), None)
     if paper is None:
-        raise NotFound(f"No paper with id {paper_id} under this item", field="paper")
+        raise NotFound(
+            _("No paper with id %(paper_id)s under this item", paper_id=paper_id), field="paper"
+        )
     return paper
 
 
@@ -51,7 +54,9 @@ def readable_action(session: Session, user: User | None, action_id: int) -> Foll
     """The action, if `user` may see the item it was agreed under."""
     action = get_action(session, action_id)
     if not visible_to(action.item, reader_side(session, user, None)):
-        raise NotFound(f"No follow-up action with id {action_id}", field="action")
+        raise NotFound(
+            _("No follow-up action with id %(action_id)s", action_id=action_id), field="action"
+        )
     return action
 
 
@@ -72,7 +77,7 @@ def removable_item(
     side = reader_side(session, user, None)
     if side is not None and not all(visible_to(child, side) for child in _below(item)):
         raise PermissionDenied(
-            "This item has sub-items for the other side only: the secretariat removes it"
+            _("This item has sub-items for the other side only: the secretariat removes it")
         )
     return item
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from app.agendas.labels import BILINGUAL, EDITIONS
 from app.agendas.models import AgendaVersion, VersionStage
 from app.agendas.numbering import NumberedItem, Withheld, reading_order
@@ -110,10 +112,10 @@ def build_document(
 ) -> AgendaDocument:
     """The document a reader of `side` gets ("uk", "eu" or None for the whole agenda)."""
     if side is not None and side not in SIDES:
-        raise ValidationError("Side must be uk or eu", field="side")
+        raise ValidationError(_("Side must be uk or eu"), field="side")
     language = language or source.head.language
     if language not in EDITIONS:
-        raise ValidationError("Language must be en, fr or en-fr (bilingual)", field="lang")
+        raise ValidationError(_("Language must be en, fr or en-fr (bilingual)"), field="lang")
     start = utc_to_local(source.head.start_utc, source.head.timezone)
     rows = reading_order(source.items, start, side)
     return AgendaDocument(

@@ -18,77 +18,82 @@ def as_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-PURPOSES = as_choices([("", "Not set")] + [(p.value, f"For {p.value}") for p in Purpose])
+PURPOSES = as_choices(
+    [("", _l("Not set"))] + [(p.value, _l("For %(purpose)s", purpose=p.value)) for p in Purpose]
+)
 VISIBILITIES = as_choices(
     [
-        (ItemVisibility.ALL.value, "All participants"),
-        (ItemVisibility.UK.value, "UK side only"),
-        (ItemVisibility.EU.value, "EU side only"),
+        (ItemVisibility.ALL.value, _l("All participants")),
+        (ItemVisibility.UK.value, _l("UK side only")),
+        (ItemVisibility.EU.value, _l("EU side only")),
     ]
 )
-TOP_LEVEL = as_choices([("", "Top level")])
+TOP_LEVEL = as_choices([("", _l("Top level"))])
 
 
 class ItemForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=500)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=500)]
+    )
     title_fr = StringField(
         _l("Title in French"),
         validators=[Length(max=500)],
         description=_l("Optional: the French and bilingual editions use it."),
     )
-    purpose = SelectField("Purpose", choices=PURPOSES, default="", validate_choice=False)
-    lead_text = StringField("Lead", validators=[Length(max=200)])
+    purpose = SelectField(_l("Purpose"), choices=PURPOSES, default="", validate_choice=False)
+    lead_text = StringField(_l("Lead"), validators=[Length(max=200)])
     duration_minutes = IntegerField(
-        "Duration (minutes)",
-        validators=[Optional(), NumberRange(0, 1440, "Enter between 0 and 1440 minutes")],
+        _l("Duration (minutes)"),
+        validators=[Optional(), NumberRange(0, 1440, _l("Enter between 0 and 1440 minutes"))],
     )
-    visibility = SelectField("Who sees it", choices=VISIBILITIES, default="all")
+    visibility = SelectField(_l("Who sees it"), choices=VISIBILITIES, default="all")
     topic_id = SelectField(
-        "Topic area", choices=as_choices([("", "None")]), default="", validate_choice=False
+        _l("Topic area"), choices=as_choices([("", _l("None"))]), default="", validate_choice=False
     )
-    parent_id = SelectField("Under", choices=TOP_LEVEL, default="", validate_choice=False)
-    notes = TextAreaField("Notes shown under the item", validators=[Length(max=5000)])
+    parent_id = SelectField(_l("Under"), choices=TOP_LEVEL, default="", validate_choice=False)
+    notes = TextAreaField(_l("Notes shown under the item"), validators=[Length(max=5000)])
 
 
 class MoveForm(FlaskForm):
-    parent_id = SelectField("Under", choices=TOP_LEVEL, default="", validate_choice=False)
+    parent_id = SelectField(_l("Under"), choices=TOP_LEVEL, default="", validate_choice=False)
     position = IntegerField(
-        "Position", validators=[DataRequired("Enter a position"), NumberRange(1, 500)]
+        _l("Position"), validators=[DataRequired(_l("Enter a position")), NumberRange(1, 500)]
     )
 
 
 class PaperForm(FlaskForm):
     reference = StringField(
-        "Reference", validators=[DataRequired("Enter the paper's reference"), Length(max=60)]
+        _l("Reference"),
+        validators=[DataRequired(_l("Enter the paper's reference")), Length(max=60)],
     )
     revision = IntegerField(
-        "Revision", default=0, validators=[Optional(), NumberRange(0, 99, "Enter 0 to 99")]
+        _l("Revision"), default=0, validators=[Optional(), NumberRange(0, 99, _l("Enter 0 to 99"))]
     )
     original_language = StringField(
-        "Original language",
+        _l("Original language"),
         default="en",
         validators=[
-            DataRequired("Enter the original language"),
-            Length(max=3, message="Give the original language as a two-letter code such as en"),
+            DataRequired(_l("Enter the original language")),
+            Length(max=3, message=_l("Give the original language as a two-letter code such as en")),
         ],
     )
-    title = StringField("Title", id="paper-title", validators=[Length(max=300)])
+    title = StringField(_l("Title"), id="paper-title", validators=[Length(max=300)])
 
 
 class OutcomeForm(FlaskForm):
-    outcome = TextAreaField("Outcome", validators=[Length(max=5000)])
+    outcome = TextAreaField(_l("Outcome"), validators=[Length(max=5000)])
 
 
 class ActionForm(FlaskForm):
     description = StringField(
-        "Action", validators=[DataRequired("Describe the action"), Length(max=1000)]
+        _l("Action"), validators=[DataRequired(_l("Describe the action")), Length(max=1000)]
     )
-    owner = StringField("Owner", validators=[Length(max=200)])
-    due_on = DateField("Due on", validators=[Optional()])
+    owner = StringField(_l("Owner"), validators=[Length(max=200)])
+    due_on = DateField(_l("Due on"), validators=[Optional()])
 
 
 class CirculateForm(FlaskForm):
-    note = StringField("Note to readers", validators=[Length(max=1000)])
-    final = BooleanField("Circulate as the final agenda")
+    note = StringField(_l("Note to readers"), validators=[Length(max=1000)])
+    final = BooleanField(_l("Circulate as the final agenda"))
     # "yes" once the user has seen what circulating makes (it cannot be undone).
     confirmed = HiddenField(default="")

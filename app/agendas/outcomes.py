@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -115,7 +116,9 @@ def get_action(session: Session, action_id: int) -> FollowUpAction:
     """A follow-up action by id; NotFound (field `action`) otherwise."""
     action = session.get(FollowUpAction, action_id)
     if action is None:
-        raise NotFound(f"No follow-up action with id {action_id}", field="action")
+        raise NotFound(
+            _("No follow-up action with id %(action_id)s", action_id=action_id), field="action"
+        )
     return action
 
 
@@ -152,12 +155,12 @@ def carry_forward(session: Session, actor: User | None, meeting_id: int) -> Carr
     when more actions are carried later; each action remembers the item that took it over.
     It moves both sides' actions: not for one side's delegates.
     """
-    rules.require_both_sides(session, actor, "Carrying actions forward")
+    rules.require_both_sides(session, actor, _("Carrying actions forward"))
     meeting = get_meeting(session, meeting_id)
     target = next_round(session, meeting)
     if target is None:
         raise ValidationError(
-            "This meeting has no later round in its series to carry actions into", field="series"
+            _("This meeting has no later round in its series to carry actions into"), field="series"
         )
     pending = [
         a
@@ -165,7 +168,7 @@ def carry_forward(session: Session, actor: User | None, meeting_id: int) -> Carr
         if a.status is ActionStatus.OPEN and a.carried_to_item_id is None
     ]
     if not pending:
-        raise ValidationError("There are no open follow-up actions to carry", field="actions")
+        raise ValidationError(_("There are no open follow-up actions to carry"), field="actions")
     held_on = utc_to_local(meeting.start_utc, meeting.timezone)
     parent = next(
         (

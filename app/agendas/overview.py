@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -66,7 +67,7 @@ class AgendaOverview:
 
     def parent_choices(self, exclude: AgendaItem | None = None) -> list[tuple[str, str]]:
         """Items that may take children: not too deep, and not `exclude` or its own subtree."""
-        choices = [("", "Top level")]
+        choices = [("", _("Top level"))]
         for line in self.draft:
             if line.depth + 1 >= MAX_DEPTH or _within(line.item, exclude):
                 continue
@@ -104,12 +105,12 @@ def reader_side(session: Session, user: User | None, requested: str | None) -> s
     gets that side; the secretariat (no linked person) may ask for either, or for all."""
     requested = requested or None
     if requested is not None and requested not in SIDES:
-        raise ValidationError("Side must be uk or eu", field="side")
+        raise ValidationError(_("Side must be uk or eu"), field="side")
     own = rules.own_side(session, user)
     if own is None:
         return requested
     if requested not in (None, own):
-        raise PermissionDenied("You may read only your own side's agenda", field="side")
+        raise PermissionDenied(_("You may read only your own side's agenda"), field="side")
     return own
 
 
@@ -126,7 +127,9 @@ def document_for(
     """The document to export: the draft (editors), version N, or the latest circulated one."""
     meeting = get_meeting(session, meeting_id)
     if draft:
-        rules.require_draft_reader(actor, "Only editors may read the draft agenda", field="draft")
+        rules.require_draft_reader(
+            actor, _("Only editors may read the draft agenda"), field="draft"
+        )
         return build_document(draft_source(session, meeting.id), None, side=side, language=language)
     chosen = (
         get_version(session, meeting.id, version)
@@ -134,7 +137,7 @@ def document_for(
         else latest_version(session, meeting.id)
     )
     if chosen is None:
-        raise NotFound("No agenda has been circulated for this meeting yet", field="version")
+        raise NotFound(_("No agenda has been circulated for this meeting yet"), field="version")
     return build_document(version_source(chosen), chosen, side=side, language=language)
 
 
@@ -152,10 +155,13 @@ def find_meeting(session: Session, key: str) -> Meeting:
     if is_digits(key):
         meeting_id = parse_id(key)
         if meeting_id is None:
-            raise NotFound(f"No meeting with id {key}", field="meeting")
+            raise NotFound(_("No meeting with id %(key)s", key=key), field="meeting")
         return get_meeting(session, meeting_id)
     if key != NEXT_CONSULTATION:
-        raise ValidationError(f"Give a meeting id or {NEXT_CONSULTATION}", field="meeting")
+        raise ValidationError(
+            _("Give a meeting id or %(NEXT_CONSULTATION)s", NEXT_CONSULTATION=NEXT_CONSULTATION),
+            field="meeting",
+        )
     meeting = session.scalar(
         select(Meeting)
         .join(MeetingKind, Meeting.kind_id == MeetingKind.id)
@@ -168,5 +174,5 @@ def find_meeting(session: Session, key: str) -> Meeting:
         .limit(1)
     )
     if meeting is None:
-        raise NotFound("No strategic consultation is coming up", field="meeting")
+        raise NotFound(_("No strategic consultation is coming up"), field="meeting")
     return meeting

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,11 +37,14 @@ def add_paper(
     editable_meeting(session, item.meeting_id)
     reference = " ".join(validation.text(reference, "reference", max_length=60).split())
     if not 0 <= revision <= MAX_REVISION:
-        raise ValidationError(f"Revision must be between 0 and {MAX_REVISION}", field="revision")
+        raise ValidationError(
+            _("Revision must be between 0 and %(MAX_REVISION)s", MAX_REVISION=MAX_REVISION),
+            field="revision",
+        )
     language = (original_language or "").strip().lower()
     if not LANGUAGE_RE.match(language):
         raise ValidationError(
-            "Give the original language as a two-letter code such as en or fr",
+            _("Give the original language as a two-letter code such as en or fr"),
             field="original_language",
         )
     if any(p.reference == reference and p.revision == revision for p in item.papers):
@@ -70,7 +74,7 @@ def add_paper(
 def remove_paper(session: Session, actor: User | None, paper_id: int) -> None:
     paper = session.scalar(select(AgendaPaper).where(AgendaPaper.id == paper_id))
     if paper is None:
-        raise NotFound(f"No paper with id {paper_id}", field="paper")
+        raise NotFound(_("No paper with id %(paper_id)s", paper_id=paper_id), field="paper")
     item = paper.item
     editable_meeting(session, item.meeting_id)
     audit.record(
@@ -93,9 +97,11 @@ def item_of_paper(session: Session, meeting_id: int, paper_id: int) -> int:
     """The id of the item a paper is listed under, checking it belongs to `meeting_id`."""
     paper = session.get(AgendaPaper, paper_id)
     if paper is None or paper.item.meeting_id != meeting_id:
-        raise NotFound(f"No paper with id {paper_id} in this meeting", field="paper")
+        raise NotFound(
+            _("No paper with id %(paper_id)s in this meeting", paper_id=paper_id), field="paper"
+        )
     return paper.item_id
 
 
 def _paper_listed() -> DuplicateError:
-    return DuplicateError("This paper is already listed under the item", field="reference")
+    return DuplicateError(_("This paper is already listed under the item"), field="reference")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.auth.models import Role
@@ -32,7 +33,9 @@ def own_side(session: Session, user: User | None) -> str | None:
 def require_both_sides(session: Session, user: User | None, what: str) -> None:
     """Refuse an operation that acts on both sides' items to a reader of one side."""
     if own_side(session, user) is not None:
-        raise PermissionDenied(f"{what} acts on both sides' items: not for one side's delegates")
+        raise PermissionDenied(
+            _("%(what)s acts on both sides' items: not for one side's delegates", what=what)
+        )
 
 
 def require_draft_reader(user: User | None, message: str, *, field: str | None = None) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -124,12 +125,12 @@ def move_item(
 ) -> AgendaItem:
     """Put an item at `position` (1-based) under `parent_id` (None: top level). Reordering
     moves both sides' items: not for one side's delegates."""
-    rules.require_both_sides(session, actor, "Reordering the agenda")
+    rules.require_both_sides(session, actor, _("Reordering the agenda"))
     item = get_item(session, item_id)
     editable_meeting(session, item.meeting_id)
     parent = _parent(session, item.meeting_id, parent_id)
     if parent is not None and _is_within(parent, item):
-        raise ValidationError("An item cannot be moved under itself", field="parent_id")
+        raise ValidationError(_("An item cannot be moved under itself"), field="parent_id")
     old_parent = item.parent_id
     old_siblings = [s for s in _siblings(session, item.meeting_id, old_parent) if s.id != item.id]
     new_siblings = (
@@ -139,7 +140,8 @@ def move_item(
     )
     if not 1 <= position <= len(new_siblings) + 1:
         raise ValidationError(
-            f"Position must be between 1 and {len(new_siblings) + 1}", field="position"
+            _("Position must be between 1 and %(value)s", value=len(new_siblings) + 1),
+            field="position",
         )
     item.parent_id = parent_id
     new_siblings.insert(position - 1, item)
@@ -182,7 +184,7 @@ def get_item(session: Session, item_id: int) -> AgendaItem:
     """The agenda item with this id, or NotFound."""
     item = session.get(AgendaItem, item_id)
     if item is None:
-        raise NotFound(f"No agenda item with id {item_id}", field="item")
+        raise NotFound(_("No agenda item with id %(item_id)s", item_id=item_id), field="item")
     return item
 
 
@@ -190,7 +192,9 @@ def editable_meeting(session: Session, meeting_id: int) -> Meeting:
     """The meeting, if its agenda may change: InvalidTransition once it is cancelled."""
     meeting = get_meeting(session, meeting_id)
     if meeting.is_cancelled:
-        raise InvalidTransition("The agenda of a cancelled meeting cannot change", field="meeting")
+        raise InvalidTransition(
+            _("The agenda of a cancelled meeting cannot change"), field="meeting"
+        )
     return meeting
 
 
@@ -199,9 +203,14 @@ def _parent(session: Session, meeting_id: int, parent_id: int | None) -> AgendaI
         return None
     parent = session.get(AgendaItem, parent_id)
     if parent is None or parent.meeting_id != meeting_id:
-        raise ValidationError("The parent item must belong to the same meeting", field="parent_id")
+        raise ValidationError(
+            _("The parent item must belong to the same meeting"), field="parent_id"
+        )
     if _depth(parent) + 1 >= MAX_DEPTH:
-        raise ValidationError(f"Agenda items nest at most {MAX_DEPTH} levels", field="parent_id")
+        raise ValidationError(
+            _("Agenda items nest at most %(MAX_DEPTH)s levels", MAX_DEPTH=MAX_DEPTH),
+            field="parent_id",
+        )
     return parent
 
 
@@ -245,7 +254,7 @@ def _apply(session: Session, item: AgendaItem, data: AgendaItemInput) -> None:
     item.lead_text = validation.text(data.lead_text, "lead_text", max_length=200, required=False)
     if data.duration_minutes is not None and not 0 <= data.duration_minutes <= 1440:
         raise ValidationError(
-            "Duration must be between 0 and 1440 minutes", field="duration_minutes"
+            _("Duration must be between 0 and 1440 minutes"), field="duration_minutes"
         )
     item.duration_minutes = data.duration_minutes
     item.visibility = validation.choice(ItemVisibility, data.visibility, "visibility")

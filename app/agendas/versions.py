@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -70,7 +71,7 @@ def get_version(session: Session, meeting_id: int, number: int) -> AgendaVersion
         )
     )
     if version is None:
-        raise NotFound(f"This agenda has no version {number}", field="version")
+        raise NotFound(_("This agenda has no version %(number)s", number=number), field="version")
     return version
 
 
@@ -99,7 +100,7 @@ def next_stage(finals: int, *, final: bool = False) -> tuple[VersionStage, int]:
     agenda and its revisions) exist: provisional until one is final, then REV 1, REV 2..."""
     if final and finals:
         raise InvalidTransition(
-            "The final agenda has been circulated; circulate a revision instead", field="final"
+            _("The final agenda has been circulated; circulate a revision instead"), field="final"
         )
     if final:
         return VersionStage.FINAL, 0
@@ -111,12 +112,12 @@ def prepare_circulation(
 ) -> Circulation:
     """The version circulating would make, or the reason it cannot be made (the same errors
     as `circulate`); changes nothing, so a page can ask for confirmation first."""
-    rules.require_both_sides(session, actor, "Circulating the agenda")
+    rules.require_both_sides(session, actor, _("Circulating the agenda"))
     meeting = editable_meeting(session, meeting_id)
     note = validation.text(note, "note", max_length=1000, required=False)
     source = draft_source(session, meeting.id)
     if not source.items:
-        raise ValidationError("Add at least one item before circulating", field="items")
+        raise ValidationError(_("Add at least one item before circulating"), field="items")
     latest = latest_version(session, meeting.id)
     finals = session.scalar(
         select(func.count())
@@ -130,7 +131,9 @@ def prepare_circulation(
         else [f"First circulation: {len(source.items)} items"]
     )
     if latest is not None and not changes and stage is not VersionStage.FINAL:
-        raise ValidationError(f"Nothing has changed since version {latest.number}", field="changes")
+        raise ValidationError(
+            _("Nothing has changed since version %(number)s", number=latest.number), field="changes"
+        )
     if latest is not None and not changes:
         changes = [f"Version {latest.number} confirmed as the final agenda"]
     number = (latest.number + 1) if latest else 1
@@ -145,7 +148,7 @@ def circulate(
     The meeting is locked first, so two circulations at once (page, API, CLI) queue: the second
     numbers its version after the first, or finds nothing changed, rather than both taking the
     same number. It circulates both sides' items: not for one side's delegates."""
-    rules.require_both_sides(session, actor, "Circulating the agenda")
+    rules.require_both_sides(session, actor, _("Circulating the agenda"))
     lock_meeting(session, meeting_id)
     plan = prepare_circulation(session, actor, meeting_id, final=final, note=note)
     stage, changes = plan.stage, plan.changes
@@ -178,17 +181,17 @@ def circulate(
 def version_title(version: AgendaVersion) -> str:
     """What the version is called on paper: provisional, final, or final REV n."""
     if version.stage is VersionStage.REVISION:
-        return f"Final agenda REV {version.revision}"
-    return "Final agenda" if version.stage is VersionStage.FINAL else "Provisional agenda"
+        return _("Final agenda REV %(revision)s", revision=version.revision)
+    return _("Final agenda") if version.stage is VersionStage.FINAL else _("Provisional agenda")
 
 
 def compare(session: Session, actor: User | None, meeting_id: int, old: int, new: int) -> list[str]:
     """What changed from version `old` to version `new` (either may be 0: the draft, for
     editors). The changes name both sides' items: not for one side's delegates."""
     if 0 in (old, new):
-        rules.require_draft_reader(actor, "Only editors may compare with the draft", field="old")
+        rules.require_draft_reader(actor, _("Only editors may compare with the draft"), field="old")
     if rules.own_side(session, actor) is not None:
-        raise PermissionDenied("Changes name both sides' items: not for one side's delegates")
+        raise PermissionDenied(_("Changes name both sides' items: not for one side's delegates"))
 
     def source(number: int) -> AgendaSource:
         if number == 0:
@@ -230,7 +233,7 @@ def _head_changes(old: AgendaSource, new: AgendaSource) -> list[str]:
     if a.title != b.title:
         changes.append(f"Meeting title changed to “{b.title}”")
     if a.title_fr != b.title_fr:
-        changes.append(f"French title now “{b.title_fr or ''}”")
+        changes.append(_("French title now “%(title)s”", title=b.title_fr or ""))
     if (a.start_utc, a.end_utc, a.timezone) != (b.start_utc, b.end_utc, b.timezone):
         start = utc_to_local(b.start_utc, b.timezone)
         changes.append(f"Meeting time changed to {start:%d %b %Y, %H:%M} {start.tzname()}")
@@ -246,7 +249,7 @@ def _item_changes(a: ItemRow, b: ItemRow) -> list[str]:
     if a.title != b.title:
         parts.append(f"title was “{a.title}”")
     if a.title_fr != b.title_fr:
-        parts.append(f"French title now “{b.title_fr or ''}”")
+        parts.append(_("French title now “%(title)s”", title=b.title_fr or ""))
     if a.purpose != b.purpose:
         parts.append(f"purpose now {b.purpose.value if b.purpose else 'not set'}")
     if a.lead != b.lead:

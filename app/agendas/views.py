@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.agendas import access, labels, outcomes, papers, rules, versions
@@ -59,7 +60,7 @@ def add_item(meeting_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _agenda_page(view, item_form=form),
-            success="Item added to the draft.",
+            success=_("Item added to the draft."),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     return _agenda_page(view, item_form=form, status=422)
@@ -78,7 +79,7 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
             lambda: agendas.update_item(db_session(), current_actor(), item.id, _item_input(form)),
             form,
             lambda: _item_page(view, item, item_form=form),
-            success="Item saved.",
+            success=_("Item saved."),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     status = 422 if request.method == "POST" else 200
@@ -104,7 +105,7 @@ def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _item_page(view, item, move_form=form),
-            success="Item moved.",
+            success=_("Item moved."),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     return _item_page(view, item, move_form=form, status=422)
@@ -116,7 +117,7 @@ def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = access.removable_item(db_session(), current_actor(), item_id, meeting_id=meeting_id)
     return run_change(
         lambda: agendas.remove_item(db_session(), current_actor(), item.id),
-        success="Item removed from the draft.",
+        success=_("Item removed from the draft."),
         to=url_for(".agenda", meeting_id=meeting_id),
     ).next_page
 
@@ -139,7 +140,7 @@ def add_paper(meeting_id: int, item_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _item_page(_overview(meeting_id), item, paper_form=form),
-            success="Paper listed.",
+            success=_("Paper listed."),
             to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
         )
     return _item_page(_overview(meeting_id), item, paper_form=form, status=422)
@@ -152,7 +153,7 @@ def remove_paper(meeting_id: int, paper_id: int) -> ResponseReturnValue:
     _item(meeting_id, item_id)
     return run_change(
         lambda: papers.remove_paper(db_session(), current_actor(), paper_id),
-        success="Paper removed.",
+        success=_("Paper removed."),
         to=url_for(".edit_item", meeting_id=meeting_id, item_id=item_id),
     ).next_page
 
@@ -167,7 +168,7 @@ def record_outcome(meeting_id: int, item_id: int) -> ResponseReturnValue:
             lambda: outcomes.record_outcome(
                 db_session(), current_actor(), item.id, form.outcome.data or ""
             ),
-            success="Outcome recorded.",
+            success=_("Outcome recorded."),
             to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
         ).next_page
     return _item_page(_overview(meeting_id), item, outcome_form=form, status=422)
@@ -188,7 +189,7 @@ def add_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
                 owner=form.owner.data or "",
                 due_on=form.due_on.data,
             ),
-            success="Follow-up action added.",
+            success=_("Follow-up action added."),
             to=url_for(".edit_item", meeting_id=meeting_id, item_id=item.id),
         ).next_page
     return _item_page(_overview(meeting_id), item, action_form=form, status=422)
@@ -213,8 +214,10 @@ def action_status(meeting_id: int, action_id: int) -> ResponseReturnValue:
 def carry_forward(meeting_id: int) -> ResponseReturnValue:
     return run_change(
         lambda: outcomes.carry_forward(db_session(), current_actor(), meeting_id),
-        success=lambda result: (
-            f"{result.carried} follow-up actions carried to {result.meeting.title}."
+        success=lambda result: _(
+            "%(carried)s follow-up actions carried to %(title)s.",
+            carried=result.carried,
+            title=result.meeting.title,
         ),
         to=lambda result: url_for(".agenda", meeting_id=result.meeting.id),
         flash_to=url_for(".agenda", meeting_id=meeting_id),
@@ -239,7 +242,7 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
             ),
             form,
             lambda: _agenda_page(_overview(meeting_id), circulate_form=form),
-            success=lambda version: f"Version {version.number} circulated.",
+            success=lambda version: _("Version %(number)s circulated.", number=version.number),
             to=url_for(".agenda", meeting_id=meeting_id),
         )
     return _agenda_page(_overview(meeting_id), circulate_form=form, status=422)
@@ -372,7 +375,9 @@ def _item_form(view: AgendaOverview, **kwargs: Any) -> ItemForm:
         kwargs.setdefault("visibility", obj.visibility.value)
         kwargs.setdefault("topic_id", str(obj.topic_id or ""))
     form = ItemForm(**kwargs)
-    form.topic_id.choices = as_choices([("", "None")] + [(str(t.id), t.name) for t in view.topics])
+    form.topic_id.choices = as_choices(
+        [("", _("None"))] + [(str(t.id), t.name) for t in view.topics]
+    )
     form.parent_id.choices = as_choices(view.parent_choices())
     return form
 
@@ -438,11 +443,11 @@ def _parent_id(meeting_id: int, value: str | None) -> int | None:
     number = _optional_int(value)
     try:
         if number is None or number < 1:
-            raise NotFound("No such item", field="parent_id")
+            raise NotFound(_("No such item"), field="parent_id")
         return _item(meeting_id, number).id
     except NotFound:
         raise ValidationError(
-            "Choose an item of this agenda to put it under", field="parent_id"
+            _("Choose an item of this agenda to put it under"), field="parent_id"
         ) from None
 
 
@@ -453,5 +458,5 @@ def _optional_int(value: str | None) -> int | None:
 def _int_arg(name: str) -> int:
     number = _optional_int(request.args.get(name))
     if number is None:
-        raise ValidationError(f"{name} must be a version number", field=name)
+        raise ValidationError(_("%(name)s must be a version number", name=name), field=name)
     return number

@@ -18,7 +18,7 @@ from app.core.errors import StaleVersion
 from app.core.paging import MAX_PER_PAGE
 from app.core.timezones import RULE as ZONE_RULE
 from app.core.timezones import known_zones
-from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, id_in_range
+from app.core.validation import MAX_ID, MAX_YEAR, MIN_YEAR, id_in_range, years_message
 from app.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
@@ -286,7 +286,7 @@ class Moment(DateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise MarshmallowValidationError(YEARS_MESSAGE)
+            raise MarshmallowValidationError(years_message())
         return moment
 
 
@@ -306,7 +306,7 @@ class Day(Date):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise MarshmallowValidationError(YEARS_MESSAGE)
+            raise MarshmallowValidationError(years_message())
         return day
 
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from app.api.auth import current_api_user, requires
 from app.api.common import Moment, Text, api_blueprint
 from app.auth import services as auth
-from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
+from app.auth.limits import failed_sign_in, too_many_sign_ins
 from app.auth.models import Role
 from app.core.errors import EntenteError, PermissionDenied
 from app.extensions import db, db_session, limiter
@@ -147,7 +147,7 @@ def revoke_tokens(user_id: int) -> Any:
 
 
 @tokens_bp.post("")
-@limiter.limit(sign_in_limit, error_message=TOO_MANY_SIGN_INS, deduct_when=failed_sign_in)
+@limiter.limit(sign_in_limit, error_message=too_many_sign_ins, deduct_when=failed_sign_in)
 @tokens_bp.input(TokenRequest, location="json")
 @tokens_bp.output(TokenOut, status_code=201)
 @tokens_bp.doc(
@@ -184,7 +184,7 @@ class _WrongCredentials(EntenteError):
 
 
 def _wrong_credentials() -> EntenteError:
-    return _WrongCredentials("E-mail address or password is not right")
+    return _WrongCredentials(_("E-mail address or password is not right"))
 
 
 sign_in.required_role = None  # type: ignore[attr-defined]  # public: it is how a token is got

@@ -6,6 +6,8 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -22,7 +24,7 @@ from app.web.nav import nav_link
 from app.web.templating import viewer_timezone
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-nav_link(bp, "audit.index", "Audit log", Role.EDITOR, order=80)
+nav_link(bp, "audit.index", _l("Audit log"), Role.EDITOR, order=80)
 PER_PAGE = 50
 ENTITY_TYPES = (
     "meeting",
@@ -41,12 +43,12 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    entity_type = SelectField("Record type", validators=[Optional()])
-    entity_id = StringField("Record number", validators=[Optional(), Length(max=12)])
-    actor = SelectField("Changed by", validators=[Optional()])
-    action = StringField("Action", validators=[Optional(), Length(max=64)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    entity_type = SelectField(_l("Record type"), validators=[Optional()])
+    entity_id = StringField(_l("Record number"), validators=[Optional(), Length(max=12)])
+    actor = SelectField(_l("Changed by"), validators=[Optional()])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
 
 
 @bp.get("")
@@ -55,10 +57,10 @@ def index() -> ResponseReturnValue:
     session = db_session()
     form = AuditFilterForm(request.args)
     form.entity_type.choices = optional_choices(
-        ((t, t.replace("_", " ")) for t in ENTITY_TYPES), "Any"
+        ((t, t.replace("_", " ")) for t in ENTITY_TYPES), _("Any")
     )
     form.actor.choices = optional_choices(
-        ((u.id, u.email) for u in auth.list_users(session)), "Anyone"
+        ((u.id, u.email) for u in auth.list_users(session)), _("Anyone")
     )
     form.validate()
     tz = zone(viewer_timezone())

@@ -21,38 +21,44 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import form_page, run_change
 
 bp = Blueprint("admin", __name__)
-nav_link(bp, "admin.users", "Users", Role.ADMIN, order=90, active_prefix="admin.")
+nav_link(bp, "admin.users", _l("Users"), Role.ADMIN, order=90, active_prefix="admin.")
 ROLES = [
     ("viewer", _l("Viewer: reads public and internal meetings; restricted ones need to know")),
-    ("editor", "Editor: changes meetings, invitations, agendas"),
-    ("admin", "Administrator: also manages users"),
+    ("editor", _l("Editor: changes meetings, invitations, agendas")),
+    ("admin", _l("Administrator: also manages users")),
 ]
 
 
 class NewUserForm(FlaskForm):
     email = EmailField(
-        "E-mail address", validators=[DataRequired("Enter an address"), Length(max=254)]
+        _l("E-mail address"), validators=[DataRequired(_l("Enter an address")), Length(max=254)]
     )
-    name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=options(ROLES))
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=options(ROLES))
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter a password"), Length(max=1000)],
-        description=f"At least {auth.MIN_PASSWORD_LENGTH} characters; give it to them in person",
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password")), Length(max=1000)],
+        description=_l(
+            "At least %(MIN_PASSWORD_LENGTH)s characters; give it to them in person",
+            MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH,
+        ),
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=options(ROLES))
+    role = SelectField(_l("Role"), choices=options(ROLES))
 
 
 class PasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a password"), Length(max=1000)],
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a password")), Length(max=1000)],
         description=(
-            f"At least {auth.MIN_PASSWORD_LENGTH} characters. "
-            "Their other sessions end and their API tokens stop working."
+            _l(
+                "At least %(MIN_PASSWORD_LENGTH)s characters. Their other "
+                "sessions end and their API tokens stop working.",
+                MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH,
+            )
         ),
     )
 
@@ -82,7 +88,7 @@ def new_user() -> ResponseReturnValue:
             password=form.password.data or "",
             name=form.name.data or "",
         ),
-        success=lambda user: f"{user.email} can now sign in.",
+        success=lambda user: _("%(email)s can now sign in.", email=user.email),
         to=url_for("admin.users"),
         render=lambda problem: render_template("admin/new_user.html", form=form, problem=problem),
     )
@@ -100,7 +106,9 @@ def user(user_id: int) -> ResponseReturnValue:
     if role_form.validate_on_submit():
         change = run_change(
             lambda: auth.set_role(session, current_actor(), user_id, role_form.role.data or ""),
-            success=lambda _user: f"{target.email} is now {target.role.value}.",
+            success=lambda _user: _(
+                "%(email)s is now %(value)s.", email=target.email, value=target.role.value
+            ),
             to=url_for("admin.user", user_id=user_id),
             form=role_form,
         )
@@ -127,8 +135,11 @@ def set_password(user_id: int) -> ResponseReturnValue:
         change = run_change(
             lambda: auth.set_password(session, current_actor(), user_id, form.password.data or ""),
             success=(
-                f"New password set for {target.email}; their other sessions and API tokens "
-                "have ended."
+                _(
+                    "New password set for %(email)s; their other sessions and API tokens "
+                    "have ended.",
+                    email=target.email,
+                )
             ),
             to=url_for("admin.user", user_id=user_id),
             form=form,
@@ -155,10 +166,12 @@ def set_active(user_id: int) -> ResponseReturnValue:
     change = run_change(
         lambda: auth.set_active(db_session(), current_actor(), user_id, enable),
         success=(
-            f"{target.email} is enabled."
+            _("%(email)s is enabled.", email=target.email)
             if enable
-            else f"{target.email} is disabled; their sessions have ended and API tokens are "
-            "revoked."
+            else _(
+                "%(email)s is disabled; their sessions have ended and API tokens are revoked.",
+                email=target.email,
+            )
         ),
         to=url_for("admin.user", user_id=user_id),
         form=role_form,

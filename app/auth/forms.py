@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -9,9 +10,9 @@ class LoginForm(FlaskForm):
     # No format check here: a wrong address simply fails to sign in, with the same message as a
     # wrong password (and internal domains such as .test or .internal must work).
     email = EmailField(
-        "E-mail address",
-        validators=[DataRequired("Enter your e-mail address"), Length(max=254)],
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address")), Length(max=254)],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password"), Length(max=1000)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password")), Length(max=1000)]
     )

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import gettext
 
-TOO_MANY_SIGN_INS = "Too many failed sign-in attempts from your address."
+
+def too_many_sign_ins() -> str:
+    """The 429's message, in the reader's language."""
+    return gettext("Too many failed sign-in attempts from your address.")
 
 
 def failed_sign_in(response: Response) -> bool:

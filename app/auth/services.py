@@ -35,7 +35,7 @@ def get_user(session: Session, user_id: int) -> User:
     """The user with this id, or NotFound."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"No user with id {user_id}")
+        raise NotFound(_("No user with id %(user_id)s", user_id=user_id))
     return user
 
 
@@ -43,7 +43,7 @@ def get_user_by_email(session: Session, email: str) -> User:
     """The user with this address (matched trimmed and lower-case), or NotFound."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise NotFound(f"No user with e-mail {email!r}", field="email")
+        raise NotFound(_("No user with e-mail %(email)s", email=repr(email)), field="email")
     return user
 
 
@@ -129,7 +129,7 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
     Refuses to disable yourself (ValidationError) or the last active administrator."""
     user = get_user(session, user_id)
     if actor is not None and actor.id == user.id and not active:
-        raise ValidationError("You cannot disable your own account", field="is_active")
+        raise ValidationError(_("You cannot disable your own account"), field="is_active")
     keep_an_administrator(session, user, role=user.role, active=active, field="is_active")
     user.is_active = active
     user.session_nonce = secrets.token_hex(16)
@@ -171,8 +171,11 @@ def keep_an_administrator(
     ).all()
     if not any(admin_id != user.id for admin_id in admins):
         raise InvalidTransition(
-            f"{user.email} is the only active administrator; make another user an "
-            "administrator first, or the service would have none",
+            _(
+                "%(email)s is the only active administrator; make another user an "
+                "administrator first, or the service would have none",
+                email=user.email,
+            ),
             field=field,
         )
 
@@ -195,7 +198,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def user_for_session(session: Session, session_id: str) -> User | None:
     """Resolve a Flask-Login id "<user id>:<nonce>"; a changed nonce ends the session."""
-    user_id, _, nonce = (session_id or "").partition(":")
+    user_id, _sep, nonce = (session_id or "").partition(":")
     if not validation.is_digits(user_id) or not nonce:
         return None
     user = session.get(User, int(user_id))
@@ -270,7 +273,11 @@ def _revoke_tokens(user: User) -> int:
 def _hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"Password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            _(
+                "Password must be at least %(MIN_PASSWORD_LENGTH)s characters",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            ),
+            field="password",
         )
     return _hasher.hash(password)
 
@@ -302,4 +309,6 @@ def set_preferences(
 
 
 def _address_taken(address: str) -> DuplicateError:
-    return DuplicateError(f"A user with e-mail {address} already exists", field="email")
+    return DuplicateError(
+        _("A user with e-mail %(address)s already exists", address=address), field="email"
+    )

@@ -17,7 +17,7 @@ from flask_login import login_user, logout_user
 
 from app.auth import services as auth
 from app.auth.forms import LoginForm
-from app.auth.limits import TOO_MANY_SIGN_INS, failed_sign_in
+from app.auth.limits import failed_sign_in, too_many_sign_ins
 from app.auth.web import current_actor
 from app.extensions import db, db_session, limiter
 from app.settings import current_settings
@@ -37,7 +37,7 @@ def _login_limit() -> str:
 @limiter.limit(
     _login_limit,
     methods=["POST"],
-    error_message=TOO_MANY_SIGN_INS,
+    error_message=too_many_sign_ins,
     deduct_when=failed_sign_in,
 )
 def login() -> ResponseReturnValue:
@@ -56,7 +56,7 @@ def login() -> ResponseReturnValue:
             session.clear()  # nothing from before sign-in carries over (fixation)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors = ["E-mail address or password is not right"]
+        form.password.errors = [_("E-mail address or password is not right")]
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, provider=provider), status
 
@@ -84,9 +84,14 @@ def logout() -> ResponseReturnValue:
         db.session.commit()
     logout_user()
     session.clear()
+    if via_provider:
+        # The provider's sign-out is offered on a page of ours: the form-action CSP of the
+        # page that posted here forbids redirecting this POST to another site.
+        exit_url = sso.logout_target(
+            db_session(), current_settings(), url_for("auth.login", _external=True)
+        )
+        if exit_url:
+            session[sso.EXIT_KEY] = exit_url
+            return redirect(url_for("sso.signed_out"))
     flash(_("You have signed out of this browser."), "success")
-    after = url_for("auth.login", _external=True)
-    provider_exit = (
-        sso.logout_target(db_session(), current_settings(), after) if via_provider else None
-    )
-    return redirect(provider_exit or url_for("auth.login"))
+    return redirect(url_for("auth.login"))

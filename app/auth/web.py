@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, abort
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.auth import services as auth
@@ -20,6 +21,8 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
+    # Flask-Login flashes the message through this, in the reader's language.
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -66,9 +67,9 @@ class HalfYear:
 
     @classmethod
     def parse(cls, label: str, field: str = "half") -> HalfYear:
-        year, _, half = label.strip().partition("-H")
+        year, _sep, half = label.strip().partition("-H")
         if not (is_digits(year) and len(year) == 4 and half in {"1", "2"}):
-            raise ValidationError("A half-year looks like 2026-H1", field=field)
+            raise ValidationError(_("A half-year looks like 2026-H1"), field=field)
         return cls(year_in_range(int(year), field), int(half))
 
 
@@ -114,13 +115,15 @@ def plan_series(
     """The state of every half-year from `first` to `last`, with proposals for missing ones."""
     series = catalogue.get_series(session, series_id)
     if series.cadence_months != 6:
-        raise ValidationError(f"{series.name} is not a six-monthly series", field="series")
+        raise ValidationError(
+            _("%(name)s is not a six-monthly series", name=series.name), field="series"
+        )
     year_in_range(first.year, "first")
     year_in_range(last.year, "last")
     if last < first:
-        raise ValidationError("The last half-year must not come before the first", field="last")
+        raise ValidationError(_("The last half-year must not come before the first"), field="last")
     if len(halves_between(first, last)) > 60:
-        raise ValidationError("Plan at most thirty years at a time", field="last")
+        raise ValidationError(_("Plan at most thirty years at a time"), field="last")
     active = list(
         session.scalars(
             select(Meeting)

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -22,7 +24,7 @@ from app.web.templating import viewer_timezone
 from app.web.unit_of_work import run_change
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
-nav_link(bp, "planning.index", "Planning", Role.VIEWER, order=30, active_prefix="planning.")
+nav_link(bp, "planning.index", _l("Planning"), Role.VIEWER, order=30, active_prefix="planning.")
 DEFAULT_SERIES = "strategic-consultations"
 
 
@@ -69,14 +71,16 @@ def schedule() -> ResponseReturnValue:
         flash(problem, "error")
         return redirect(url_for("planning.index", series=series.slug))
     if not wanted:
-        flash("Tick at least one proposal to schedule.", "error")
+        flash(_("Tick at least one proposal to schedule."), "error")
         return redirect(url_for("planning.index", series=series.slug))
     plans = consultations.plan_series(session, series.id, first, last, _today())
     chosen = [plan for plan in plans if plan.half.label in wanted and plan.proposal]
     span: dict[str, Any] = {"from": first.label, "to": last.label}
     change = run_change(
         lambda: consultations.schedule_proposals(session, current_actor(), series.id, chosen),
-        success=lambda created: f"{len(created)} tentative consultation(s) added to the calendar.",
+        success=lambda created: _(
+            "%(len)s tentative consultation(s) added to the calendar.", len=len(created)
+        ),
         to=url_for("planning.index", series=series.slug, **span),
     )
     return change.next_page

@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import gettext as _
+
 from app.core.errors import ValidationError
-from app.core.validation import YEARS_MESSAGE, in_range
+from app.core.validation import in_range, years_message
 
 # THE RULE for time zone names, for every entry point (forms, API, CLI, services, settings):
 # an IANA name of the form Area/Location in one of the geographic areas below
@@ -49,11 +51,20 @@ def zone(name: str, *, field: str = "timezone") -> ZoneInfo:
     """The ZoneInfo for a zone name that follows the rule; a clear error for anything else."""
     if not isinstance(name, str) or not name or name not in known_zones():
         shown = name if isinstance(name, str) and len(name) <= 64 else "this"
-        raise ValidationError(f"Unknown time zone {shown!r}; {RULE}", field=field)
+        raise ValidationError(
+            _(
+                "Unknown time zone %(shown)s; use an IANA Area/Location name such as "
+                "Europe/London, or UTC",
+                shown=repr(shown),
+            ),
+            field=field,
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - defensive
-        raise ValidationError(f"Unknown time zone {name!r}", field=field) from exc
+        raise ValidationError(
+            _("Unknown time zone %(name)s", name=repr(name)), field=field
+        ) from exc
 
 
 def local_to_utc(local: datetime, zone_name: str, *, field: str = "start") -> datetime:
@@ -71,10 +82,15 @@ def local_to_utc(local: datetime, zone_name: str, *, field: str = "start") -> da
     try:
         round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     except OverflowError:  # pragma: no cover - the year range keeps a day from either end
-        raise ValidationError(YEARS_MESSAGE, field=field) from None
+        raise ValidationError(years_message(), field=field) from None
     if round_trip != local:
         raise ValidationError(
-            f"{local:%d %b %Y %H:%M} does not exist in {zone_name} (clocks go forward)", field=field
+            _(
+                "%(local)s does not exist in %(zone_name)s (clocks go forward)",
+                local=format(local, "%d %b %Y %H:%M"),
+                zone_name=zone_name,
+            ),
+            field=field,
         )
     return aware.astimezone(UTC)
 

@@ -8,6 +8,8 @@ from datetime import date
 from enum import Enum
 from typing import TypeVar
 
+from flask_babel import gettext as _
+
 from app.core.errors import ValidationError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -21,6 +23,13 @@ MAX_ID = 2**31 - 1
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 YEARS_MESSAGE = f"Use a date between the years {MIN_YEAR} and {MAX_YEAR}"
+
+
+def years_message() -> str:
+    """YEARS_MESSAGE in the reader's language."""
+    return _("Use a date between the years %(first)s and %(last)s", first=MIN_YEAR, last=MAX_YEAR)
+
+
 # Bidirectional embeddings, overrides and isolates: they make text read differently from what
 # it is (a title that shows one name and sorts, searches or prints as another).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -61,7 +70,7 @@ def parse_id(value: object) -> int | None:
 
 def year_in_range(year: int, field: str) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError(YEARS_MESSAGE, field=field)
+        raise ValidationError(years_message(), field=field)
     return year
 
 
@@ -91,24 +100,30 @@ def text(
     """
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise ValidationError(f"{_label(field)} is required", field=field)
+        raise ValidationError(_("%(label)s is required", label=_label(field)), field=field)
     if len(cleaned) > max_length:
         raise ValidationError(
-            f"{_label(field)} must be at most {max_length} characters",
+            _(
+                "%(label)s must be at most %(max_length)s characters",
+                label=_label(field),
+                max_length=max_length,
+            ),
             field=field,
         )
     if "\x00" in cleaned:
-        raise ValidationError("Text must not contain NUL characters", field=field)
+        raise ValidationError(_("Text must not contain NUL characters"), field=field)
     if any(char in BIDI_CONTROLS for char in cleaned):
         raise ValidationError(
-            "Text must not contain bidirectional override or isolate characters", field=field
+            _("Text must not contain bidirectional override or isolate characters"), field=field
         )
     allowed = "\n\r\t" if multiline else ""
     if any(_is_control(char) and char not in allowed for char in cleaned):
         message = (
-            "Text must not contain control characters"
+            _("Text must not contain control characters")
             if multiline
-            else f"{_label(field)} must be a single line without control characters"
+            else _(
+                "%(label)s must be a single line without control characters", label=_label(field)
+            )
         )
         raise ValidationError(message, field=field)
     return cleaned
@@ -139,7 +154,8 @@ def slug(value: str | None, field: str = "slug") -> str:
     cleaned = text(value, field, max_length=64)
     if not SLUG_RE.match(cleaned):
         raise ValidationError(
-            "Use lower-case letters, digits and single hyphens (e.g. western-balkans)", field=field
+            _("Use lower-case letters, digits and single hyphens (e.g. western-balkans)"),
+            field=field,
         )
     return cleaned
 
@@ -148,7 +164,9 @@ def email(value: str | None, field: str = "email") -> str:
     # The pattern refuses every blank, line breaks included, with the plainer message.
     cleaned = text(value, field, max_length=254, multiline=True).lower()
     if not EMAIL_RE.match(cleaned):
-        raise ValidationError(f"{cleaned!r} is not an e-mail address", field=field)
+        raise ValidationError(
+            _("%(cleaned)s is not an e-mail address", cleaned=repr(cleaned)), field=field
+        )
     return cleaned
 
 
@@ -159,4 +177,6 @@ def choice(enum_type: type[E], value: E | str | None, field: str) -> E:
         return enum_type(value)
     except ValueError:
         allowed = ", ".join(str(member.value) for member in enum_type)
-        raise ValidationError(f"{field} must be one of: {allowed}", field=field) from None
+        raise ValidationError(
+            _("%(field)s must be one of: %(allowed)s", field=field, allowed=allowed), field=field
+        ) from None

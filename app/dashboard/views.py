@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -17,7 +18,7 @@ from app.web.nav import nav_link
 from app.web.templating import viewer_timezone
 
 bp = Blueprint("dashboard", __name__)
-nav_link(bp, "dashboard.home", "Dashboard", Role.VIEWER, order=10)
+nav_link(bp, "dashboard.home", _l("Dashboard"), Role.VIEWER, order=10)
 
 
 @bp.get("/")

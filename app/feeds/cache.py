@@ -34,6 +34,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session
 
@@ -98,6 +99,7 @@ class FeedPlan:
     refresh_minutes: int
     home_zone: str  # its VTIMEZONE alone makes an empty feed valid (RFC 5545: 1*component)
     feed_key: str  # "public" or "subscription:<id>"
+    language: str = "en"  # of the fixed texts ("Details restricted", "Cancelled: ")
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,9 @@ def plan_feed(
     refresh_minutes: int,
     home_zone: str,
     feed_key: str,
+    language: str = "en",
 ) -> FeedPlan:
-    return FeedPlan(selection, name, base_url, refresh_minutes, home_zone, feed_key)
+    return FeedPlan(selection, name, base_url, refresh_minutes, home_zone, feed_key, language)
 
 
 def render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None = None) -> RenderedFeed:
@@ -124,6 +127,11 @@ def render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None = No
 
     Reads only: the rebuilt events come back for `store_events`, which the caller runs in a
     write transaction of its own (on SQLite a reader cannot safely turn into a writer)."""
+    with force_locale(plan.language):
+        return _render_feed(session, plan, memory)
+
+
+def _render_feed(session: Session, plan: FeedPlan, memory: FeedMemory | None) -> RenderedFeed:
     memory = memory or _default_memory
     quick_key = _quick_key(session, plan)  # read before the rows: see `_quick_key`
     memo = memory.bodies.get(memory.quick.get(quick_key, ""))
@@ -163,7 +171,7 @@ def _quick_key(session: Session, plan: FeedPlan) -> str:
             _scope_target(plan.selection),
         )
     ).one()
-    head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url)
+    head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url, plan.language)
     return repr((*head, plan.refresh_minutes, plan.home_zone, *row))
 
 
@@ -223,7 +231,7 @@ def _zones(session: Session, plan: FeedPlan) -> dict[str, tuple[int, int]]:
 def _state_key(plan: FeedPlan, rows: list[tuple[Any, ...]]) -> str:
     """Everything that decides the body (see the module docstring), hashed."""
     digest = hashlib.sha256()
-    head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url)
+    head = (ical.FORMAT_VERSION, plan.selection.key, plan.name, plan.base_url, plan.language)
     digest.update(repr((*head, plan.refresh_minutes, plan.home_zone)).encode("utf-8"))
     for meeting_id, uid, version, extra, variant in rows:
         # the uid too: an id may be used again after a delete (SQLite), with version 1 again
@@ -234,7 +242,7 @@ def _state_key(plan: FeedPlan, rows: list[tuple[Any, ...]]) -> str:
 def _join(
     session: Session, plan: FeedPlan, rows: list[tuple[Any, ...]], memory: FeedMemory
 ) -> tuple[bytes, list[dict[str, Any]]]:
-    salt = _salt(plan.base_url)
+    salt = _salt(plan.base_url, plan.language)
     events = memory.events.setdefault(salt, {})
     if len(events) > _MEMORY_LIMIT:
         events.clear()
@@ -326,5 +334,8 @@ def _timezones(zones: set[str], years: tuple[int, int]) -> list[bytes]:
     return [ical.vtimezone_bytes(zone, *years) for zone in sorted(zones)]
 
 
-def _salt(base_url: str) -> str:
-    return hashlib.sha256(base_url.encode("utf-8")).hexdigest()[:8]
+def _salt(base_url: str, language: str) -> str:
+    """Events differ by base URL (links) and language (fixed texts); English keeps the salt
+    it had before there were languages, so existing cache rows stay valid."""
+    seed = base_url if language == "en" else f"{base_url}|{language}"
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8]

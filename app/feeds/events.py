@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -126,7 +127,8 @@ def _delegation(meeting: Meeting) -> tuple[str, ...]:
                 else p.person.display_name
                 for p in members
             )
-            lines.append(f"{side.upper()} delegation: {names}")
+            label = gettext("UK delegation") if side == "uk" else gettext("EU delegation")
+            lines.append(f"{label}: {names}")
     return tuple(lines)
 
 

@@ -15,12 +15,14 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 
 from app.calendar import PRODID, Text, local_or_utc, utc, vtimezone
 from app.meetings.models import MeetingStatus
 
-RESTRICTED_TITLE = "Details restricted"
+RESTRICTED_TITLE = _l("Details restricted")
 # Bump when the bytes of a feed change for the same meetings: it is part of every ETag (so
 # clients fetch the new form) and of every cache row's fingerprint (rebuilt once).
 # 2: VTIMEZONEs as yearly rules; CLASS:PRIVATE for restricted meetings.
@@ -38,7 +40,10 @@ _STATUS = {
     MeetingStatus.CANCELLED: "CANCELLED",
 }
 # Outlook ignores STATUS, so the title says it too.
-_TITLE_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
+_TITLE_PREFIX = {
+    MeetingStatus.CANCELLED: _l("Cancelled: %(title)s"),
+    MeetingStatus.POSTPONED: _l("Postponed: %(title)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,11 @@ def clean_text(value: str) -> str:
 
 
 def summary_of(data: EventData) -> str:
-    title = RESTRICTED_TITLE if data.restricted else clean_text(data.title).strip()
-    return _TITLE_PREFIX.get(data.status, "") + (title or "Meeting")
+    """The title, in the feed's language (render inside `force_locale`) where it is ours."""
+    title = str(RESTRICTED_TITLE) if data.restricted else clean_text(data.title).strip()
+    title = title or gettext("Meeting")
+    prefix = _TITLE_PREFIX.get(data.status)
+    return str(prefix).replace("%(title)s", title) if prefix is not None else title
 
 
 def description_of(data: EventData) -> str:
@@ -79,12 +87,12 @@ def description_of(data: EventData) -> str:
     if data.description.strip():
         parts.append(data.description.strip())
     if data.topics:
-        parts.append("Topics: " + ", ".join(data.topics))
+        parts.append(gettext("Topics: %(topics)s", topics=", ".join(data.topics)))
     parts.extend(data.delegation)
     if data.agenda:
-        parts.append("Agenda:\n" + "\n".join(data.agenda))
+        parts.append(gettext("Agenda:") + "\n" + "\n".join(data.agenda))
     if data.url:
-        parts.append(f"Meeting page: {data.url}")
+        parts.append(gettext("Meeting page: %(url)s", url=data.url))
     return clean_text("\n\n".join(parts))
 
 

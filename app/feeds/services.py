@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -17,6 +19,7 @@ from app.audit import services as audit
 from app.auth.models import Role, User
 from app.core import clock, validation
 from app.core.errors import NotFound, PermissionDenied, ValidationError
+from app.core.languages import supported
 from app.core.security import hash_token, new_token, token_matches
 from app.feeds.cache import FeedPlan, plan_feed
 from app.feeds.models import FeedScope, FeedSubscription
@@ -32,30 +35,32 @@ SCOPE_HELP = "all, topic:SLUG, organisation:CODE, person:ID or kind:SLUG"
 
 def parse_scope(text: str) -> tuple[FeedScope, str]:
     """'topic:russia' → (FeedScope.TOPIC, 'russia'); 'all' → (FeedScope.ALL, '')."""
-    kind, _, ref = (text or "").strip().partition(":")
+    kind, _sep, ref = (text or "").strip().partition(":")
     try:
         scope = FeedScope(kind.strip().lower())
     except ValueError:
-        raise ValidationError(f"Scope must be one of: {SCOPE_HELP}", field="scope") from None
+        raise ValidationError(
+            _("Scope must be one of: %(SCOPE_HELP)s", SCOPE_HELP=SCOPE_HELP), field="scope"
+        ) from None
     return scope, ref.strip()
 
 
 def describe_scope(session: Session, scope: FeedScope, scope_ref: str) -> str:
     """A reader's name for a scope: 'All meetings', 'Topic: Russia', ..."""
     if scope is FeedScope.ALL:
-        return "All meetings"
+        return _("All meetings")
     if scope is FeedScope.TOPIC:
         name = session.scalar(select(TopicArea.name).where(TopicArea.slug == scope_ref))
-        return f"Topic: {name or scope_ref}"
+        return _("Topic: %(name)s", name=name or scope_ref)
     if scope is FeedScope.ORGANISATION:
         name = session.scalar(select(Organisation.name).where(Organisation.code == scope_ref))
-        return f"Organisation: {name or scope_ref}"
+        return _("Organisation: %(name)s", name=name or scope_ref)
     if scope is FeedScope.PERSON:
         person_id = validation.parse_id(scope_ref)
         person = session.get(Person, person_id) if person_id is not None else None
-        return f"Person: {person.display_name if person else scope_ref}"
+        return _("Person: %(name)s", name=person.display_name if person else scope_ref)
     name = session.scalar(select(MeetingKind.name).where(MeetingKind.slug == scope_ref))
-    return f"Kind: {name or scope_ref}"
+    return _("Kind: %(name)s", name=name or scope_ref)
 
 
 def create_subscription(
@@ -73,9 +78,9 @@ def create_subscription(
     `all_history` every meeting however old."""
     owner = user or actor
     if owner is None:
-        raise ValidationError("A subscription belongs to a user", field="user")
+        raise ValidationError(_("A subscription belongs to a user"), field="user")
     if actor is not None and actor.id != owner.id and not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("Only an administrator may subscribe someone else")
+        raise PermissionDenied(_("Only an administrator may subscribe someone else"))
     feed_scope = validation.choice(FeedScope, scope, "scope")
     ref = _checked_ref(session, feed_scope, scope_ref)
     token = new_token()
@@ -159,7 +164,7 @@ def subscription_for_token(session: Session, token: str) -> FeedSubscription:
         or candidate.revoked_at is not None
         or not candidate.user.is_active
     ):
-        raise NotFound("No such calendar feed", field="token")
+        raise NotFound(_("No such calendar feed"), field="token")
     return candidate
 
 
@@ -178,9 +183,9 @@ def record_fetch(session: Session, subscription: FeedSubscription) -> None:
 def _owned(session: Session, actor: User | None, subscription_id: int) -> FeedSubscription:
     subscription = session.get(FeedSubscription, subscription_id)
     if subscription is None or subscription.revoked_at is not None:
-        raise NotFound("No such calendar subscription", field="subscription")
+        raise NotFound(_("No such calendar subscription"), field="subscription")
     if actor is not None and actor.id != subscription.user_id and not actor.has_role(Role.ADMIN):
-        raise NotFound("No such calendar subscription", field="subscription")
+        raise NotFound(_("No such calendar subscription"), field="subscription")
     return subscription
 
 
@@ -188,10 +193,12 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
     ref = (ref or "").strip()
     if scope is FeedScope.ALL:
         if ref:
-            raise ValidationError("The scope 'all' takes no value", field="scope")
+            raise ValidationError(_("The scope 'all' takes no value"), field="scope")
         return ""
     if not ref:
-        raise ValidationError(f"Give a value for the scope {scope.value}", field="scope")
+        raise ValidationError(
+            _("Give a value for the scope %(value)s", value=scope.value), field="scope"
+        )
     if scope is FeedScope.TOPIC:
         found = session.scalar(select(TopicArea.id).where(TopicArea.slug == ref))
         what = f"No topic area with slug {ref!r}"
@@ -228,22 +235,29 @@ def plan_for_subscription(
     base_url: str,
     refresh_minutes: int,
     home_zone: str,
+    default_language: str = "en",
 ) -> FeedPlan:
     """The feed plan for a subscription: its scope as its owner may read it, over
-    all history or the default window, named by its label or its scope."""
+    all history or the default window, named by its label or its scope, in its owner's
+    language (else `default_language`)."""
     since = None if subscription.all_history else window_start(clock.now())
     selection = Selection(
         subscription.scope, subscription.scope_ref, Audience.of(subscription.user), since
     )
-    name = subscription.label or (
-        "Entente: " + describe_scope(session, subscription.scope, subscription.scope_ref)
-    )
+    language = supported(subscription.user.language) or default_language
+    with force_locale(language):
+        name = subscription.label or (
+            "Entente: " + describe_scope(session, subscription.scope, subscription.scope_ref)
+        )
     key = f"subscription:{subscription.id}"
-    return plan_feed(selection, name, base_url, refresh_minutes, home_zone, key)
+    return plan_feed(selection, name, base_url, refresh_minutes, home_zone, key, language)
 
 
-def plan_public(*, base_url: str, refresh_minutes: int, home_zone: str) -> FeedPlan:
-    """The public feed: public meetings, in the default window."""
+def plan_public(
+    *, base_url: str, refresh_minutes: int, home_zone: str, language: str = "en"
+) -> FeedPlan:
+    """The public feed: public meetings, in the default window and the service's language."""
     selection = Selection(FeedScope.ALL, "", Audience.public(), window_start(clock.now()))
-    name = "Entente: public meetings"
-    return plan_feed(selection, name, base_url, refresh_minutes, home_zone, "public")
+    with force_locale(language):
+        name = _("Entente: public meetings")
+    return plan_feed(selection, name, base_url, refresh_minutes, home_zone, "public", language)

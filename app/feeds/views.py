@@ -7,6 +7,7 @@ import gzip
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
@@ -28,7 +29,7 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import run_change
 
 bp = Blueprint("feeds", __name__)
-nav_link(bp, "feeds.subscriptions", "Calendar subscriptions", Role.VIEWER, order=60)
+nav_link(bp, "feeds.subscriptions", _l("Calendar subscriptions"), Role.VIEWER, order=60)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -46,6 +47,7 @@ def public_feed() -> ResponseReturnValue:
         base_url=public_base_url(settings),
         refresh_minutes=settings.feed_refresh_minutes,
         home_zone=settings.display_timezone,
+        language=settings.default_language,
     )
     return _serve(db_session(), plan, None, cache_control="public, no-cache", filename="public")
 
@@ -62,6 +64,7 @@ def subscription_feed(token: str) -> ResponseReturnValue:
         base_url=public_base_url(settings),
         refresh_minutes=settings.feed_refresh_minutes,
         home_zone=settings.display_timezone,
+        default_language=settings.default_language,
     )
     return _serve(
         db_session(), plan, subscription, cache_control="private, no-cache", filename="entente"

@@ -9,34 +9,40 @@ from app.web.forms import CheckboxesField, DateField, options
 
 
 class InvitationForm(FlaskForm):
-    inviter_id = SelectField("Invited by", validators=[DataRequired("Choose who invites")])
-    invitee_id = SelectField("Organisation invited", validators=[DataRequired("Choose who")])
-    invitee_person_id = SelectField("Person invited", description="Optional")
+    inviter_id = SelectField(_l("Invited by"), validators=[DataRequired(_l("Choose who invites"))])
+    invitee_id = SelectField(
+        _l("Organisation invited"), validators=[DataRequired(_l("Choose who"))]
+    )
+    invitee_person_id = SelectField(_l("Person invited"), description=_l("Optional"))
     scope = SelectField(
-        "Invited to",
+        _l("Invited to"),
         choices=options(
             [
-                ("whole", "The whole meeting"),
-                ("items", "Single agenda items"),
-                ("lunch", "The working lunch only"),
+                ("whole", _l("The whole meeting")),
+                ("items", _l("Single agenda items")),
+                ("lunch", _l("The working lunch only")),
             ]
         ),
     )
-    agenda_item_ids = CheckboxesField("Agenda items", coerce=int)
-    deadline_date = DateField("Reply by (date)", validators=[Optional()])
-    deadline_time = TimeField("Reply by (time)", validators=[Optional()])
-    message = TextAreaField("Message", validators=[Length(max=5000)])
+    agenda_item_ids = CheckboxesField(_l("Agenda items"), coerce=int)
+    deadline_date = DateField(_l("Reply by (date)"), validators=[Optional()])
+    deadline_time = TimeField(_l("Reply by (time)"), validators=[Optional()])
+    message = TextAreaField(_l("Message"), validators=[Length(max=5000)])
 
 
 class ReplyForm(FlaskForm):
     status = SelectField(
-        "Reply",
+        _l("Reply"),
         choices=options(
-            [("accepted", "Accepted"), ("declined", "Declined"), ("tentative", "Tentative")]
+            [
+                ("accepted", _l("Accepted")),
+                ("declined", _l("Declined")),
+                ("tentative", _l("Tentative")),
+            ]
         ),
     )
     representative_id = SelectField(
-        "Represented by", description="Who attends for them (when accepted)"
+        _l("Represented by"), description=_l("Who attends for them (when accepted)")
     )
     scope = SelectField(
         _l("Attending"),
@@ -50,10 +56,10 @@ class ReplyForm(FlaskForm):
         ),
         validate_choice=False,
     )
-    note = TextAreaField("Note", validators=[Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
     version = HiddenField()
 
 
 class WithdrawForm(FlaskForm):
-    reason = StringField("Reason for withdrawing", validators=[Length(max=300)])
+    reason = StringField(_l("Reason for withdrawing"), validators=[Length(max=300)])
     version = HiddenField()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,9 +86,10 @@ def answer_organisers(session: Session, settings: Settings, now: datetime, holde
             if invitation.representative_id is not None
             else None
         )
-        draft = _reply_draft(
-            reply_key(entry.id), received, invitation, representative, settings, now
-        )
+        with force_locale(settings.default_language):  # the organiser reads the house language
+            draft = _reply_draft(
+                reply_key(entry.id), received, invitation, representative, settings, now
+            )
         queued += outbox.enqueue(session, draft, now)
     return queued
 
@@ -107,10 +109,12 @@ def tell_secretariat(session: Session, settings: Settings, now: datetime, holder
     queued = 0
     for entry in entries:
         invitation = session.get(Invitation, entry.entity_id) if entry.entity_id else None
-        if notice_key(entry.id) in done or invitation is None:
-            continue
-        headline, subject = _notice(entry.action, invitation)
         details = [str(line) for line in entry.changes.get("changes") or []]
+        quiet = entry.action == AuditAction.INVITATION_ORGANISER_CHANGED and not details
+        if notice_key(entry.id) in done or invitation is None or quiet:
+            continue  # (an update that changed nothing Entente keeps: attendees, DTSTAMP)
+        with force_locale(settings.default_language):
+            headline, subject = _notice(entry.action, invitation)
         draft = secretariat_draft(
             key=notice_key(entry.id),
             kind=NotificationKind.MEETING_CHANGE,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,10 @@ def get_invitation(session: Session, invitation_id: int) -> Invitation:
     """The invitation with this id, or NotFound (whoever may read it: see readable_invitation)."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
-        raise NotFound(f"No invitation with id {invitation_id}", field="invitation")
+        raise NotFound(
+            _("No invitation with id %(invitation_id)s", invitation_id=invitation_id),
+            field="invitation",
+        )
     return invitation
 
 
@@ -72,7 +76,10 @@ def readable_invitation(session: Session, actor: User | None, invitation_id: int
     """The invitation, if `actor` may read its meeting; otherwise as if there were none."""
     invitation = get_invitation(session, invitation_id)
     if not may_read(session, actor, invitation.meeting):
-        raise NotFound(f"No invitation with id {invitation_id}", field="invitation")
+        raise NotFound(
+            _("No invitation with id %(invitation_id)s", invitation_id=invitation_id),
+            field="invitation",
+        )
     return invitation
 
 
@@ -134,15 +141,17 @@ def issue_invitation(
     now = issued_at or clock.now()
     meeting = get_meeting(session, data.meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
-        raise InvalidTransition("Cannot invite anyone to a cancelled meeting", field="meeting_id")
+        raise InvalidTransition(
+            _("Cannot invite anyone to a cancelled meeting"), field="meeting_id"
+        )
     if meeting.end_utc <= now:
         raise InvalidTransition(
-            "The meeting has ended: nobody can be invited to it any more", field="meeting_id"
+            _("The meeting has ended: nobody can be invited to it any more"), field="meeting_id"
         )
     inviter = get_organisation(session, data.inviter_id)
     invitee = get_organisation(session, data.invitee_id)
     if inviter.id == invitee.id:
-        raise ValidationError("An organisation cannot invite itself", field="invitee_id")
+        raise ValidationError(_("An organisation cannot invite itself"), field="invitee_id")
     if _open_invitation_exists(session, meeting.id, invitee.id):
         raise _already_invited(invitee.name)
     person_id = _person_of(session, data.invitee_person_id, invitee.id, "invitee_person_id")
@@ -207,10 +216,10 @@ def reply_to_invitation(
     invitation = _for_change(session, invitation_id, expected_version)
     new_status = validation.choice(InvitationStatus, status, "status")
     if new_status in {InvitationStatus.INVITED, InvitationStatus.WITHDRAWN}:
-        raise ValidationError("A reply is accepted, declined or tentative", field="status")
+        raise ValidationError(_("A reply is accepted, declined or tentative"), field="status")
     if invitation.meeting.status is MeetingStatus.CANCELLED:
         raise InvalidTransition(
-            "The meeting was cancelled; no reply can be recorded", field="status"
+            _("The meeting was cancelled; no reply can be recorded"), field="status"
         )
     _check_transition(invitation.status, new_status)
     representative = _person_of(
@@ -288,7 +297,7 @@ def set_reply_deadline(
     invitation = _for_change(session, invitation_id, expected_version)
     if not invitation.status.is_open:
         raise InvalidTransition(
-            "Only an unanswered invitation has a reply deadline", field="reply_deadline"
+            _("Only an unanswered invitation has a reply deadline"), field="reply_deadline"
         )
     new_deadline = _deadline(deadline, invitation.meeting.start_utc)
     changes = {"reply_deadline": [invitation.reply_deadline, new_deadline]}
@@ -333,20 +342,27 @@ def _reply_fields(invitation: Invitation) -> dict[str, object]:
 def _for_change(session: Session, invitation_id: int, expected_version: int | None) -> Invitation:
     invitation = get_invitation(session, invitation_id)
     if expected_version is not None and expected_version != invitation.version:
-        raise StaleVersion("This invitation was changed by someone else; reload it and try again")
+        raise StaleVersion(
+            _("This invitation was changed by someone else; reload it and try again")
+        )
     return invitation
 
 
 def _check_transition(old: InvitationStatus, new: InvitationStatus) -> None:
     if new not in INVITATION_TRANSITIONS[old]:
         raise InvalidTransition(
-            f"An invitation that is {old.value} cannot become {new.value}", field="status"
+            _(
+                "An invitation that is %(value)s cannot become %(value2)s",
+                value=old.value,
+                value2=new.value,
+            ),
+            field="status",
         )
 
 
 def _already_invited(name: str) -> DuplicateError:
     return DuplicateError(
-        f"{name} already has an open invitation to this meeting", field="invitee_id"
+        _("%(name)s already has an open invitation to this meeting", name=name), field="invitee_id"
     )
 
 
@@ -376,7 +392,12 @@ def _person_of(
     organisation = get_organisation(session, organisation_id)
     if person.organisation.side is not organisation.side:
         raise ValidationError(
-            f"{person.display_name} is not on the {organisation.side.label} side", field=field_name
+            _(
+                "%(display_name)s is not on the %(label)s side",
+                display_name=person.display_name,
+                label=organisation.side.label,
+            ),
+            field=field_name,
         )
     return person.id
 
@@ -387,17 +408,17 @@ def _agenda_items(
     if scope is not InvitationScope.ITEMS:
         if item_ids:
             raise ValidationError(
-                "Agenda items are listed only when the scope is 'items'", field="agenda_item_ids"
+                _("Agenda items are listed only when the scope is 'items'"), field="agenda_item_ids"
             )
         return []
     if not item_ids:
         raise ValidationError(
-            "List the agenda items the invitation covers", field="agenda_item_ids"
+            _("List the agenda items the invitation covers"), field="agenda_item_ids"
         )
     items = list(session.scalars(select(AgendaItem).where(AgendaItem.id.in_(item_ids))))
     if len(items) != len(set(item_ids)) or any(item.meeting_id != meeting_id for item in items):
         raise ValidationError(
-            "Every listed agenda item must belong to this meeting", field="agenda_item_ids"
+            _("Every listed agenda item must belong to this meeting"), field="agenda_item_ids"
         )
     return items
 
@@ -406,10 +427,10 @@ def _deadline(deadline: datetime | None, meeting_start: datetime) -> datetime | 
     if deadline is None:
         return None
     if deadline.tzinfo is None:
-        raise ValidationError("Reply deadline needs a time zone", field="reply_deadline")
+        raise ValidationError(_("Reply deadline needs a time zone"), field="reply_deadline")
     validation.in_range(deadline, "reply_deadline")
     if deadline >= meeting_start:
         raise ValidationError(
-            "The reply deadline must be before the meeting starts", field="reply_deadline"
+            _("The reply deadline must be before the meeting starts"), field="reply_deadline"
         )
     return deadline

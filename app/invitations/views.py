@@ -7,6 +7,8 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
 from app.agendas import services as agendas
@@ -29,7 +31,7 @@ from app.web.unit_of_work import form_page, run_change
 PER_PAGE = 50
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 nav_link(
-    bp, "invitations.index", "Invitations", Role.VIEWER, order=40, active_prefix="invitations."
+    bp, "invitations.index", _l("Invitations"), Role.VIEWER, order=40, active_prefix="invitations."
 )
 
 
@@ -61,11 +63,11 @@ def new(meeting_id: int) -> ResponseReturnValue:
     organisations = [
         (o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)
     ]
-    form.inviter_id.choices = optional_choices(organisations, "Choose an organisation")
-    form.invitee_id.choices = optional_choices(organisations, "Choose an organisation")
+    form.inviter_id.choices = optional_choices(organisations, _("Choose an organisation"))
+    form.invitee_id.choices = optional_choices(organisations, _("Choose an organisation"))
     form.invitee_person_id.choices = optional_choices(
         ((p.id, f"{p.display_name} ({p.organisation.code})") for p in people.list_people(session)),
-        "No one in particular",
+        _("No one in particular"),
     )
     items = agendas.numbered(meeting, agendas.items_of(session, meeting.id))
     form.agenda_item_ids.choices = options((n.item.id, f"{n.number} {n.item.title}") for n in items)
@@ -85,7 +87,9 @@ def new(meeting_id: int) -> ResponseReturnValue:
                 message=form.message.data or "",
             ),
         ),
-        success=lambda invitation: f"Invitation to {invitation.invitee.name} issued.",
+        success=lambda invitation: _(
+            "Invitation to %(name)s issued.", name=invitation.invitee.name
+        ),
         to=url_for("meetings.show", meeting_id=meeting.id, _anchor="invitations"),
         aliases={"reply_deadline": "deadline_date"},
         render=lambda problem: render_template(
@@ -117,7 +121,9 @@ def reply(invitation_id: int) -> ResponseReturnValue:
             success=_reply_recorded(invitation, form.status.data or ""),
             to=_meeting_page(invitation),
             form=form,
-            on_stale=lambda: _conflict(form.version, invitation, "your reply has not been saved"),
+            on_stale=lambda: _conflict(
+                form.version, invitation, _("your reply has not been saved")
+            ),
         )
         if change.response:
             return change.response
@@ -133,7 +139,7 @@ def withdraw(invitation_id: int) -> ResponseReturnValue:
     invitation = invitations.get_invitation(db_session(), invitation_id)
     form = WithdrawForm(prefix="withdraw")
     if not form.validate_on_submit():
-        flash("The withdrawal could not be read; try again.", "error")
+        flash(_("The withdrawal could not be read; try again."), "error")
         return redirect(url_for("invitations.reply", invitation_id=invitation_id))
     change = run_change(
         lambda: invitations.withdraw_invitation(
@@ -143,9 +149,9 @@ def withdraw(invitation_id: int) -> ResponseReturnValue:
             reason=form.reason.data or "",
             expected_version=int_or_none(form.version.data),
         ),
-        success=f"Invitation of {invitation.invitee.name} withdrawn.",
+        success=_("Invitation of %(name)s withdrawn.", name=invitation.invitee.name),
         to=_meeting_page(invitation),
-        on_stale=lambda: _conflict(form.version, invitation, "it has not been withdrawn"),
+        on_stale=lambda: _conflict(form.version, invitation, _("it has not been withdrawn")),
     )
     if change.conflict:
         reply_form = _reply_form(invitation, submitted=False)
@@ -181,7 +187,7 @@ def _reply_form(invitation: Invitation, *, submitted: bool) -> ReplyForm:
             for p in people.list_people(db_session())
             if p.side is invitation.invitee.side
         ),
-        "Not known yet",
+        _("Not known yet"),
     )
     if not form.is_submitted() or not submitted:
         form.version.data = str(invitation.version)
@@ -197,7 +203,7 @@ def _reply_recorded(invitation: Invitation, status: str) -> str:
             status=status,
             organiser=invitation.received.organiser_email,
         )
-    return f"Reply recorded: {status}."
+    return gettext("Reply recorded: %(status)s.", status=status)
 
 
 def _reply_page(
@@ -220,7 +226,10 @@ def _reply_page(
 
 def _conflict(version: Field, invitation: Invitation, outcome: str) -> Conflict:
     """Someone else saved first: the page again, with the current version and what changed."""
-    message = f"This invitation was changed by someone else after you opened this page; {outcome}"
+    message = _(
+        "This invitation was changed by someone else after you opened this page; %(outcome)s",
+        outcome=outcome,
+    )
     return conflict(db_session(), message, version, invitation, "invitation", invitation.id)
 
 
@@ -233,7 +242,7 @@ def _deadline(form: InvitationForm, zone_name: str) -> datetime | None:
     day = form.deadline_date.data
     if day is None:
         if form.deadline_time.data is not None:
-            raise ValidationError("Give a date for the reply deadline", field="reply_deadline")
+            raise ValidationError(_("Give a date for the reply deadline"), field="reply_deadline")
         return None
     at = form.deadline_time.data or datetime.max.time().replace(microsecond=0)
     return local_to_utc(datetime.combine(day, at), zone_name, field="reply_deadline")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 
@@ -98,5 +99,7 @@ def readable_meeting(session: Session, user: User | None, meeting_id: int) -> Me
     """The meeting, if `user` may read it; otherwise the same NotFound as for an unknown id."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or not may_read(session, user, meeting):
-        raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
+        raise NotFound(
+            _("No meeting with id %(meeting_id)s", meeting_id=meeting_id), field="meeting"
+        )
     return meeting

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,7 @@ def get_kind(session: Session, kind: int | str) -> MeetingKind:
     )
     found = session.scalar(query)
     if found is None:
-        raise NotFound(f"No meeting kind {kind!r}", field="kind")
+        raise NotFound(_("No meeting kind %(kind)s", kind=repr(kind)), field="kind")
     return found
 
 
@@ -74,7 +75,7 @@ def get_series(session: Session, series: int | str) -> MeetingSeries:
     )
     found = session.scalar(query)
     if found is None:
-        raise NotFound(f"No meeting series {series!r}", field="series")
+        raise NotFound(_("No meeting series %(series)s", series=repr(series)), field="series")
     return found
 
 
@@ -94,10 +95,12 @@ def create_series(
     if session.scalar(select(MeetingSeries.id).where(MeetingSeries.slug == slug)):
         raise _series_slug_taken(slug)
     if cadence_months is not None and cadence_months not in (1, 2, 3, 4, 6, 12):
-        raise ValidationError("Cadence must be 1, 2, 3, 4, 6 or 12 months", field="cadence_months")
+        raise ValidationError(
+            _("Cadence must be 1, 2, 3, 4, 6 or 12 months"), field="cadence_months"
+        )
     hosts = [validation.text(city, "host_rotation", max_length=60) for city in host_rotation]
     if any("," in city for city in hosts):
-        raise ValidationError("A host city must not contain a comma", field="host_rotation")
+        raise ValidationError(_("A host city must not contain a comma"), field="host_rotation")
     series = MeetingSeries(
         slug=slug,
         name=validation.text(name, "name", max_length=200),
@@ -159,7 +162,7 @@ def clear_unavailable(session: Session, actor: User | None, day: date) -> None:
     """Make a day available again; NotFound when it was not marked; audited."""
     row = session.scalar(select(UnavailableDate).where(UnavailableDate.day == day))
     if row is None:
-        raise NotFound(f"{day} is not marked unavailable", field="day")
+        raise NotFound(_("%(day)s is not marked unavailable", day=day), field="day")
     audit.record(
         session,
         actor,
@@ -174,8 +177,12 @@ def clear_unavailable(session: Session, actor: User | None, day: date) -> None:
 
 
 def _series_slug_taken(slug: str) -> DuplicateError:
-    return DuplicateError(f"A series with slug {slug!r} already exists", field="slug")
+    return DuplicateError(
+        _("A series with slug %(slug)s already exists", slug=repr(slug)), field="slug"
+    )
 
 
 def _day_taken(day: date) -> DuplicateError:
-    return DuplicateError(f"{day:%d %B %Y} is already marked unavailable", field="day")
+    return DuplicateError(
+        _("%(day)s is already marked unavailable", day=format(day, "%d %B %Y")), field="day"
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.languages import current_language, format_moment
 from app.core.timezones import local_dates, utc_to_local
 from app.meetings.access import Reader, readable
 from app.meetings.models import Meeting, MeetingStatus, Participant, UnavailableDate
@@ -63,13 +65,21 @@ def _double_booked(person: Person, other: Meeting, may_read: bool) -> Warning:
     if not may_read:
         return Warning(
             code="person_double_booked",
-            message=f"{person.display_name} is also in a meeting whose details are restricted "
-            f"({span})",
+            message=_(
+                "%(display_name)s is also in a meeting whose details are restricted (%(span)s)",
+                display_name=person.display_name,
+                span=span,
+            ),
             person_id=person.id,
         )
     return Warning(
         code="person_double_booked",
-        message=f"{person.display_name} is also in “{other.title}” ({span})",
+        message=_(
+            "%(display_name)s is also in “%(title)s” (%(span)s)",
+            display_name=person.display_name,
+            title=other.title,
+            span=span,
+        ),
         other_meeting_id=other.id,
         person_id=person.id,
     )
@@ -81,8 +91,11 @@ def _unavailable_days(session: Session, meeting: Meeting) -> list[Warning]:
     return [
         Warning(
             code="unavailable_date",
-            message=f"{row.day:%A %d %B %Y} is marked unavailable"
-            + (f": {row.reason}" if row.reason else ""),
+            message=_(
+                "%(day)s is marked unavailable: %(reason)s", day=_day(row.day), reason=row.reason
+            )
+            if row.reason
+            else _("%(day)s is marked unavailable", day=_day(row.day)),
         )
         for row in rows
     ]
@@ -91,3 +104,8 @@ def _unavailable_days(session: Session, meeting: Meeting) -> list[Warning]:
 def _span(start: datetime, end: datetime, zone_name: str) -> str:
     local_start, local_end = utc_to_local(start, zone_name), utc_to_local(end, zone_name)
     return f"{local_start:%d %b %Y %H:%M}–{local_end:%H:%M} {zone_name}"
+
+
+def _day(day: date) -> str:
+    """'Tuesday 16 March 2027' in the reader's language."""
+    return format_moment(day, "%A %d %B %Y", current_language())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,8 @@ def add_participant(
     person = get_person(session, person_id)
     if any(p.person_id == person.id for p in meeting.participants):
         raise DuplicateError(
-            f"{person.display_name} is already in the delegation", field="person_id"
+            _("%(display_name)s is already in the delegation", display_name=person.display_name),
+            field="person_id",
         )
     side = person.organisation.side
     same_side = [p for p in meeting.participants if p.side is side]
@@ -52,7 +54,8 @@ def add_participant(
     order = last + 1 if protocol_order is None else protocol_order
     if order < 1 or order > last + 1:
         raise ValidationError(
-            f"Protocol order must be between 1 and {last + 1}", field="protocol_order"
+            _("Protocol order must be between 1 and %(value)s", value=last + 1),
+            field="protocol_order",
         )
     _shift_orders(session, same_side, from_order=order, by=1)
     participant = Participant(
@@ -92,7 +95,7 @@ def remove_participant(
     meeting = _open_meeting(session, meeting_id)
     participant = next((p for p in meeting.participants if p.person_id == person_id), None)
     if participant is None:
-        raise NotFound("That person is not in the delegation", field="person_id")
+        raise NotFound(_("That person is not in the delegation"), field="person_id")
     side, order = participant.side, participant.protocol_order
     meeting.participants.remove(participant)
     session.flush()
@@ -126,7 +129,9 @@ def _open_meeting(session: Session, meeting_id: int) -> Meeting:
     (someone already added, protocol orders already shifted) instead of racing it."""
     meeting = lock_meeting(session, meeting_id)
     if meeting.is_cancelled:
-        raise InvalidTransition("A cancelled meeting's delegation cannot change", field="meeting")
+        raise InvalidTransition(
+            _("A cancelled meeting's delegation cannot change"), field="meeting"
+        )
     return meeting
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, flash, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.auth.models import Role
@@ -72,7 +73,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
                 _input(form),
                 expected_version=int_or_none(form.version.data),
             ),
-            lambda _result: "Your changes are saved.",
+            lambda _result: _("Your changes are saved."),
             meeting,
         )
     return attempt.response or (
@@ -103,7 +104,7 @@ def move(meeting_id: int) -> ResponseReturnValue:
                 form.timezone.data,
                 expected_version=int_or_none(form.version.data),
             ),
-            lambda _result: "The meeting is moved; calendars will show the new time.",
+            lambda _result: _("The meeting is moved; calendars will show the new time."),
             meeting,
         )
     return attempt.response or (
@@ -128,7 +129,7 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
                 reason=form.reason.data or "",
                 expected_version=int_or_none(form.version.data),
             ),
-            success="The meeting is cancelled.",
+            success=_("The meeting is cancelled."),
             to=url_for("meetings.show", meeting_id=meeting_id),
             form=form,
             on_stale=lambda: _conflict(form, meeting),
@@ -169,7 +170,7 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
                 attendance=form.attendance.data or "whole",
                 protocol_order=form.protocol_order.data,
             ),
-            success="Added to the delegation.",
+            success=_("Added to the delegation."),
             to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
             form=form,
         )
@@ -187,7 +188,7 @@ def remove_participant(meeting_id: int, person_id: int) -> ResponseReturnValue:
         lambda: delegations.remove_participant(
             db_session(), current_actor(), meeting_id, person_id
         ),
-        success="Removed from the delegation.",
+        success=_("Removed from the delegation."),
         to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
     ).next_page
 
@@ -253,7 +254,7 @@ def _save(
 
 def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Conflict:
     """Someone else saved first: the form again, with the current version and what changed."""
-    message = (
+    message = _(
         "This meeting was changed by someone else after you opened this page; "
         "your change has not been saved"
     )
@@ -263,12 +264,12 @@ def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Co
 def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     session = db_session()
     form.kind.choices = optional_choices(
-        ((k.slug, k.name) for k in catalogue.list_kinds(session)), "Choose the kind of meeting"
+        ((k.slug, k.name) for k in catalogue.list_kinds(session)), _("Choose the kind of meeting")
     )
     form.timezone.choices = zone_choices(meeting.timezone if meeting else None)
     form.topics.choices = options((t.slug, t.name) for t in topics.list_topics(session))
     form.series.choices = optional_choices(
-        ((s.id, s.name) for s in catalogue.list_series(session)), "Not part of a series"
+        ((s.id, s.name) for s in catalogue.list_series(session)), _("Not part of a series")
     )
     form.chair_id.choices = optional_choices(
         (p.id, f"{p.display_name} ({p.organisation.code})") for p in people.list_people(session)
@@ -277,7 +278,7 @@ def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
         (o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)
     )
     if meeting is not None and meeting.status.value == "cancelled":
-        form.status.choices = options([("cancelled", "Cancelled")])
+        form.status.choices = options([("cancelled", _("Cancelled"))])
 
 
 def _fill_when(form: MeetingForm | MoveForm, meeting: Meeting) -> None:

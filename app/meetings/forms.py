@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,19 +25,19 @@ from app.web.forms import CheckboxesField, DateField, options
 STATUS_CHOICES = [(s.value, s.value.capitalize()) for s in MeetingStatus]
 MARKING_CHOICES = [(m.value, m.value) for m in Marking]
 ACCESS_CHOICES = [
-    (Access.INTERNAL.value, "Internal: any signed-in user"),
-    (Access.PUBLIC.value, "Public"),
-    (Access.RESTRICTED.value, "Restricted: details withheld in shared calendars"),
+    (Access.INTERNAL.value, _l("Internal: any signed-in user")),
+    (Access.PUBLIC.value, _l("Public")),
+    (Access.RESTRICTED.value, _l("Restricted: details withheld in shared calendars")),
 ]
 
 
 def when_fields() -> tuple[DateField, TimeField, DateField, TimeField]:
     """Start and end fields, created where a form declares them so they keep its order."""
     return (
-        DateField("Start date", validators=[InputRequired("Enter the start date")]),
-        TimeField("Start time", validators=[InputRequired("Enter the start time")]),
-        DateField("End date, if another day", validators=[Optional()]),
-        TimeField("End time", validators=[InputRequired("Enter the end time")]),
+        DateField(_("Start date"), validators=[InputRequired(_("Enter the start date"))]),
+        TimeField(_("Start time"), validators=[InputRequired(_("Enter the start time"))]),
+        DateField(_("End date, if another day"), validators=[Optional()]),
+        TimeField(_("End time"), validators=[InputRequired(_("Enter the end time"))]),
     )
 
 
@@ -58,79 +59,89 @@ class WhenMixin:
 
     def _start_day(self) -> date:
         if self.start_date.data is None:  # only read after validation; never a 500 regardless
-            raise ValidationError("Enter the start date", field="start_date")
+            raise ValidationError(_("Enter the start date"), field="start_date")
         return self.start_date.data
 
 
 class MeetingForm(WhenMixin, FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=300)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
+    )
     title_fr = StringField(
         _l("Title in French"),
         validators=[Length(max=300)],
         description=_l("Optional: French pages and documents use it; else the title above."),
     )
     kind = SelectField(
-        "Kind of meeting", coerce=str, validators=[DataRequired("Choose the kind of meeting")]
+        _l("Kind of meeting"),
+        coerce=str,
+        validators=[DataRequired(_l("Choose the kind of meeting"))],
     )
     start_date, start_time, end_date, end_time = when_fields()
-    timezone = SelectField("Time zone", description="Times are entered in this zone")
-    venue = StringField("Venue", validators=[Length(max=300)])
-    host_city = StringField("Host city", validators=[Length(max=120)])
+    timezone = SelectField(_l("Time zone"), description=_l("Times are entered in this zone"))
+    venue = StringField(_l("Venue"), validators=[Length(max=300)])
+    host_city = StringField(_l("Host city"), validators=[Length(max=120)])
     status = SelectField(
-        "Status", choices=options(c for c in STATUS_CHOICES if c[0] != "cancelled")
+        _l("Status"), choices=options(c for c in STATUS_CHOICES if c[0] != "cancelled")
     )
     marking = SelectField(
-        "Handling marking", choices=options(MARKING_CHOICES), default=Marking.OFFICIAL.value
+        _l("Handling marking"), choices=options(MARKING_CHOICES), default=Marking.OFFICIAL.value
     )
-    access = SelectField("Who may see the details", choices=options(ACCESS_CHOICES))
-    topics = CheckboxesField("Topic areas")
-    series = SelectField("Series", description="For rounds of one format, e.g. consultations")
+    access = SelectField(_l("Who may see the details"), choices=options(ACCESS_CHOICES))
+    topics = CheckboxesField(_l("Topic areas"))
+    series = SelectField(
+        _l("Series"), description=_l("For rounds of one format, e.g. consultations")
+    )
     planned_half = StringField(
-        "Planned half-year",
+        _l("Planned half-year"),
         validators=[Length(max=7)],
-        description="For consultations, e.g. 2026-H1; moving it out of that half is flagged",
+        description=_l("For consultations, e.g. 2026-H1; moving it out of that half is flagged"),
     )
-    chair_id = SelectField("Chair")
-    host_organisation_id = SelectField("Host organisation")
-    language = SelectField("Language", choices=options([("en", "English"), ("fr", "French")]))
-    description = TextAreaField("Description", validators=[Length(max=10000)])
+    chair_id = SelectField(_l("Chair"))
+    host_organisation_id = SelectField(_l("Host organisation"))
+    language = SelectField(
+        _l("Language"), choices=options([("en", _l("English")), ("fr", _l("French"))])
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
     version = HiddenField()
-    confirm_warnings = BooleanField("Save anyway: I have seen these warnings")
+    confirm_warnings = BooleanField(_l("Save anyway: I have seen these warnings"))
 
 
 class MoveForm(WhenMixin, FlaskForm):
     start_date, start_time, end_date, end_time = when_fields()
-    timezone = SelectField("Time zone")
+    timezone = SelectField(_l("Time zone"))
     version = HiddenField()
-    confirm_warnings = BooleanField("Move anyway: I have seen these warnings")
+    confirm_warnings = BooleanField(_l("Move anyway: I have seen these warnings"))
 
 
 class CancelForm(FlaskForm):
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         validators=[Length(max=300)],
-        description="Shown in the history and in calendar updates",
+        description=_l("Shown in the history and in calendar updates"),
     )
     version = HiddenField()
 
 
 class ParticipantForm(FlaskForm):
-    person_id = SelectField("Person", validators=[DataRequired("Choose a person")])
+    person_id = SelectField(_l("Person"), validators=[DataRequired(_l("Choose a person"))])
     role = SelectField(
-        "Role", choices=options([(r.value, r.value.replace("_", "-")) for r in DelegateRole])
+        _l("Role"), choices=options([(r.value, r.value.replace("_", "-")) for r in DelegateRole])
     )
     attendance = SelectField(
-        "Attends",
+        _l("Attends"),
         choices=options(
             [
-                (Attendance.WHOLE.value, "Whole meeting"),
-                (Attendance.ITEMS.value, "Single agenda items"),
-                (Attendance.LUNCH.value, "Lunch only"),
+                (Attendance.WHOLE.value, _l("Whole meeting")),
+                (Attendance.ITEMS.value, _l("Single agenda items")),
+                (Attendance.LUNCH.value, _l("Lunch only")),
             ]
         ),
     )
     protocol_order = IntegerField(
-        "Protocol position", validators=[Optional()], description="Leave empty to add at the end"
+        _l("Protocol position"),
+        validators=[Optional()],
+        description=_l("Leave empty to add at the end"),
     )
 
 
@@ -140,12 +151,14 @@ class MeetingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Length(max=200)], description="Title, venue or city")
-    topic = SelectField("Topic area", validators=[Optional()])
-    kind = SelectField("Kind", validators=[Optional()])
-    organisation = SelectField("Organisation", validators=[Optional()])
-    status = SelectField(
-        "Status", choices=options([("", "Any"), *STATUS_CHOICES]), validators=[Optional()]
+    q = StringField(
+        _l("Search"), validators=[Length(max=200)], description=_l("Title, venue or city")
     )
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    topic = SelectField(_l("Topic area"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"), choices=options([("", _l("Any")), *STATUS_CHOICES]), validators=[Optional()]
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,8 @@ def lock_meeting(session: Session, meeting_id: int) -> Meeting:
     """
     locked = session.scalar(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
     if locked is None:
-        raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
+        raise NotFound(
+            _("No meeting with id %(meeting_id)s", meeting_id=meeting_id), field="meeting"
+        )
     session.expire_all()
     return get_meeting(session, meeting_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -85,7 +86,9 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
     """The meeting with this id, or NotFound; it does not check who may read it."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting with id {meeting_id}", field="meeting")
+        raise NotFound(
+            _("No meeting with id %(meeting_id)s", meeting_id=meeting_id), field="meeting"
+        )
     return meeting
 
 
@@ -93,7 +96,7 @@ def get_meeting_by_uid(session: Session, uid: str) -> Meeting:
     """The meeting with this iCalendar UID, or NotFound."""
     meeting = session.scalar(select(Meeting).where(Meeting.uid == uid))
     if meeting is None:
-        raise NotFound(f"No meeting with UID {uid!r}", field="meeting")
+        raise NotFound(_("No meeting with UID %(uid)s", uid=repr(uid)), field="meeting")
     return meeting
 
 
@@ -126,7 +129,7 @@ def create_meeting(session: Session, actor: User | None, data: MeetingInput) -> 
     meeting cannot start as cancelled (ValidationError)."""
     values = _clean(session, data)
     if values["status"] is MeetingStatus.CANCELLED:
-        raise ValidationError("A new meeting cannot start as cancelled", field="status")
+        raise ValidationError(_("A new meeting cannot start as cancelled"), field="status")
     now = clock.now()
     meeting = Meeting(created_at=now, updated_at=now, sequence=0)
     _apply(meeting, values)
@@ -292,41 +295,53 @@ def _editable(session: Session, meeting_id: int, expected_version: int | None) -
     meeting = get_meeting(session, meeting_id)
     if expected_version is not None and expected_version != meeting.version:
         raise StaleVersion(
-            f"“{meeting.title}” was changed by someone else (version {meeting.version}, "
-            f"yours {expected_version}); reload it and make your change again"
+            _(
+                "“%(title)s” was changed by someone else (version %(version)s, yours "
+                "%(expected_version)s); reload it and make your change again",
+                title=meeting.title,
+                version=meeting.version,
+                expected_version=expected_version,
+            )
         )
     if meeting.status is MeetingStatus.CANCELLED:
-        raise InvalidTransition("A cancelled meeting cannot be changed", field="status")
+        raise InvalidTransition(_("A cancelled meeting cannot be changed"), field="status")
     return meeting
 
 
 def _check_transition(old: MeetingStatus, new: MeetingStatus) -> None:
     if new not in MEETING_TRANSITIONS[old]:
-        raise InvalidTransition(f"A {old.value} meeting cannot become {new.value}", field="status")
+        raise InvalidTransition(
+            _("A %(value)s meeting cannot become %(value2)s", value=old.value, value2=new.value),
+            field="status",
+        )
 
 
 def _clean(session: Session, data: MeetingInput) -> dict[str, Any]:
     zone(data.timezone)
     if not isinstance(data.start, datetime):
-        raise ValidationError("Start must be a date and time", field="start")
+        raise ValidationError(_("Start must be a date and time"), field="start")
     if not isinstance(data.end, datetime):
-        raise ValidationError("End must be a date and time", field="end")
+        raise ValidationError(_("End must be a date and time"), field="end")
     start = local_to_utc(data.start, data.timezone, field="start")
     end = local_to_utc(data.end, data.timezone, field="end")
     if end <= start:
-        raise ValidationError("The meeting must end after it starts", field="end")
+        raise ValidationError(_("The meeting must end after it starts"), field="end")
     if end - start > MAX_MEETING_LENGTH:
-        raise ValidationError("A meeting cannot last more than 14 days", field="end")
+        raise ValidationError(_("A meeting cannot last more than 14 days"), field="end")
     planned_half = (data.planned_half or "").strip() or None
     if planned_half is not None and not _is_half(planned_half):
         raise ValidationError(
-            "Planned half-year looks like 2026-H1 or 2026-H2, in the years "
-            f"{validation.MIN_YEAR} to {validation.MAX_YEAR}",
+            _(
+                "Planned half-year looks like 2026-H1 or 2026-H2, in the years %(first)s "
+                "to %(last)s",
+                first=validation.MIN_YEAR,
+                last=validation.MAX_YEAR,
+            ),
             field="planned_half",
         )
     language = (data.language or "en").strip().lower()
     if language not in {"en", "fr"}:
-        raise ValidationError("Language must be en or fr", field="language")
+        raise ValidationError(_("Language must be en or fr"), field="language")
     return {
         "title": validation.text(data.title, "title", max_length=300),
         "title_fr": validation.optional_text(data.title_fr, "title_fr", max_length=300),
@@ -362,7 +377,9 @@ def _topics(session: Session, slugs: Sequence[str]) -> list[TopicArea]:
     }
     missing = [slug for slug in wanted if slug not in found]
     if missing:
-        raise ValidationError(f"Unknown topic area(s): {', '.join(missing)}", field="topics")
+        raise ValidationError(
+            _("Unknown topic area(s): %(join)s", join=", ".join(missing)), field="topics"
+        )
     return [found[slug] for slug in wanted]
 
 
@@ -454,7 +471,11 @@ def _half_warnings(meeting: Meeting) -> list[Warning]:
     return [
         Warning(
             code="outside_planned_half",
-            message=f"Planned for {meeting.planned_half} but now falls in {actual}",
+            message=_(
+                "Planned for %(planned_half)s but now falls in %(actual)s",
+                planned_half=meeting.planned_half,
+                actual=actual,
+            ),
             other_meeting_id=None,
         )
     ]
@@ -491,8 +512,13 @@ def _host_warnings(session: Session, meeting: Meeting) -> list[Warning]:
     return [
         Warning(
             code="host_alternation",
-            message=f"Hosts alternate ({' / '.join(series.hosts)}), but {meeting.host_city} "
-            f"also hosted the round before (“{before.title}”)",
+            message=_(
+                "Hosts alternate (%(hosts)s), but %(city)s also hosted the round before"
+                " (“%(title)s”)",
+                hosts=" / ".join(series.hosts),
+                city=meeting.host_city,
+                title=before.title,
+            ),
             other_meeting_id=before.id,
         )
     ]

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from app.agendas import services as agendas
 from app.agendas import versions
@@ -15,7 +16,7 @@ from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core import clock
 from app.core.timezones import utc_to_local
-from app.core.validation import MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, is_digits
+from app.core.validation import MAX_YEAR, MIN_YEAR, is_digits, years_message
 from app.extensions import db_session
 from app.feeds.stamp import current_stamp
 from app.invitations import services as invitations
@@ -101,12 +102,12 @@ def register(bp: Blueprint) -> None:
     nav_link(
         bp,
         "meetings.index",
-        "Meetings",
+        _("Meetings"),
         Role.VIEWER,
         order=20,
         active_prefix=("meetings.", "agendas."),
     )
-    nav_link(bp, "meetings.calendar", "Calendar", Role.VIEWER, order=25)
+    nav_link(bp, "meetings.calendar", _("Calendar"), Role.VIEWER, order=25)
     bp.add_url_rule("", view_func=index, methods=["GET"])
     bp.add_url_rule("/calendar", view_func=calendar, methods=["GET"])
     bp.add_url_rule("/<int:meeting_id>", view_func=show, methods=["GET"])
@@ -116,13 +117,13 @@ def _filters(default_from: date | None) -> tuple[MeetingFilterForm, MeetingFilte
     session = db_session()
     form = MeetingFilterForm(request.args)
     form.topic.choices = optional_choices(
-        ((t.id, t.name) for t in topics.list_topics(session)), "Any"
+        ((t.id, t.name) for t in topics.list_topics(session)), _("Any")
     )
     form.kind.choices = optional_choices(
-        ((k.id, k.name) for k in catalogue.list_kinds(session)), "Any"
+        ((k.id, k.name) for k in catalogue.list_kinds(session)), _("Any")
     )
     form.organisation.choices = optional_choices(
-        ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)), "Any"
+        ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)), _("Any")
     )
     if "date_from" not in request.args and default_from is not None:
         form.date_from.data = default_from
@@ -147,9 +148,9 @@ def _filters(default_from: date | None) -> tuple[MeetingFilterForm, MeetingFilte
 def _month(value: str | None, today: date) -> tuple[int, int]:
     if not value:
         return today.year, today.month
-    year, _, month = value.partition("-")
+    year, _sep, month = value.partition("-")
     if not (is_digits(year) and is_digits(month) and 1 <= int(month) <= 12):
-        abort(400, "Month looks like 2026-03")
+        abort(400, _("Month looks like 2026-03"))
     if not MIN_YEAR <= int(year) <= MAX_YEAR:
-        abort(400, f"Month out of range: {YEARS_MESSAGE.lower()}")
+        abort(400, _("Month out of range: %(lower)s", lower=years_message().lower()))
     return int(year), int(month)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -228,10 +229,15 @@ def requeue(session: Session, actor: User | None, outbox_id: int, now: datetime)
     """A person decided a failed or uncertain message should be sent (again)."""
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
-        raise NotFound(f"No outbox message with id {outbox_id}", field="outbox_id")
+        raise NotFound(
+            _("No outbox message with id %(outbox_id)s", outbox_id=outbox_id), field="outbox_id"
+        )
     if row.status not in {OutboxStatus.FAILED, OutboxStatus.UNCERTAIN}:
         raise InvalidTransition(
-            f"Only failed or uncertain messages can be retried (this one is {row.status.value})",
+            _(
+                "Only failed or uncertain messages can be retried (this one is %(value)s)",
+                value=row.status.value,
+            ),
             field="outbox_id",
         )
     session.execute(

@@ -30,7 +30,7 @@ def deliver_outbox(session: Session, settings: Settings, now: datetime, holder: 
     sender = parse_mailbox(settings.mail_sender).addr_spec
     sent = 0
     with SmtpTransport(settings) as transport:
-        for _ in range(MAX_PER_RUN):
+        for _attempt in range(MAX_PER_RUN):
             outbox_id = outbox.claim_next(session, holder, clock.now())
             session.commit()
             if outbox_id is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,10 @@ def get_organisation(session: Session, organisation_id: int) -> Organisation:
     """The organisation with this id, or NotFound."""
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound(f"No organisation with id {organisation_id}", field="organisation")
+        raise NotFound(
+            _("No organisation with id %(organisation_id)s", organisation_id=organisation_id),
+            field="organisation",
+        )
     return organisation
 
 
@@ -38,7 +42,9 @@ def get_organisation_by_code(session: Session, code: str) -> Organisation:
     """The organisation with this code (matched in upper case), or NotFound."""
     organisation = session.scalar(select(Organisation).where(Organisation.code == code.upper()))
     if organisation is None:
-        raise NotFound(f"No organisation with code {code!r}", field="organisation")
+        raise NotFound(
+            _("No organisation with code %(code)s", code=repr(code)), field="organisation"
+        )
     return organisation
 
 
@@ -54,7 +60,7 @@ def create_organisation(
     DuplicateError if the code is taken, NotFound for an unknown parent."""
     code = validation.text(code, "code", max_length=32).upper()
     if not code.replace("-", "").replace("_", "").isalnum():
-        raise ValidationError("Code may hold letters, digits, - and _ only", field="code")
+        raise ValidationError(_("Code may hold letters, digits, - and _ only"), field="code")
     if session.scalar(select(Organisation.id).where(Organisation.code == code)):
         raise _code_taken(code)
     if parent_id is not None:
@@ -102,7 +108,7 @@ def get_person(session: Session, person_id: int) -> Person:
     """The person with this id, or NotFound."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"No person with id {person_id}", field="person")
+        raise NotFound(_("No person with id %(person_id)s", person_id=person_id), field="person")
     return person
 
 
@@ -148,8 +154,12 @@ def create_person(
 
 
 def _code_taken(code: str) -> DuplicateError:
-    return DuplicateError(f"An organisation with code {code!r} already exists", field="code")
+    return DuplicateError(
+        _("An organisation with code %(code)s already exists", code=repr(code)), field="code"
+    )
 
 
 def _address_taken(address: str) -> DuplicateError:
-    return DuplicateError(f"Someone already has the address {address}", field="email")
+    return DuplicateError(
+        _("Someone already has the address %(address)s", address=address), field="email"
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -17,30 +19,30 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import form_page
 
 bp = Blueprint("people", __name__)
-nav_link(bp, "people.index", "People", Role.VIEWER, order=55, active_prefix="people.")
+nav_link(bp, "people.index", _l("People"), Role.VIEWER, order=55, active_prefix="people.")
 PER_PAGE = 50
 SIDES = [("uk", "United Kingdom"), ("eu", "European Union")]
 
 
 class PersonForm(FlaskForm):
-    honorific = StringField("Title or honorific", validators=[Length(max=60)])
+    honorific = StringField(_l("Title or honorific"), validators=[Length(max=60)])
     full_name = StringField(
-        "Full name", validators=[DataRequired("Enter the name"), Length(max=200)]
+        _l("Full name"), validators=[DataRequired(_l("Enter the name")), Length(max=200)]
     )
-    position = StringField("Position", validators=[Length(max=200)])
-    email = EmailField("E-mail address", validators=[Optional(), Length(max=254)])
-    organisation_id = SelectField("Organisation", validators=[DataRequired("Choose one")])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=254)])
+    organisation_id = SelectField(_l("Organisation"), validators=[DataRequired(_l("Choose one"))])
 
 
 class OrganisationForm(FlaskForm):
     code = StringField(
-        "Code",
-        validators=[DataRequired("Enter a code"), Length(max=32)],
-        description="Short and unique, e.g. FCDO or EEAS",
+        _l("Code"),
+        validators=[DataRequired(_l("Enter a code")), Length(max=32)],
+        description=_l("Short and unique, e.g. FCDO or EEAS"),
     )
-    name = StringField("Name", validators=[DataRequired("Enter the name"), Length(max=200)])
-    side = SelectField("Side", choices=options(SIDES))
-    parent_id = SelectField("Part of", description="Optional")
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the name")), Length(max=200)])
+    side = SelectField(_l("Side"), choices=options(SIDES))
+    parent_id = SelectField(_l("Part of"), description=_l("Optional"))
 
 
 @bp.get("/people")
@@ -66,7 +68,7 @@ def new() -> ResponseReturnValue:
     form = PersonForm()
     form.organisation_id.choices = optional_choices(
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
-        "Choose an organisation",
+        _("Choose an organisation"),
     )
     return form_page(
         form,
@@ -79,7 +81,7 @@ def new() -> ResponseReturnValue:
             position=form.position.data or "",
             email=form.email.data or None,
         ),
-        success=lambda person: f"{person.display_name} added.",
+        success=lambda person: _("%(display_name)s added.", display_name=person.display_name),
         to=url_for("people.index"),
         render=lambda problem: render_template(
             "people/form.html", form=form, problem=problem, kind="person"
@@ -101,7 +103,7 @@ def new_organisation() -> ResponseReturnValue:
     form = OrganisationForm()
     form.parent_id.choices = optional_choices(
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)),
-        "Not part of another",
+        _("Not part of another"),
     )
     return form_page(
         form,
@@ -113,7 +115,7 @@ def new_organisation() -> ResponseReturnValue:
             form.side.data or "",
             int_or_none(form.parent_id.data),
         ),
-        success=lambda organisation: f"{organisation.name} added.",
+        success=lambda organisation: _("%(name)s added.", name=organisation.name),
         to=url_for("people.organisations"),
         render=lambda problem: render_template(
             "people/form.html", form=form, problem=problem, kind="organisation"

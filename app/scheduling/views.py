@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -16,7 +18,7 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import run_change
 
 bp = Blueprint("scheduler", __name__)
-nav_link(bp, "scheduler.index", "Scheduler", Role.ADMIN, order=95, active_prefix="scheduler.")
+nav_link(bp, "scheduler.index", _l("Scheduler"), Role.ADMIN, order=95, active_prefix="scheduler.")
 
 
 @bp.get("/admin/scheduler")
@@ -34,7 +36,9 @@ def retry(outbox_id: int) -> ResponseReturnValue:
     back = url_for("scheduler.index")
     change = run_change(
         lambda: outbox.requeue(db_session(), current_actor(), outbox_id, clock.now()),
-        success=lambda row: f"The e-mail to {row.recipient} is queued again.",
+        success=lambda row: _(
+            "The e-mail to %(recipient)s is queued again.", recipient=row.recipient
+        ),
         to=back,
         flash_to=back,
     )

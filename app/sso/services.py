@@ -26,6 +26,8 @@ from app.sso.protocol import Connection, ProviderUnavailable, forget_cached, log
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # The Flask session key set when the provider signed the user in (sign-out reads it).
 SIGNED_IN_KEY = "sso_signed_in"
+# ...and the provider's end-session address, kept for the signed-out page.
+EXIT_KEY = "sso_exit"
 
 
 @dataclass(frozen=True)
@@ -116,16 +118,8 @@ def save(
     """Connect, change or switch off the provider (audited; the secret is never recorded)."""
     row = stored(session) or SsoProvider(id=1, group_roles={})
     before = _snapshot(row)
-    row.enabled = data.enabled
-    row.name = validation.text(data.name, "name", max_length=100, required=data.enabled)
-    row.discovery_url = _discovery_url(data.discovery_url, required=data.enabled)
-    row.client_id = validation.text(
-        data.client_id, "client_id", max_length=255, required=data.enabled
-    )
-    if data.client_secret:
-        row.client_secret_sealed = sealed.seal(settings.secret_key, data.client_secret)
-    elif data.enabled and not settings_connect(settings) and not _secret(row, settings):
-        raise ValidationError(_("Enter the client secret"), field="client_secret")
+    if not settings_connect(settings):  # else the connection is the settings' (not shown)
+        _connect(row, settings, data)
     row.role_claim = validation.text(data.role_claim or "groups", "role_claim", max_length=100)
     row.group_roles = parse_group_roles(data.group_roles)
     row.verified_claim = validation.text(
@@ -149,6 +143,19 @@ def save(
     )
     forget_cached()
     return row
+
+
+def _connect(row: SsoProvider, settings: Settings, data: ProviderInput) -> None:
+    row.enabled = data.enabled
+    row.name = validation.text(data.name, "name", max_length=100, required=data.enabled)
+    row.discovery_url = _discovery_url(data.discovery_url, required=data.enabled)
+    row.client_id = validation.text(
+        data.client_id, "client_id", max_length=255, required=data.enabled
+    )
+    if data.client_secret:
+        row.client_secret_sealed = sealed.seal(settings.secret_key, data.client_secret)
+    elif data.enabled and not _secret(row, settings):
+        raise ValidationError(_("Enter the client secret"), field="client_secret")
 
 
 def password_sign_in_on(session: Session, actor: User | None) -> None:

@@ -20,6 +20,7 @@ from app.auth import services as auth
 from app.auth.models import Role, User
 from app.core import clock
 from app.core.errors import InvalidTransition, ValidationError
+from app.sso.models import SsoIdentity
 from app.sso.protocol import SignInRefused
 from app.sso.services import ProviderConfig
 
@@ -29,11 +30,14 @@ def account_for(session: Session, config: ProviderConfig, claims: Mapping[str, A
     email = _verified_email(config, claims)
     user = session.scalar(select(User).where(User.email == email))
     role = role_from_claims(config, claims)
+    issuer, subject = str(claims["iss"]), str(claims["sub"])
+    if user is not None and not user.is_active:
+        raise SignInRefused("disabled", _("This account is disabled; ask an administrator"))
+    _check_subject(session, user, issuer, subject)  # before anything changes
     if user is None:
         user = _create(session, config, claims, email, role)
-    elif not user.is_active:
-        raise SignInRefused("disabled", _("This account is disabled; ask an administrator"))
-    elif role is not None and role is not user.role:
+    _bind_subject(session, user, issuer, subject)
+    if role is not None and role is not user.role:
         _apply_role(session, user, role)
     user.last_login_at = clock.now()
     session.flush()
@@ -124,6 +128,74 @@ def _create(
         {"role": user.role},
     )
     return user
+
+
+def _check_subject(session: Session, user: User | None, issuer: str, subject: str) -> None:
+    """Refuse a subject bound to another account, or an account bound to another subject of
+    the same provider (the address was handed on to someone else)."""
+    if len(issuer) > 500 or len(subject) > 255:
+        raise SignInRefused("bad_claims", _("The sign-in provider sent an identity too long"))
+    owner = session.scalar(
+        select(SsoIdentity).where(SsoIdentity.issuer == issuer, SsoIdentity.subject == subject)
+    )
+    mine = _identity(session, user)
+    if (owner is not None and (user is None or owner.user_id != user.id)) or (
+        mine is not None and mine.issuer == issuer and mine.subject != subject
+    ):
+        raise SignInRefused(
+            "subject_mismatch",
+            _(
+                "Your sign-in provider account is not the one this Entente account was first "
+                "used with; ask an administrator"
+            ),
+        )
+
+
+def _identity(session: Session, user: User | None) -> SsoIdentity | None:
+    if user is None:
+        return None
+    return session.scalar(select(SsoIdentity).where(SsoIdentity.user_id == user.id))
+
+
+def _bind_subject(session: Session, user: User, issuer: str, subject: str) -> None:
+    """Bind the account to the provider's subject at its first sign-in (or to the new
+    provider's, when the admin connected another)."""
+    mine = _identity(session, user)
+    if mine is None:
+        session.add(SsoIdentity(user_id=user.id, issuer=issuer, subject=subject))
+    elif mine.issuer != issuer:  # the admin connected another provider: bind to the new one
+        mine.issuer, mine.subject = issuer, subject
+    else:
+        return
+    session.flush()
+    audit.record(
+        session,
+        None,
+        "sso.subject_bound",
+        "user",
+        user.id,
+        f"{user.email} bound to its single sign-on subject",
+        {"issuer": issuer, "subject": subject},
+    )
+
+
+def forget_subject(session: Session, actor: User | None, user: User) -> bool:
+    """Unbind the account from its provider subject (its next sign-in binds again)."""
+    mine = _identity(session, user)
+    if mine is None:
+        return False
+    session.delete(mine)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "sso.subject_forgotten",
+        "user",
+        user.id,
+        f"{user.email} unbound from its single sign-on subject",
+        {"issuer": mine.issuer, "subject": mine.subject},
+    )
+    return True
 
 
 def _apply_role(session: Session, user: User, role: Role) -> None:

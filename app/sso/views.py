@@ -80,6 +80,16 @@ def start_session(user: User) -> None:
     login_user(user)
 
 
+@bp.get("/signed-out")
+def signed_out() -> ResponseReturnValue:
+    """After signing out of Entente: the way to sign out at the provider too."""
+    exit_url = session.pop(sso.EXIT_KEY, None)
+    if not exit_url:
+        return redirect(url_for("auth.login"))
+    config = _provider()
+    return render_template("sso/signed_out.html", provider=config, exit_url=exit_url)
+
+
 def _refused_page(config: ProviderConfig, message: str, status: int) -> ResponseReturnValue:
     return render_template("sso/refused.html", provider=config, message=message), status
 
@@ -90,8 +100,9 @@ def provider() -> ResponseReturnValue:
     """Connect the provider: address, client, roles, who may still use a password."""
     settings = current_settings()
     row = sso.stored(db_session())
-    form = ProviderForm(obj=row, group_roles=sso.group_roles_text(row))
+    form = ProviderForm(obj=row)
     if request.method == "GET" and row is not None:
+        form.group_roles.data = sso.group_roles_text(row)
         form.password_off_roles.data = [r for r in row.password_off_roles.split(",") if r]
         form.default_role.data = row.default_role.value
     return form_page(

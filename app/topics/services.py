@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,7 @@ def get_topic(session: Session, topic_id: int) -> TopicArea:
     """The topic area with this id, or NotFound."""
     topic = session.get(TopicArea, topic_id)
     if topic is None:
-        raise NotFound(f"No topic area with id {topic_id}")
+        raise NotFound(_("No topic area with id %(topic_id)s", topic_id=topic_id))
     return topic
 
 
@@ -44,7 +45,7 @@ def get_topic_by_slug(session: Session, slug: str) -> TopicArea:
     """The topic area with this slug, or NotFound."""
     topic = session.scalar(select(TopicArea).where(TopicArea.slug == slug))
     if topic is None:
-        raise NotFound(f"No topic area {slug!r}", field="topic")
+        raise NotFound(_("No topic area %(slug)s", slug=repr(slug)), field="topic")
     return topic
 
 
@@ -162,8 +163,12 @@ def _ensure_unique(
 
 
 def _slug_taken(slug: str) -> DuplicateError:
-    return DuplicateError(f"A topic area with slug {slug!r} already exists", field="slug")
+    return DuplicateError(
+        _("A topic area with slug %(slug)s already exists", slug=repr(slug)), field="slug"
+    )
 
 
 def _name_taken(name: str) -> DuplicateError:
-    return DuplicateError(f"A topic area named {name!r} already exists", field="name")
+    return DuplicateError(
+        _("A topic area named %(name)s already exists", name=repr(name)), field="name"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
@@ -17,32 +18,32 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
-nav_link(bp, "topics.index", "Topics", Role.VIEWER, order=50, active_prefix="topics.")
+nav_link(bp, "topics.index", _l("Topics"), Role.VIEWER, order=50, active_prefix="topics.")
 FRENCH_NAME_HINT = _l("Optional: French pages and documents use it; else the name above.")
 
 
 class TopicForm(FlaskForm):
     slug = StringField(
-        "Short name",
-        validators=[DataRequired("Enter a short name"), Length(max=64)],
+        _l("Short name"),
+        validators=[DataRequired(_l("Enter a short name")), Length(max=64)],
         description=(
-            "Lower-case letters, digits and hyphens, e.g. western-balkans. Used in feed links."
+            _l("Lower-case letters, digits and hyphens, e.g. western-balkans. Used in feed links.")
         ),
     )
-    name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=120)])
     name_fr = StringField(
         _l("Name in French"), validators=[Length(max=120)], description=FRENCH_NAME_HINT
     )
-    description = TextAreaField("Description", validators=[Length(max=2000)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
 class TopicEditForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=120)])
     name_fr = StringField(
         _l("Name in French"), validators=[Length(max=120)], description=FRENCH_NAME_HINT
     )
-    description = TextAreaField("Description", validators=[Length(max=2000)])
-    is_active = BooleanField("In use (retired topics are hidden from forms)")
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    is_active = BooleanField(_l("In use (retired topics are hidden from forms)"))
 
 
 @bp.get("")
@@ -66,7 +67,7 @@ def new() -> ResponseReturnValue:
             form.description.data or "",
             name_fr=form.name_fr.data,
         ),
-        success=lambda topic: f"Topic area {topic.name} added.",
+        success=lambda topic: _("Topic area %(name)s added.", name=topic.name),
         to=url_for("topics.index"),
         render=lambda problem: render_template(
             "topics/edit.html", topic=None, form=form, problem=problem
@@ -90,7 +91,7 @@ def edit(topic_id: int) -> ResponseReturnValue:
             is_active=bool(form.is_active.data),
             name_fr=form.name_fr.data,
         ),
-        success="Topic area saved.",
+        success=_("Topic area saved."),
         to=url_for("topics.index"),
         render=lambda problem: render_template(
             "topics/edit.html", topic=topic, form=form, problem=problem

@@ -8,6 +8,7 @@ import time
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -46,15 +47,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(_error: StaleDataError) -> ResponseReturnValue:
         db.session.rollback()
-        stale = StaleVersion("Someone else changed this record first; reload and try again")
+        stale = StaleVersion(_("Someone else changed this record first; reload and try again"))
         return _render(stale.code, stale.message, None, stale.http_status)
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
         """What happened and when to try again, never the bare limit ("10 per 1 minute")."""
         wait = _retry_after_seconds()
-        what = error.description if error.limit.error_message else "Too many requests."
-        message = f"{what} Try again in {_duration(wait)}."
+        what = error.description if error.limit.error_message else _("Too many requests.")
+        message = _("%(what)s Try again in %(wait)s.", what=what, wait=_duration(wait))
         response = make_response(_render("too_many_requests", message, None, 429))
         response.headers["Retry-After"] = str(wait)
         return response
@@ -80,7 +81,8 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
 
-UNAVAILABLE = "The service cannot reach its database just now; try again shortly."
+def unavailable_message() -> str:
+    return _("The service cannot reach its database just now; try again shortly.")
 
 
 def database_unavailable(error: SQLAlchemyError) -> Response:
@@ -91,14 +93,16 @@ def database_unavailable(error: SQLAlchemyError) -> Response:
     with contextlib.suppress(SQLAlchemyError):  # the connection is gone; the session resets
         db.session.rollback()
     if request.path.startswith("/feeds/") and request.path.endswith(".ics"):
-        response = make_response(UNAVAILABLE + "\n", 503)
+        response = make_response(unavailable_message() + "\n", 503)
         response.mimetype = "text/plain"
     elif _wants_json():
         response = make_response(
-            jsonify(code="service_unavailable", message=UNAVAILABLE, field=None), 503
+            jsonify(code="service_unavailable", message=unavailable_message(), field=None), 503
         )
     else:
-        response = make_response(render_template("unavailable.html", message=UNAVAILABLE), 503)
+        response = make_response(
+            render_template("unavailable.html", message=unavailable_message()), 503
+        )
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any
 
 import wtforms
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectMultipleField, widgets
 
 from app.core.errors import EntenteError
-from app.core.validation import MAX_YEAR, MIN_YEAR, YEARS_MESSAGE, parse_whole
+from app.core.validation import MAX_YEAR, MIN_YEAR, parse_whole, years_message
 
 # Zones the secretariat meets in, first; any other IANA name is accepted by the services.
 COMMON_ZONES = (
@@ -45,8 +46,11 @@ def zone_choices(current: str | None = None) -> list[SelectChoice]:
     return options((name, name) for name in zones)
 
 
-def optional_choices(rows: Iterable[tuple[object, str]], blank: str = "None") -> list[SelectChoice]:
-    return options([("", blank), *((str(value), label) for value, label in rows)])
+def optional_choices(
+    rows: Iterable[tuple[object, str]], blank: str | None = None
+) -> list[SelectChoice]:
+    """A blank choice (default "None", translated) before the rows."""
+    return options([("", blank or _("None")), *((str(value), label) for value, label in rows)])
 
 
 class DateField(wtforms.DateField):
@@ -62,7 +66,7 @@ class DateField(wtforms.DateField):
             raise ValueError("Enter a real date, e.g. 2027-03-16") from None
         if self.data is not None and not MIN_YEAR <= self.data.year <= MAX_YEAR:
             self.data = None
-            raise ValueError(YEARS_MESSAGE)
+            raise ValueError(years_message())
 
 
 class CheckboxesField(SelectMultipleField):

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from babel.numbers import format_decimal
 from flask import Flask, has_request_context, redirect, request, session
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from app.core import languages
@@ -29,10 +30,18 @@ def select_language() -> str:
     default = current_settings().default_language
     if not has_request_context():
         return default
-    viewer = current_viewer()
-    chosen = supported(getattr(viewer, "language", None)) if viewer is not None else None
+    chosen = supported(getattr(_viewer(), "language", None))
     chosen = chosen or supported(session.get(SESSION_KEY))
     return chosen or request.accept_languages.best_match(LANGUAGES) or default
+
+
+def _viewer() -> object:
+    """The signed-in user, or None also when the database cannot say (the outage page asks
+    for its language too, and must not fail for want of the user's choice)."""
+    try:
+        return current_viewer()
+    except SQLAlchemyError:
+        return None
 
 
 def choose_language() -> ResponseReturnValue:

@@ -6,8 +6,12 @@ plain 400 page."""
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
 from flask import Flask, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import RequestHeaderFieldsTooLarge, RequestURITooLarge
+
+from app.core.languages import babel_locale, current_language
 
 # gunicorn's own defaults (4094, 100, 8190): what clients already live with.
 MAX_REQUEST_LINE = 4094
@@ -38,17 +42,31 @@ def refuse_past_request_limits() -> None:
     line = len(request.method) + len(uri) + len(environ.get("SERVER_PROTOCOL", "")) + 2
     if line > MAX_REQUEST_LINE:
         raise RequestURITooLarge(
-            f"The request line is {line:,} bytes; the limit is {MAX_REQUEST_LINE:,}."
-            " Send long values in a body."
+            _(
+                "The request line is %(size)s bytes; the limit is %(limit)s."
+                " Send long values in a body.",
+                size=format_decimal(line, locale=babel_locale(current_language())),
+                limit=format_decimal(MAX_REQUEST_LINE, locale=babel_locale(current_language())),
+            )
         )
     if len(request.headers) > MAX_HEADER_FIELDS:
         raise HeaderTooLarge(
-            f"The request has {len(request.headers)} header fields; the limit is"
-            f" {MAX_HEADER_FIELDS}.",
+            _(
+                "The request has %(count)s header fields; the limit is %(limit)s.",
+                count=len(request.headers),
+                limit=MAX_HEADER_FIELDS,
+            ),
             None,
         )
     for name, value in request.headers.items():
         if len(name) + len(value) + 2 > MAX_HEADER_FIELD_SIZE:
             raise HeaderTooLarge(
-                f"The header {name} is longer than {MAX_HEADER_FIELD_SIZE:,} bytes.", name
+                _(
+                    "The header %(name)s is longer than %(limit)s bytes.",
+                    name=name,
+                    limit=format_decimal(
+                        MAX_HEADER_FIELD_SIZE, locale=babel_locale(current_language())
+                    ),
+                ),
+                name,
             )

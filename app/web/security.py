@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.validation import id_in_range
@@ -70,7 +71,7 @@ def _refuse_nul_in_query() -> None:
     if request.path.startswith("/api/"):
         return
     if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        abort(400, "The address holds a NUL character.")
+        abort(400, _("The address holds a NUL character."))
 
 
 def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:

@@ -52,6 +52,7 @@ PAGES = {
         ("users", "/admin/users"),
         ("user", "/admin/users/1"),
         ("user-new", "/admin/users/new"),
+        ("single-sign-on", "/admin/sso"),
     ],
 }
 

@@ -127,7 +127,11 @@ def test_the_secretariat_hears_of_a_new_invitation_an_update_and_a_cancel(
     session, receive, invitation, mail_settings
 ):
     receive(outlook_calendar(start=SPRING[0], end=SPRING[1], sequence=1))
-    receive(outlook_calendar(start=SPRING[0], end=SPRING[1], sequence=2, method="CANCEL"))
+    # An update that changes nothing Entente keeps (the attendee list): no notice.
+    receive(
+        outlook_calendar(start=SPRING[0], end=SPRING[1], sequence=2, attendee="other@uk.example")
+    )
+    receive(outlook_calendar(start=SPRING[0], end=SPRING[1], sequence=3, method="CANCEL"))
     assert tell_secretariat(session, mail_settings, NOW, "test") == 3
     assert tell_secretariat(session, mail_settings, NOW, "test") == 0
     rows = session.scalars(

@@ -36,6 +36,7 @@ class HostileProvider:
     key: RSAKey
     rogue_key: RSAKey
     issuer: str = ""
+    kid: str = KID
     claims: dict[str, Any] = field(default_factory=dict)
     sign: Callable[[dict[str, Any], HostileProvider], str] | None = None
     nonces: list[str] = field(default_factory=list)
@@ -62,7 +63,7 @@ class HostileProvider:
         claims = {name: value for name, value in claims.items() if value is not None}
         if self.sign is not None:
             return self.sign(claims, self)
-        return signed(claims, self.key)
+        return signed(claims, self.key, kid=self.kid)
 
 
 def signed(claims: dict[str, Any], key: RSAKey, alg: str = "RS256", kid: str = KID) -> str:
@@ -91,7 +92,8 @@ def _handler(provider: HostileProvider) -> type[BaseHTTPRequestHandler]:
                     }
                 )
             elif parts.path == "/jwks":
-                self._json({"keys": [provider.key.as_dict(private=False, kid=KID, use="sig")]})
+                key = provider.key.as_dict(private=False, kid=provider.kid, use="sig")
+                self._json({"keys": [key]})
             elif parts.path == "/authorize":
                 self._authorize(query)
             else:

@@ -14,6 +14,7 @@ from app.core import sealed
 from app.settings import current_settings, load_settings
 from app.sso import services as sso
 from app.sso.models import SsoProvider
+from tests.sso.conftest import policy
 from tests.sso.hostile import CLIENT_ID, CLIENT_SECRET
 from tests.web.conftest import csrf_from, sign_in
 
@@ -63,6 +64,7 @@ def test_an_admin_connects_a_provider_from_the_page(as_admin, session, hostile, 
     shown = as_admin.get("/admin/sso").get_data(as_text=True)
     assert SECRET not in shown
     assert "A secret is stored" in shown
+    assert "entente-editors = editor\nentente-admins = admin</textarea>" in shown
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "sso.provider_saved"))
     assert entry is not None
     assert entry.changes["client_secret"] == "replaced"
@@ -139,3 +141,8 @@ def test_settings_win_for_the_connection(app, session, hostile, connect):
     assert config.connection.client_secret == CLIENT_SECRET
     assert dict(config.group_roles) == {"g": "admin"}
     assert CLIENT_SECRET not in repr(settings)
+    # Saving the page then changes the policy only; no secret is asked for.
+    sso.save(session, None, settings, policy(hostile, client_secret="", group_roles="h = editor"))
+    row = session.get(SsoProvider, 1)
+    assert row.discovery_url == "https://idp.example.org/.well-known/openid-configuration"
+    assert row.group_roles == {"h": "editor"}

@@ -178,3 +178,50 @@ def test_the_cli_switches_password_sign_in_back_on(cli, session, make, admin, co
     assert auth.authenticate(session, editor.email, factories.PASSWORD) is not None
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "sso.password_sign_in_on"))
     assert entry is not None
+
+
+def test_an_account_stays_with_the_subject_it_first_came_in_with(
+    client, cli, session, make, hostile, connect
+):
+    """The provider hands the address to someone else (a new subject): refused, until an
+    operator unbinds the account."""
+    user = make.user(Role.EDITOR, email="editor@entente.test")
+    connect()
+    assert through_provider(client).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/account")})
+    hostile.claims = {"sub": "someone-new"}
+    refused = through_provider(client)
+    assert refused.status_code == 403
+    assert "not the one this Entente account was first used with" in refused.get_data(as_text=True)
+    result = cli.invoke(args=["sso", "forget", user.email])
+    assert result.exit_code == 0, result.output
+    assert "no longer bound" in result.output
+    assert through_provider(client).status_code == 302
+    actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == user.id)))
+    assert {"sso.subject_bound", "sso.subject_forgotten"} <= actions
+
+
+def test_a_subject_bound_to_one_account_cannot_sign_in_to_another(
+    client, session, make, hostile, connect
+):
+    """The person's address changed at the provider to another account's: refused."""
+    make.user(Role.EDITOR, email="editor@entente.test")
+    make.user(Role.ADMIN, email="boss@entente.test")
+    connect()
+    assert through_provider(client).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/account")})
+    hostile.claims = {"email": "boss@entente.test"}  # same subject-1
+    assert through_provider(client).status_code == 403
+    assert client.get("/admin/users").status_code == 302  # not signed in as the admin
+
+
+def test_just_in_time_creates_nothing_for_a_subject_already_bound(
+    client, session, make, hostile, connect
+):
+    make.user(Role.EDITOR, email="editor@entente.test")
+    connect(just_in_time=True)
+    through_provider(client)
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/account")})
+    hostile.claims = {"email": "renamed@entente.test"}
+    assert through_provider(client).status_code == 403
+    assert user_named(session, "renamed@entente.test") is None

@@ -194,3 +194,35 @@ def _unsigned(claims: dict[str, Any]) -> str:
 
 def _csrf(client: Any) -> str:
     return csrf_from(client, "/account")
+
+
+def test_a_provider_that_does_not_answer_gives_a_clear_page(client, session, connect):
+    connect(discovery_url="http://127.0.0.1:9")  # nothing listens on the discard port
+    response = client.get("/login/sso")
+    assert response.status_code == 502
+    assert "did not answer" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [("/meetings", "/meetings"), ("//evil.example/x", "/"), ("https://evil.example", "/")],
+)
+def test_the_page_asked_for_is_reached_after_sign_in_and_only_on_this_site(
+    client, make, hostile, connect, target, landing
+):
+    make.user(Role.EDITOR, email="editor@entente.test")
+    connect()
+    response = through_provider(client, f"/login/sso?next={target}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
+
+
+def test_a_rotated_signing_key_is_fetched_again(client, make, hostile, connect, signing_keys):
+    """The key set is cached; a token signed with a key id it does not know makes the relying
+    party fetch the provider's keys again, once."""
+    make.user(Role.EDITOR, email="editor@entente.test")
+    connect()
+    assert through_provider(client).status_code == 302
+    client.post("/logout", data={"csrf_token": _csrf(client)})
+    hostile.key, hostile.kid = signing_keys[1], "key-2"
+    assert through_provider(client).status_code == 302

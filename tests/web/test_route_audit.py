@@ -26,6 +26,7 @@ PUBLIC = {
     "auth.logout": "signing out needs no role (and a CSRF token)",
     "sso.start": "single sign-on: sends the browser to the provider (404 when none)",
     "sso.callback": "single sign-on: the provider's answer, checked before anyone signs in",
+    "sso.signed_out": "after signing out: the link to sign out at the provider too",
     "openapi.spec": "the API's public description (/api/v1/openapi.json), no data",
     "api_tokens.sign_in": "API sign-in: exchanges a password for a token, rate-limited",
     "language": "the signed-out language switcher: a session preference only (and a CSRF token)",
