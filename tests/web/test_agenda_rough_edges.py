@@ -48,7 +48,7 @@ def test_the_page_links_each_edition_and_labels_draft_and_circulated_apart(
     assert links["UK edition"] == f"{page}?side=uk#circulated"
     assert links["EU edition"] == f"{page}?side=eu#circulated"
     circulated = "PDF – Version 1, Provisional agenda, as circulated"
-    draft = "PDF – Draft, not circulated: marked “Draft – not for circulation”"
+    draft = "PDF – Draft, not for circulation"
     assert links[f"{circulated}, Whole agenda"].endswith("agenda.pdf?version=1")
     assert links[f"{circulated}, EU edition"].endswith("agenda.pdf?version=1&side=eu")
     assert links[f"{circulated}, English and French"].endswith("agenda.pdf?version=1&lang=en-fr")
