@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def _fill_meeting(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Title").fill(title)
+    page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Kind of meeting").select_option(label="Strategic consultation")
     page.get_by_label("Start date").fill("2031-03-18")
     page.get_by_label("Start time").fill("10:00")
@@ -42,7 +42,10 @@ def test_editor_creates_a_consultation_invites_and_records_acceptance(new_page):
         .inner_text()
         .endswith("The meeting must end after it starts")
     )
-    assert page.get_by_label("Title").input_value() == "Strategic consultation (browser test)"
+    assert (
+        page.get_by_label("Title", exact=True).input_value()
+        == "Strategic consultation (browser test)"
+    )
     page.get_by_role("link", name="The meeting must end after it starts").click()
     assert page.evaluate("document.activeElement.id") == "end_date"
 
