@@ -28,6 +28,8 @@ from app.feeds.cache import FeedMemory
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
 from app.health.views import bp as health_bp
+from app.inbound.cli import mail_cli
+from app.inbound.views import bp as inbound_bp
 from app.invitations.views import bp as invitations_bp
 from app.meetings.blueprint import meetings_blueprint
 from app.people.views import bp as people_bp
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     register_api(app)
     app.register_blueprint(meetings_blueprint())
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(inbound_bp)
     for blueprint in (planning_bp, topics_bp, people_bp, audit_bp, admin_bp, sso_bp, scheduler_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -154,4 +157,5 @@ def _register_cli(app: Flask) -> None:
     register_commands(app)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(sso_cli)

@@ -12,6 +12,7 @@ from app.auth.models import ApiToken, User
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
+from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
 from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
 from app.notifications.models import NotifiedChange, OutboxMessage, SentLog
@@ -29,10 +30,12 @@ __all__ = [
     "Base",
     "Blob",
     "BlobChunk",
+    "EmailReply",
     "FeedEventCache",
     "FeedEventVersion",
     "FeedSubscription",
     "FollowUpAction",
+    "InboundMessage",
     "Invitation",
     "Meeting",
     "MeetingKind",
@@ -43,6 +46,7 @@ __all__ = [
     "PaperFile",
     "Participant",
     "Person",
+    "QuarantinedMessage",
     "ReceivedInvitation",
     "SchedulerLease",
     "SentLog",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -71,6 +72,16 @@ class Settings:
     # Scheduler lease: a standby takes over at most lease + renew seconds after the holder died.
     scheduler_lease_seconds: int = 60
     scheduler_renew_seconds: int = 15
+    # Inbound calendar e-mail (replies, Brussels' invitations); empty host: no mailbox polled.
+    inbound_imap_host: str = ""
+    inbound_imap_port: int = 993
+    inbound_imap_user: str = ""
+    inbound_imap_password: str = field(default="", repr=False)
+    inbound_imap_tls: bool = True  # plain IMAP only to a loopback host (tests, a local relay)
+    inbound_imap_mailbox: str = "INBOX"
+    inbound_imap_poll_minutes: int = 5
+    inbound_imap_allowed_sender_domains: tuple[str, ...] = ()
+    inbound_imap_max_message_bytes: int = 1024 * 1024
     instance_path: str = str(PROJECT_ROOT / "instance")
     # Single sign-on: when oidc_discovery_url is set, these four win over the provider an
     # admin entered on the page (which then shows them read-only); see docs/security.md.
@@ -181,12 +192,27 @@ def _coerce_one(name: str, hint: Any, raw: Any) -> Any:
         if hint == tuple[int, ...]:
             items = json.loads(raw) if isinstance(raw, str) else raw
             return tuple(int(item) for item in items)
+        if hint == tuple[str, ...]:
+            return _string_tuple(raw)
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"setting {name!r} has an invalid value") from exc
 
 
+def _string_tuple(raw: Any) -> tuple[str, ...]:
+    """A TOML list, a JSON list or a comma-separated string (an environment variable)."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        items = json.loads(text) if text.startswith("[") else text.split(",")
+    else:
+        items = raw
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise ValueError(raw)
+    return tuple(item.strip().lower() for item in items if item.strip())
+
+
 def _validate(settings: Settings) -> None:
+    _validate_inbound(settings)
     for name in _TIMEOUTS:
         if not 0 <= getattr(settings, name) <= 3600:
             raise SettingsError(f"setting {name!r} must be between 0 and 3600 seconds")
@@ -216,6 +242,35 @@ def _validate(settings: Settings) -> None:
             raise SettingsError("ENTENTE_SECRET_KEY must be at least 32 characters in production")
     elif not settings.secret_key:
         raise SettingsError("secret_key is empty; set ENTENTE_SECRET_KEY")
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def _validate_inbound(settings: Settings) -> None:
+    """The inbound mailbox: plain IMAP only on loopback, sane limits, real domain names."""
+    if not 1 <= settings.inbound_imap_port <= 65535:
+        raise SettingsError("inbound_imap_port must be between 1 and 65535")
+    if not 1 <= settings.inbound_imap_poll_minutes <= 1440:
+        raise SettingsError("inbound_imap_poll_minutes must be between 1 and 1440")
+    if not 1024 <= settings.inbound_imap_max_message_bytes <= 50 * 1024 * 1024:
+        raise SettingsError("inbound_imap_max_message_bytes must be between 1 KiB and 50 MiB")
+    for domain in settings.inbound_imap_allowed_sender_domains:
+        if not _DOMAIN.match(domain):
+            raise SettingsError(f"inbound_imap_allowed_sender_domains: {domain!r} is no domain")
+    mailbox = settings.inbound_imap_mailbox
+    if not mailbox or any(char in mailbox for char in '"\\\r\n\x00'):
+        raise SettingsError("inbound_imap_mailbox must be a plain mailbox name")
+    if not settings.inbound_imap_host:
+        return
+    if not settings.inbound_imap_user:
+        raise SettingsError("inbound_imap_user is needed when inbound_imap_host is set")
+    if not settings.inbound_imap_tls and settings.inbound_imap_host not in _LOOPBACK:
+        raise SettingsError(
+            "inbound_imap_tls may be off only for a loopback host (the password would travel "
+            "in clear)"
+        )
 
 
 _TIMEOUTS = (

@@ -15,7 +15,7 @@ as_root() {
 
 # Debian packages the tests need: Chromium (browser tests), poppler (PDF to image),
 # Pango (WeasyPrint), fonts with wide script coverage, wrk (bench/feeds.py).
-SYSTEM_PACKAGES="wrk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-wqy-microhei"
+SYSTEM_PACKAGES="wrk dovecot-imapd chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-wqy-microhei"
 
 ensure_system_packages() {
   local missing=""

@@ -14,6 +14,7 @@ from app.api import (
     audit,
     consultations,
     delegations,
+    inbound,
     invitations,
     meetings,
     people,
@@ -30,7 +31,7 @@ def register_api(app: Flask) -> None:
     app.spec_processor(_document)  # type: ignore[attr-defined]
     agenda_modules = (agendas, agenda_versions, agenda_papers, agenda_outcomes)
     modules = (topics, people, meetings, delegations, *agenda_modules, invitations)
-    for module in (*modules, consultations, subscriptions, audit, users):
+    for module in (*modules, inbound, consultations, subscriptions, audit, users):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)
 

@@ -344,7 +344,9 @@ def document_what_code_enforces(spec: dict[str, Any]) -> dict[str, Any]:
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             if "requestBody" in operation:
-                body = operation["requestBody"]["content"]["application/json"]["schema"]
+                # JSON bodies, and the one multipart upload (POST /inbound)
+                content = next(iter(operation["requestBody"]["content"].values()))
+                body = content["schema"]
                 body = schemas.get(body.get("$ref", "").rpartition("/")[2], body)
                 operation["requestBody"]["required"] = bool(body.get("required"))
             for parameter in operation.get("parameters", []):

@@ -434,3 +434,41 @@ def _deadline(deadline: datetime | None, meeting_start: datetime) -> datetime | 
             _("The reply deadline must be before the meeting starts"), field="reply_deadline"
         )
     return deadline
+
+
+def record_email_reply(
+    session: Session,
+    invitation: Invitation,
+    status: InvitationStatus,
+    *,
+    attendee: str,
+    at: datetime,
+) -> Invitation:
+    """An answer that came by e-mail (app.inbound): the same transitions as a reply typed in,
+    the same answer twice changes nothing but its time. Accepting names the person who answered
+    as the representative when none is known yet."""
+    if invitation.meeting.status is MeetingStatus.CANCELLED:
+        raise InvalidTransition("The meeting was cancelled; no reply can be recorded")
+    if status is not invitation.status:
+        _check_transition(invitation.status, status)
+    before = _reply_fields(invitation)
+    invitation.status = status
+    if status is InvitationStatus.ACCEPTED and invitation.representative_id is None:
+        invitation.representative_id = invitation.invitee_person_id
+    if status is InvitationStatus.DECLINED:
+        invitation.representative_id = None
+    invitation.reply_note = f"By e-mail from {attendee}"
+    invitation.replied_at = at
+    invitation.updated_at = at
+    flush_unique(session, {"uq_invitations_open": _already_invited(invitation.invitee.name)})
+    audit.record(
+        session,
+        None,
+        f"invitation.{status.value}",
+        "invitation",
+        invitation.id,
+        f"{invitation.invitee.code} {status.value} “{invitation.meeting.title}” by e-mail "
+        f"({attendee})",
+        {**audit.diff(before, _reply_fields(invitation)), "by": "e-mail"},
+    )
+    return invitation

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session
 
 from app.core.languages import current_language, format_moment
+from app.inbound.models import EmailReply, ReplyKind
 from app.invitations.models import Invitation, InvitationStatus
 from app.meetings.models import Meeting, MeetingStatus
 from app.notifications import itip, outbox
@@ -93,8 +94,9 @@ def send_invitations(session: Session, settings: Settings, now: datetime, holder
 
 
 def send_reply_reminders(session: Session, settings: Settings, now: datetime, holder: str) -> int:
-    """Remind invitees who have not answered (invited or tentative), `reminder_lead_days`
-    before the reply deadline. Declined, accepted and withdrawn invitations are never reminded.
+    """Remind invitees who have not answered (invited or tentative, and no answer by e-mail),
+    `reminder_lead_days` before the reply deadline. Declined, accepted and withdrawn invitations
+    are never reminded.
 
     When several lead times are due at once (the scheduler was down, or the deadline moved
     closer), only the nearest is sent and the others are recorded as skipped.
@@ -111,6 +113,7 @@ def send_reply_reminders(session: Session, settings: Settings, now: datetime, ho
             Invitation.reply_deadline.is_not(None),
             Invitation.reply_deadline > now,
             Meeting.status != MeetingStatus.CANCELLED,
+            ~answered_by_email(),
         )
         .order_by(Invitation.id)
     ).all()
@@ -121,6 +124,16 @@ def send_reply_reminders(session: Session, settings: Settings, now: datetime, ho
     for invitation in invitations:
         queued += _remind(session, settings, now, invitation, leads, done)
     return queued
+
+
+def answered_by_email() -> Exists:
+    """The invitee answered by e-mail (tentative, or delegated to someone else included): they
+    replied, so they are not chased; an answer to an older version of the meeting is not one."""
+    return exists().where(
+        EmailReply.invitation_id == Invitation.id,
+        EmailReply.kind == ReplyKind.REPLY,
+        EmailReply.applied.is_(True),
+    )
 
 
 def _remind(

@@ -18,6 +18,7 @@ from app.auth.web import current_actor, role_required
 from app.core.errors import ValidationError
 from app.core.timezones import local_to_utc
 from app.extensions import db_session
+from app.inbound import services as inbound
 from app.invitations import received_calendar as received
 from app.invitations import services as invitations
 from app.invitations.forms import InvitationForm, ReplyForm, WithdrawForm
@@ -51,7 +52,10 @@ def index() -> ResponseReturnValue:
         page=int_or_none(request.args.get("page")) or 1,
         per_page=PER_PAGE,
     )
-    return render_template("invitations/index.html", page=page, status=status)
+    replies = inbound.email_replies_for(db_session(), [i.id for i in page.items])
+    return render_template(
+        "invitations/index.html", page=page, status=status, email_replies=replies
+    )
 
 
 @bp.route("/new/<int:meeting_id>", methods=["GET", "POST"])
@@ -220,6 +224,7 @@ def _reply_page(
         invitation=invitation,
         problem=problem,
         conflict=stale,
+        email_replies=inbound.email_replies_for(db_session(), [invitation.id]),
     )
     return page, CONFLICT_STATUS if stale else 200
 

@@ -25,7 +25,7 @@ from app.core.languages import current_language, format_moment
 from app.core.timezones import utc_to_local
 from app.core.upsert import insert_ignoring_duplicates
 from app.invitations.models import Invitation, InvitationStatus
-from app.invitations.tasks import invitation_key
+from app.invitations.tasks import answered_by_email, invitation_key
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import CALENDAR_FIELDS
 from app.notifications import itip, outbox
@@ -46,6 +46,7 @@ ACTIONS = (
     | STATUS_ACTIONS
     | {AGENDA_CIRCULATED}
 )
+ISSUED = "invitation.issued"
 WITHDRAWN = AuditAction.INVITATION_WITHDRAWN  # the invited person gets a CANCEL for their entry
 WINDOW = timedelta(days=7)  # older unprocessed changes (a long outage) are not announced
 NOT_ATTENDING = (InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
@@ -136,7 +137,8 @@ def _announce(
         if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
         for line in entry.changes.get("changes") or []
     ]
-    for to in _recipients(session, meeting):
+    awaiting = _awaiting_reply(session, meeting)
+    for to in _recipients(session, meeting, announcing=last):
         queued += _queue(
             session,
             settings,
@@ -149,6 +151,8 @@ def _announce(
             method=method,
             previous_when=previous,
             details=details,
+            # Someone who has not answered is still asked to (RFC 5546: RSVP on the update).
+            rsvp=method == itip.REQUEST and to.addr_spec in awaiting,
         )
     return queued
 
@@ -199,14 +203,15 @@ def _describe(
     actions = {entry.action for entry in entries}
     if meeting.status is MeetingStatus.CANCELLED:
         return _l("This meeting has been cancelled."), _l("Cancelled"), itip.CANCEL
-    if MOVED in actions:
-        return _l("This meeting has moved."), _l("Moved"), itip.REQUEST
-    if AuditAction.MEETING_POSTPONED in actions:
+    if meeting.status is MeetingStatus.POSTPONED and any(_postponed(e) for e in entries):
+        # Whether it was postponed on its own, with the edit form, or moved at the same time.
         return (
             _l("This meeting has been postponed; a new date will follow."),
             _l("Postponed"),
-            (itip.REQUEST),
+            itip.REQUEST,
         )
+    if MOVED in actions:
+        return _l("This meeting has moved."), _l("Moved"), itip.REQUEST
     if actions & STATUS_ACTIONS or any(
         entry.action == AuditAction.MEETING_UPDATED and CALENDAR_FIELDS & entry.changes.keys()
         for entry in entries
@@ -228,6 +233,15 @@ def _describe(
     return None, "", None
 
 
+def _postponed(entry: AuditEntry) -> bool:
+    """The entry made the meeting postponed: its status action, or an edit whose status
+    changed to postponed (recorded as meeting.updated or meeting.moved)."""
+    if entry.action == AuditAction.MEETING_POSTPONED:
+        return True
+    status = entry.changes.get("status")
+    return isinstance(status, list) and status[-1:] == [MeetingStatus.POSTPONED.value]
+
+
 def _version(entry: AuditEntry) -> int:
     value = entry.changes.get("version")
     return value if isinstance(value, int) else 0
@@ -246,22 +260,59 @@ def _local_when(local: datetime, zone_name: str) -> str:
     return f"{format_moment(local, '%a %d %b %Y, %H:%M', current_language())} ({zone_name})"
 
 
-def _recipients(session: Session, meeting: Meeting) -> list[Address]:
-    """Delegation members and invited people who have not declined, each address once."""
+def _recipients(
+    session: Session, meeting: Meeting, *, announcing: int | None = None
+) -> list[Address]:
+    """Delegation members and invited people who have not declined, each address once.
+
+    `announcing` (the latest change announced): an invitation issued after it is left out,
+    as its own e-mail shows the meeting as it is now; an "Updated" on top would announce a
+    change its reader never saw the other side of.
+    """
     people: list[Person | None] = [participant.person for participant in meeting.participants]
     invitations = session.scalars(
         select(Invitation).where(
             Invitation.meeting_id == meeting.id, Invitation.status.not_in(NOT_ATTENDING)
         )
-    )
+    ).all()
+    newer = _issued_after(session, [i.id for i in invitations], announcing)
     for invitation in invitations:
-        people.extend([invitation.invitee_person, invitation.representative])
+        if invitation.id not in newer:
+            people.extend([invitation.invitee_person, invitation.representative])
     found: dict[str, Address] = {}
     for person in people:
         to = recipient_of(person)
         if to is not None:
             found.setdefault(to.addr_spec, to)
     return list(found.values())
+
+
+def _issued_after(session: Session, invitation_ids: list[int], entry_id: int | None) -> set[int]:
+    if entry_id is None or not invitation_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(AuditEntry.entity_id).where(
+                AuditEntry.entity_type == "invitation",
+                AuditEntry.action == ISSUED,
+                AuditEntry.entity_id.in_(invitation_ids),
+                AuditEntry.id > entry_id,
+            )
+        )
+    )
+
+
+def _awaiting_reply(session: Session, meeting: Meeting) -> set[str]:
+    """Addresses of invited people who have not answered (in the app or by e-mail)."""
+    invitations = session.scalars(
+        select(Invitation).where(
+            Invitation.meeting_id == meeting.id,
+            Invitation.status == InvitationStatus.INVITED,
+            ~answered_by_email(),
+        )
+    )
+    found = (recipient_of(invitation.invitee_person) for invitation in invitations)
+    return {to.addr_spec for to in found if to is not None}
 
 
 def _queue(
@@ -277,6 +328,7 @@ def _queue(
     method: str | None,
     previous_when: Text = "",
     details: Sequence[str] = (),
+    rsvp: bool = False,
 ) -> int:
     draft = meeting_draft(
         session,
@@ -289,6 +341,7 @@ def _queue(
         settings=settings,
         now=now,
         method=method,
+        rsvp=rsvp,
         headline=headline,
         previous_when=previous_when,
         details=list(details),

@@ -19,6 +19,7 @@ from app.core.timezones import utc_to_local
 from app.core.validation import MAX_YEAR, MIN_YEAR, is_digits, years_message
 from app.extensions import db_session
 from app.feeds.stamp import current_stamp
+from app.inbound import services as inbound
 from app.invitations import services as invitations
 from app.meetings import access, catalogue, delegations, queries
 from app.meetings import services as meetings
@@ -85,6 +86,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
         delegation=delegations.delegation(meeting),
         delegate_ids={participant.person_id for participant in meeting.participants},
         invitations=invites,
+        email_replies=inbound.email_replies_for(session, [i.id for i in invites]),
         agenda=agendas.numbered(
             meeting,
             agendas.items_of(session, meeting.id),

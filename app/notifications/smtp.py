@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from types import TracebackType
 
@@ -37,11 +38,22 @@ class SmtpTransport:
     ) -> None:
         self.close()
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
-        """Hand one message to the server for exactly `recipient` (never the header list)."""
+    def send(self, build: Callable[[bool], EmailMessage], sender: str, recipient: str) -> None:
+        """Hand one message to the server for exactly `recipient` (never the header list).
+
+        `build(eight_bit)` makes the message once the server has said whether it offers
+        8BITMIME (RFC 6152): 8-bit text only to a server that does, declared with BODY=8BITMIME;
+        otherwise encoded. A ValueError from `build` propagates (the message cannot be made).
+        """
         try:
             connection = self._connect()
-            connection.send_message(message, from_addr=sender, to_addrs=[recipient])
+            connection.ehlo_or_helo_if_needed()
+            eight_bit = connection.has_extn("8bitmime")
+            message = build(eight_bit)
+            options = ["BODY=8BITMIME"] if eight_bit else []
+            connection.send_message(
+                message, from_addr=sender, to_addrs=[recipient], mail_options=options
+            )
         except smtplib.SMTPRecipientsRefused as error:
             self.close()
             code, reply = next(iter(error.recipients.values()), (0, b""))

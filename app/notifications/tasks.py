@@ -44,8 +44,11 @@ def _send_one(
 ) -> int:
     row = session.get_one(OutboxMessage, outbox_id)
     try:
-        message = build_message(row, mail_sender, clock.now())
-        transport.send(message, sender, row.recipient)
+        transport.send(
+            lambda eight_bit: build_message(row, mail_sender, clock.now(), eight_bit=eight_bit),
+            sender,
+            row.recipient,
+        )
     except ValueError as error:
         outbox.mark_failed_attempt(session, outbox_id, clock.now(), str(error), permanent=True)
         session.commit()

@@ -8,6 +8,7 @@ next regular time). Sweeps lose nothing when a run is skipped: the next one find
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.agendas.tasks import check_agenda_deadlines
 from app.consultations.tasks import check_cadence
+from app.inbound.tasks import fetch_inbound_mail
 from app.invitations.received_tasks import answer_organisers, tell_secretariat
 from app.invitations.tasks import send_invitations, send_reply_reminders
 from app.meetings.tasks import notify_meeting_changes
@@ -47,17 +49,24 @@ class JobSpec:
     misfire_grace: timedelta = timedelta(hours=2)
     # Run as soon as a scheduler takes the lease (start-up or a standby taking over).
     on_takeover: bool = False
+    # An interval read from the settings (instead of `every`).
+    every_setting: Callable[[Settings], timedelta] | None = None
+
+    def interval(self, settings: Settings) -> timedelta | None:
+        return self.every_setting(settings) if self.every_setting is not None else self.every
 
     def trigger(self, settings: Settings) -> BaseTrigger:
-        if self.every is not None:
+        every = self.interval(settings)
+        if every is not None:
             return IntervalTrigger(
-                seconds=int(self.every.total_seconds()), start_date=ORIGIN, timezone=UTC
+                seconds=int(every.total_seconds()), start_date=ORIGIN, timezone=UTC
             )
         return CronTrigger(timezone=settings.display_timezone, **self.cron)
 
     def schedule(self, settings: Settings) -> str:
-        if self.every is not None:
-            return f"every {_duration(self.every)}"
+        every = self.interval(settings)
+        if every is not None:
+            return f"every {_duration(every)}"
         fields = " ".join(f"{name}={value}" for name, value in self.cron.items())
         return f"cron {fields} ({settings.display_timezone})"
 
@@ -113,6 +122,13 @@ JOBS: tuple[JobSpec, ...] = (
         "Tell the secretariat when a half-year has no consultation scheduled",
         cron={"hour": "8", "minute": "0"},
         misfire_grace=timedelta(hours=12),
+    ),
+    JobSpec(
+        "inbound-mail",
+        fetch_inbound_mail,
+        "Read replies and Brussels' invitations from the inbound mailbox (IMAP)",
+        every_setting=lambda settings: timedelta(minutes=settings.inbound_imap_poll_minutes),
+        misfire_grace=timedelta(minutes=10),
     ),
 )
 JOBS_BY_ID = {spec.id: spec for spec in JOBS}

@@ -62,6 +62,18 @@ def test_a_received_invitation_shows_the_organiser_s_change_and_takes_a_decision
     assert page.get_by_text("It goes back to anna.kowalska@eeas.europa.eu").is_visible()
     screenshot(page, "received-invitation-meeting")
 
+    # The organiser moves it again after our answer: we send the same answer for it.
+    later = (datetime(2027, 11, 5, 9, 0), datetime(2027, 11, 5, 12, 0))
+    _receive(live, outlook_calendar(uid=UID, start=later[0], end=later[1], sequence=2))
+    page.reload()
+    notice = page.locator(".notice", has_text="You replied before this change")
+    assert notice.is_visible()
+    screenshot(page, "received-invitation-moved-after-reply")
+    page.get_by_role("button", name="Send our answer (accepted) again").click()
+    page.wait_for_url("**/meetings/*")
+    assert page.get_by_text("Your answer goes back to the organiser").is_visible()
+    assert notice.count() == 0
+
     scan = new_page("editor", bypass_csp=True)
     scan.goto(f"/invitations/{invitation_id}/reply")
     assert axe_violations(scan) == []

@@ -21,6 +21,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> EmailMessage:
@@ -44,7 +45,12 @@ class Recorder:
             if self.refusals:
                 return self.refusals.pop(0)
             self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content,
+                    list(envelope.mail_options),
+                )
             )
         return "250 OK"
 
@@ -81,10 +87,13 @@ class Stalling(Recorder):
 
 
 @contextmanager
-def smtp_server(recorder: Recorder | None = None) -> Iterator[tuple[Recorder, int]]:
+def smtp_server(
+    recorder: Recorder | None = None, *, eight_bit: bool = True
+) -> Iterator[tuple[Recorder, int]]:
+    """aiosmtpd on a free port; `eight_bit=False`: a server that does not offer 8BITMIME."""
     recorder = recorder or Recorder()
     port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, decode_data=not eight_bit)
     controller.start()
     try:
         yield recorder, port

@@ -27,7 +27,7 @@ from tests.factories import Factory
 T0 = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
 DEADLINE = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
 SWEEPS = ("invitation-emails", "reply-reminders", "deliver-outbox")
-INTERVAL_JOBS = {spec.id for spec in JOBS if spec.every is not None}
+INTERVAL_JOBS = {spec.id for spec in JOBS if spec.every is not None or spec.every_setting}
 
 
 def seed(app, *, open_count=3, declined_count=2):
