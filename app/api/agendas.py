@@ -81,8 +81,16 @@ class ListedPaperOut(AgendaPaperOut):
 
 
 class NumberedItemOut(AgendaItemOut):
-    number = Text(required=True)
+    number = Text(required=True, metadata={"description": "The joint agenda's number"})
     depth = Integer(required=True)
+    minutes = Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "How long it takes: for an item with sub-items, theirs added up or "
+            "its own duration if longer (null: unknown)"
+        },
+    )
     papers = List(Nested(ListedPaperOut), required=True)
     starts_at = Method(
         "_starts_at",
@@ -134,6 +142,7 @@ class _Numbered:
         self.number = numbered.number
         self.depth = numbered.depth
         self.starts_at = numbered.starts_at
+        self.minutes = numbered.minutes
         self._item = numbered.item
 
     def __getattr__(self, name: str) -> Any:

@@ -34,3 +34,25 @@ def test_the_api_reads_and_writes_french_titles_and_documents_them(api_as, make,
     for schema in ("AgendaItemOut", "ItemIn", "MeetingOut", "MeetingIn", "TopicOut", "TopicIn"):
         fields = spec[schema]["properties"]
         assert "title_fr" in fields or "name_fr" in fields, schema
+
+
+def test_agenda_and_versions_carry_french_titles_and_each_items_time(api_as, make, session):
+    editor = api_as(Role.EDITOR)
+    meeting = make.meeting(start=datetime(2027, 3, 16, 10), end=datetime(2027, 3, 16, 12))
+    russia = make.item(meeting, "Russia", duration_minutes=60)
+    russia.title_fr = "Russie"
+    make.item(meeting, "Sanctions", parent=russia, duration_minutes=20)
+    session.commit()
+    items = editor.get(f"/meetings/{meeting.id}/agenda").get_json()["items"]
+    assert [(item["number"], item["minutes"], item["title_fr"]) for item in items] == [
+        ("1", 60, "Russie"),
+        ("1.1", 20, None),
+    ]
+    etag = editor.get(f"/meetings/{meeting.id}/agenda").headers["ETag"]
+    circulated = editor.post(
+        f"/meetings/{meeting.id}/agenda/circulate", json={}, headers={"If-Match": etag}
+    )
+    assert circulated.status_code == 201, circulated.get_json()
+    version = editor.get(f"/meetings/{meeting.id}/agenda/versions/1").get_json()
+    assert version["items"][0]["title_fr"] == "Russie"
+    assert version["items"][0]["minutes"] == 60
