@@ -82,7 +82,7 @@ def _page_setup(word: WordDocument, doc: AgendaDocument) -> None:
     pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     pages.add_run(f"{clean(doc.reference)} · {_('Page')} ")
     _field(pages, "PAGE")
-    pages.add_run(f" {_('of')} ")
+    pages.add_run(" / " if doc.bilingual else f" {_('of')} ")
     _field(pages, "NUMPAGES")
 
 

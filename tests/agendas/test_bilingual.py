@@ -40,6 +40,7 @@ def test_the_bilingual_edition_puts_english_and_french_side_by_side(make, sessio
     assert re.search(r"^1\s+10:00\s+Opening remarks\s+Ouverture", pdf, re.M)
     assert "Date / Date" in pdf or "Date" in pdf
     assert "Tuesday, 16 March 2027 / mardi 16 mars 2027" in pdf
+    assert "Page 1 / 1" in pdf  # not "Page 1 of / sur 1"
     word = docx_text(render_docx(doc))
     items = word["tables"][1]
     assert items[0][:4] == ["No. / N°", "Time / Heure", "English", "Français"]
