@@ -78,6 +78,7 @@ def test_after_the_final_agenda_the_page_announces_rev_1_not_provisional(
     token = csrf_from(as_editor, page)
     confirm = as_editor.post(f"{page}/circulate", data={"csrf_token": token})
     assert "Circulate version 2: Final agenda REV 1?" in confirm.get_data(as_text=True)
+    assert "e-mailed that the agenda was re-circulated" in confirm.get_data(as_text=True)
     assert versions.latest_version(session, meeting.id).number == 1  # not yet
     done = as_editor.post(f"{page}/circulate", data={"csrf_token": token, "confirmed": "yes"})
     assert done.status_code == 302
