@@ -13,7 +13,11 @@ from flask import Flask
 from app.agendas.views import bp as agendas_bp
 from app.api import register_api
 from app.audit.views import bp as audit_bp
+from app.auth.account_views import bp as account_bp
 from app.auth.admin import bp as admin_bp
+from app.auth.factor_views import bp as factors_bp
+from app.auth.identity_admin import bp as identity_bp
+from app.auth.second_factor import bp as second_factor_bp
 from app.auth.views import bp as auth_bp
 from app.auth.web import current_actor, init_login
 from app.cli import register_commands
@@ -32,6 +36,7 @@ from app.inbound.cli import mail_cli
 from app.inbound.views import bp as inbound_bp
 from app.invitations.views import bp as invitations_bp
 from app.meetings.blueprint import meetings_blueprint
+from app.packs.views import bp as packs_bp
 from app.people.views import bp as people_bp
 from app.scheduling.cli import scheduler_cli
 from app.scheduling.views import bp as scheduler_bp
@@ -141,8 +146,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
+    for identity_blueprint in (second_factor_bp, factors_bp, account_bp, identity_bp):
+        app.register_blueprint(identity_blueprint)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(agendas_bp)
+    app.register_blueprint(packs_bp)
     register_api(app)
     app.register_blueprint(meetings_blueprint())
     app.register_blueprint(invitations_bp)

@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from flask_babel import gettext
+from flask_babel import gettext as _
 
 from app.agendas.cli import agendas_cli
+from app.auth import factors, linking
 from app.auth import services as auth
 from app.auth.models import Role
 from app.consultations import services as planning
@@ -68,29 +69,81 @@ def create_user_command(email: str, role: str, password: str | None, name: str) 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = auth.create_user(db_session(), None, email, role, password=password, name=name)
-    click.echo(f"Created {user.role.value} {user.email}")
+    click.echo(_("Created %(value)s %(email)s", value=user.role.value, email=user.email))
 
 
 @users_cli.command("token")
 @click.argument("email")
-@click.option("--label", default="cli")
+@click.option("--label", default="cli", help="The token's name.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, auth.MAX_TOKEN_DAYS),
+    default=None,
+    help="Days until it expires (default: the api_token_days setting).",
+)
 @in_transaction
-def token_command(email: str, label: str) -> None:
+def token_command(email: str, label: str, days: int | None) -> None:
     """Issue a new API token for EMAIL; the token is the last line printed."""
     user = auth.get_user_by_email(db_session(), email)
-    token = auth.issue_api_token(db_session(), None, user.id, label)
+    lifetime = days or current_settings().api_token_days
+    token = auth.issue_api_token(db_session(), None, user.id, label, days=lifetime)
     click.echo(
-        f"API token for {user.email} (shown once; send it as 'Authorization: Bearer <token>'):"
+        _(
+            "API token for %(email)s, valid %(days)s days (shown once; send it as "
+            "'Authorization: Bearer <token>'):",
+            email=user.email,
+            days=lifetime,
+        )
     )
     click.echo(token)
+
+
+@users_cli.command("link")
+@click.argument("email")
+@click.argument("person_id", type=click.IntRange(1, 2**31 - 1))
+@in_transaction
+def link_command(email: str, person_id: int) -> None:
+    """Link the account EMAIL to the person PERSON_ID (ends their sessions; audited)."""
+    user = auth.get_user_by_email(db_session(), email)
+    linking.link_person(db_session(), None, user.id, person_id)
+    assert user.person is not None
+    click.echo(_("%(email)s is now %(name)s", email=user.email, name=user.person.display_name))
+
+
+@users_cli.command("unlink")
+@click.argument("email")
+@in_transaction
+def unlink_command(email: str) -> None:
+    """Unlink the account EMAIL from its person (ends their sessions; audited)."""
+    user = auth.get_user_by_email(db_session(), email)
+    linking.link_person(db_session(), None, user.id, None)
+    click.echo(_("%(email)s is no longer linked to a person", email=user.email))
+
+
+@users_cli.command("reset-factors")
+@click.argument("email")
+@in_transaction
+def reset_factors_command(email: str) -> None:
+    """Remove every second factor and recovery code of EMAIL and end their sessions (the
+    way back in when the last administrator lost their phone or key; audited)."""
+    user = auth.get_user_by_email(db_session(), email)
+    factors.reset_factors(db_session(), None, user)
+    click.echo(
+        _(
+            "Second factors of %(email)s removed; they set up a new one at their next sign-in",
+            email=user.email,
+        )
+    )
 
 
 @users_cli.command("list")
 def list_users_command() -> None:
     """List users with their role and status."""
     for user in auth.list_users(db_session()):
+        person = f" person {user.person_id}" if user.person_id else ""
         click.echo(
-            f"{user.email:40} {user.role.value:7} {'active' if user.is_active else 'disabled'}"
+            f"{user.email:40} {user.role.value:7} "
+            f"{'active' if user.is_active else 'disabled'}{person}"
         )
 
 
@@ -113,18 +166,18 @@ def seed_demo_command(synthetic: int, admin_password: str) -> None:
     """Load realistic demo data (idempotent) and print the demo sign-in."""
     if current_settings().is_production and (admin_password == DEMO_PASSWORD):
         # Demo accounts (admin, editor, viewer) with a published password: not in production.
-        raise click.UsageError("In production give the demo users a password of your own")
+        raise click.UsageError(_("In production give the demo users a password of your own"))
     started = time.perf_counter()
     summary = seed_demo(db_session(), today=clock.now().date(), admin_password=admin_password)
     db.session.commit()
     click.echo(summary)
     if synthetic:
         count = seed_synthetic(db_session(), synthetic)
-        click.echo(f"Added {count} synthetic meetings")
-    click.echo(f"Seeded in {time.perf_counter() - started:.1f} s")
+        click.echo(_("Added %(count)s synthetic meetings", count=count))
+    click.echo(_("Seeded in %(value)s s", value=format(time.perf_counter() - started, ".1f")))
     users = ", ".join(f"{role}@entente.example" for role in ("admin", "editor", "viewer"))
     click.echo(
-        gettext(
+        _(
             "Demo sign-in (one password for all three): %(users)s / %(password)s",
             users=users,
             password=admin_password,
@@ -156,7 +209,7 @@ def plan_command(series: str, first: str | None, last: str | None, apply: bool) 
         click.echo(f"{plan.half.label}  {plan.state.value:9}  {detail}{flag}")
     if apply:
         created = planning.schedule_proposals(db_session(), None, series, plans)
-        click.echo(f"Scheduled {len(created)} tentative consultation(s)")
+        click.echo(_("Scheduled %(len)s tentative consultation(s)", len=len(created)))
 
 
 def register_commands(app: Flask) -> None:

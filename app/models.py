@@ -8,7 +8,8 @@ from app.agendas.models import (
     PaperFile,
 )
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, User
+from app.auth.factor_models import Passkey, RecoveryCode, SecondFactorPolicy, TotpFactor
+from app.auth.models import ApiToken, User, UserSession
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
 from app.files.models import Blob, BlobChunk
@@ -45,14 +46,19 @@ __all__ = [
     "OutboxMessage",
     "PaperFile",
     "Participant",
+    "Passkey",
     "Person",
     "QuarantinedMessage",
     "ReceivedInvitation",
+    "RecoveryCode",
     "SchedulerLease",
+    "SecondFactorPolicy",
     "SentLog",
     "SsoIdentity",
     "SsoProvider",
     "TopicArea",
+    "TotpFactor",
     "UnavailableDate",
     "User",
+    "UserSession",
 ]

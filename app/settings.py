@@ -41,11 +41,20 @@ class Settings:
     database_lock_timeout: int = 10
     database_pool_timeout: int = 5
     session_cookie_secure: bool = False
-    session_lifetime_hours: int = 12
+    session_lifetime_hours: int = 12  # a signed-in session unused this long ends
+    session_max_hours: int = 168  # and every session ends this long after sign-in
     max_content_length: int = 2 * 1024 * 1024
     login_rate_limit: str = "10 per minute"
     # API sign-in (e-mail and password for a token) and token issue, per address.
     api_sign_in_rate_limit: str = "10 per minute"
+    # Roles that must use a second factor, per sign-in method (an administrator's choice on
+    # the sign-in security page wins over these defaults).
+    second_factor_roles: tuple[str, ...] = ("editor", "admin")
+    second_factor_roles_oidc: tuple[str, ...] = ()
+    # Days an API token lives unless its owner picks fewer.
+    api_token_days: int = 90
+    # Passkeys: the relying party id (a registrable domain; empty: base_url's host).
+    webauthn_rp_id: str = ""
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust none).
     proxy_count: int = 0
     ratelimit_storage_uri: str = "memory://"
@@ -68,6 +77,10 @@ class Settings:
     upload_max_bytes: int = 100 * 1024 * 1024
     upload_max_expanded_bytes: int = 512 * 1024 * 1024
     upload_max_ratio: int = 100
+    # Briefing packs: the LibreOffice command converting office papers, and how long one
+    # pack's conversion may take before the papers it has not done become placeholders.
+    pack_soffice: str = "soffice"
+    pack_convert_timeout_seconds: int = 120
     cadence_alert_days: int = 60
     # Scheduler lease: a standby takes over at most lease + renew seconds after the holder died.
     scheduler_lease_seconds: int = 60
@@ -223,10 +236,18 @@ def _validate(settings: Settings) -> None:
             "scheduler_lease_seconds must be at least twice scheduler_renew_seconds "
             "(a holder survives one missed renewal) and at most 3600"
         )
+    for name in ("second_factor_roles", "second_factor_roles_oidc"):
+        unknown = set(getattr(settings, name)) - {"viewer", "editor", "admin"}
+        if unknown:
+            raise SettingsError(f"{name}: unknown role(s) {', '.join(sorted(unknown))}")
+    if not 1 <= settings.api_token_days <= 3660:
+        raise SettingsError("api_token_days must be between 1 and 3660")
     if settings.default_language not in LANGUAGES:
         raise SettingsError(f"default_language must be one of {', '.join(LANGUAGES)}")
     if settings.upload_max_bytes < 1 or settings.upload_max_expanded_bytes < 1:
         raise SettingsError("upload_max_bytes and upload_max_expanded_bytes must be positive")
+    if not 1 <= settings.pack_convert_timeout_seconds <= 3600:
+        raise SettingsError("pack_convert_timeout_seconds must be between 1 and 3600")
     days = [settings.paper_due_working_days, *settings.paper_due_working_days_by_kind.values()]
     if not all(0 <= value <= 250 for value in days):
         raise SettingsError("paper due working days must be between 0 and 250")

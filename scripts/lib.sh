@@ -14,8 +14,10 @@ as_root() {
 }
 
 # Debian packages the tests need: Chromium (browser tests), poppler (PDF to image),
-# Pango (WeasyPrint), fonts with wide script coverage, wrk (bench/feeds.py).
-SYSTEM_PACKAGES="wrk dovecot-imapd chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-wqy-microhei"
+# Pango (WeasyPrint), fonts with wide script coverage, wrk (bench/feeds.py), Dovecot (a real
+# IMAP server for the inbound-mail tests), LibreOffice without its GUI (briefing packs convert
+# Word, OpenDocument, Excel and PowerPoint papers).
+SYSTEM_PACKAGES="wrk dovecot-imapd chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-wqy-microhei libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 
 ensure_system_packages() {
   local missing=""

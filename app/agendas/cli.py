@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.agendas import export as exports
 from app.agendas import versions
 from app.agendas.overview import NEXT_CONSULTATION, document_for, find_meeting
 from app.core.errors import EntenteError
 from app.extensions import db, db_session
+from app.packs.cli import pack_command
 
 agendas_cli = AppGroup("agendas", help="Agenda documents and circulation.")
 MEETING_HELP = f"A meeting id, or {NEXT_CONSULTATION} (the next strategic consultation)."
@@ -46,9 +48,19 @@ def export_command(
     try:
         out.write_bytes(exported.content)
     except OSError as error:
-        raise click.ClickException(f"Cannot write {out}: {error.strerror}") from error
+        raise click.ClickException(
+            _("Cannot write %(out)s: %(strerror)s", out=out, strerror=error.strerror)
+        ) from error
     label = f"version {doc.version.number}" if doc.version else "draft"
-    click.echo(f"Wrote {out} ({meeting.title}, {label}, {len(exported.content)} bytes)")
+    click.echo(
+        _(
+            "Wrote %(out)s (%(title)s, %(label)s, %(len)s bytes)",
+            out=out,
+            title=meeting.title,
+            label=label,
+            len=len(exported.content),
+        )
+    )
 
 
 @agendas_cli.command("circulate")
@@ -64,4 +76,9 @@ def circulate_command(key: str, final: bool, note: str) -> None:
     except EntenteError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
-    click.echo(f"Circulated version {version.number} of {meeting.title}")
+    click.echo(
+        _("Circulated version %(number)s of %(title)s", number=version.number, title=meeting.title)
+    )
+
+
+agendas_cli.add_command(pack_command)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import render_template
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -23,6 +23,8 @@ from app.agendas.document import AgendaDocument
 from app.agendas.word import render_docx
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "agenda-document.css"
+# In a briefing pack the pack's stamp writes the marking and the page numbers.
+IN_PACK_STYLESHEET = STYLESHEET.parent / "agenda-in-pack.css"
 FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -78,13 +80,26 @@ def render_html(
 
 
 def render_pdf(doc: AgendaDocument) -> bytes:
-    html = HTML(
-        string=render_html(doc, for_pdf=True),
-        base_url=str(STYLESHEET.parent),
-        url_fetcher=NoResources(),
+    return bytes(render_pages(doc).write_pdf())
+
+
+def render_pages(doc: AgendaDocument, *, in_pack: bool = False) -> Document:
+    """The agenda laid out in pages (each page's `anchors` name the items on it, `item-<id>`);
+    `in_pack` leaves the marking and the page numbers to the pack's stamp."""
+    return render_weasy(
+        render_html(doc, for_pdf=True),
+        STYLESHEET,
+        *([IN_PACK_STYLESHEET] if in_pack else []),
     )
+
+
+def render_weasy(html: str, *stylesheets: Path) -> Document:
+    """HTML to pages with the given stylesheets, fetching nothing the HTML names."""
     fonts = _font_config()
-    return bytes(html.write_pdf(stylesheets=[_stylesheet(fonts)], font_config=fonts))
+    page = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=NoResources())
+    return page.render(
+        stylesheets=[_stylesheet(fonts, path) for path in stylesheets], font_config=fonts
+    )
 
 
 def render_markdown(doc: AgendaDocument) -> str:
@@ -122,6 +137,6 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-@lru_cache(maxsize=1)
-def _stylesheet(fonts: FontConfiguration) -> CSS:
-    return CSS(filename=str(STYLESHEET), font_config=fonts)
+@lru_cache(maxsize=8)
+def _stylesheet(fonts: FontConfiguration, path: Path = STYLESHEET) -> CSS:
+    return CSS(filename=str(path), font_config=fonts)

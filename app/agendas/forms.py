@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.agendas.models import ItemVisibility, Purpose
+from app.packs.messages import PACK_LINK_HINT, PACK_LINK_LABEL
 from app.web.forms import DateField
 
 
@@ -95,5 +96,6 @@ class ActionForm(FlaskForm):
 class CirculateForm(FlaskForm):
     note = StringField(_l("Note to readers"), validators=[Length(max=1000)])
     final = BooleanField(_l("Circulate as the final agenda"))
+    pack_link = BooleanField(PACK_LINK_LABEL, description=PACK_LINK_HINT)
     # "yes" once the user has seen what circulating makes (it cannot be undone).
     confirmed = HiddenField(default="")

@@ -141,13 +141,20 @@ def prepare_circulation(
 
 
 def circulate(
-    session: Session, actor: User | None, meeting_id: int, *, final: bool = False, note: str = ""
+    session: Session,
+    actor: User | None,
+    meeting_id: int,
+    *,
+    final: bool = False,
+    note: str = "",
+    pack_link: bool = False,
 ) -> AgendaVersion:
     """Freeze the draft as the next version: provisional until one is final, then revisions.
 
     The meeting is locked first, so two circulations at once (page, API, CLI) queue: the second
     numbers its version after the first, or finds nothing changed, rather than both taking the
-    same number. It circulates both sides' items: not for one side's delegates."""
+    same number. It circulates both sides' items: not for one side's delegates. `pack_link`
+    asks the announcement e-mail (app/meetings/tasks.py) to link to the briefing packs."""
     rules.require_both_sides(session, actor, _("Circulating the agenda"))
     lock_meeting(session, meeting_id)
     plan = prepare_circulation(session, actor, meeting_id, final=final, note=note)
@@ -173,7 +180,8 @@ def circulate(
         "meeting",
         meeting_id,
         f"Agenda version {version.number} ({version_title(version)}) circulated",
-        {"version": version.number, "stage": stage, "changes": changes},
+        {"version": version.number, "stage": stage, "changes": changes}
+        | ({"pack_link": True} if pack_link else {}),
     )
     return version
 

@@ -90,7 +90,7 @@ def edit_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @role_required(Role.EDITOR)
 def move_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(meeting_id, item_id)
-    _before_reading_the_form("Reordering the agenda")
+    _before_reading_the_form(_("Reordering the agenda"))
     view = _overview(meeting_id)
     form = MoveForm()
     form.parent_id.choices = as_choices(view.parent_choices(exclude=item))
@@ -227,7 +227,7 @@ def carry_forward(meeting_id: int) -> ResponseReturnValue:
 @bp.post("/meetings/<int:meeting_id>/agenda/circulate")
 @role_required(Role.EDITOR)
 def circulate(meeting_id: int) -> ResponseReturnValue:
-    _before_reading_the_form("Circulating the agenda")
+    _before_reading_the_form(_("Circulating the agenda"))
     form = CirculateForm()
     if form.validate_on_submit() and form.confirmed.data != "yes":
         return _confirm_circulation(meeting_id, form)
@@ -239,6 +239,7 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
                 meeting_id,
                 final=bool(form.final.data),
                 note=form.note.data or "",
+                pack_link=bool(form.pack_link.data),
             ),
             form,
             lambda: _agenda_page(_overview(meeting_id), circulate_form=form),

@@ -19,6 +19,7 @@ from app.api import (
     meetings,
     people,
     subscriptions,
+    tokens,
     topics,
     users,
 )
@@ -31,7 +32,7 @@ def register_api(app: Flask) -> None:
     app.spec_processor(_document)  # type: ignore[attr-defined]
     agenda_modules = (agendas, agenda_versions, agenda_papers, agenda_outcomes)
     modules = (topics, people, meetings, delegations, *agenda_modules, invitations)
-    for module in (*modules, inbound, consultations, subscriptions, audit, users):
+    for module in (*modules, inbound, consultations, subscriptions, audit, users, tokens):
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)
 

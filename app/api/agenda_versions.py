@@ -99,6 +99,8 @@ class ChangesOut(Schema):
 
 class CirculateIn(Schema):
     final = Boolean(load_default=False)
+    # Link the announcement e-mail to the briefing packs (behind sign-in, never the file).
+    pack_link = Boolean(load_default=False)
     note = Text(load_default="", validate=Length(max=1000))
 
 

@@ -11,6 +11,7 @@ from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Range, Regexp
 from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -73,7 +74,7 @@ def api_blueprint(name: str, import_name: str, prefix: str, tag: str) -> APIBlue
     def _lost_race(_error: StaleDataError) -> ResponseReturnValue:
         # Two saves passed the If-Match check at once; the database let only one through.
         db.session.rollback()
-        message = "Someone else changed this first; read it again and retry"
+        message = _("Someone else changed this first; read it again and retry")
         return error_body("precondition_failed", message, None), 412
 
     return bp

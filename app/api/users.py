@@ -1,8 +1,8 @@
-"""Users and API tokens: admins manage users; anyone may trade e-mail and password for a token.
+"""Users (admins only): create, change role or state, link to a person, issue and revoke
+their API tokens. A user's own tokens are in app.api.tokens.
 
-Token endpoints are rate-limited per client address (settings.api_sign_in_rate_limit; for
-POST /tokens only failed sign-ins count). Tokens are shown once, in the response body, and
-never logged; only their hashes are stored.
+Token issue is rate-limited per client address (settings.api_sign_in_rate_limit). Tokens are
+shown once, in the response body, and never logged; only their hashes are stored.
 """
 
 from __future__ import annotations
@@ -12,23 +12,18 @@ from typing import Any
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Integer, Nested
-from apiflask.validators import Email, Length, OneOf
-from flask import request
-from flask_babel import gettext as _
+from apiflask.validators import Email, Length, OneOf, Range
 
 from app.api.auth import current_api_user, requires
-from app.api.common import Moment, Text, api_blueprint
+from app.api.common import Id, Moment, Text, api_blueprint, no_content
+from app.auth import linking
 from app.auth import services as auth
-from app.auth.limits import failed_sign_in, too_many_sign_ins
-from app.auth.models import Role
-from app.core.errors import EntenteError, PermissionDenied
+from app.auth.models import Role, User
 from app.extensions import db, db_session, limiter
 from app.settings import Settings, current_settings
-from app.sso import services as sso
 
 bp = api_blueprint("api_users", __name__, "/users", "Users")
-tokens_bp = api_blueprint("api_tokens", __name__, "/tokens", "Users")
-blueprints = (bp, tokens_bp)
+blueprints = (bp,)
 ROLES = [role.value for role in Role]
 log = logging.getLogger(__name__)
 
@@ -46,6 +41,7 @@ class UserOut(Schema):
     is_active = Boolean(required=True)
     created_at = Moment(required=True)
     last_login_at = Moment(required=True, allow_none=True)
+    person_id = Integer(required=True, allow_none=True, metadata={"description": "Linked person"})
 
 
 class UserIn(Schema):
@@ -63,25 +59,48 @@ class UserIn(Schema):
 class UserPatch(Schema):
     role = Text(validate=OneOf(ROLES))
     is_active = Boolean()
-
-
-class TokenRequest(Schema):
-    email = Text(required=True, validate=Length(max=254))
-    password = Text(required=True, load_only=True, validate=Length(max=1024))
-    label = Text(load_default="api", validate=Length(max=100))
+    person_id = Id(
+        allow_none=True,
+        metadata={"description": "Link the account to this person (null: unlink)"},
+    )
 
 
 class LabelIn(Schema):
-    label = Text(load_default="api", validate=Length(max=100))
+    label = Text(load_default="api", validate=Length(max=100), metadata={"description": "Name"})
+    expires_in_days = Integer(
+        validate=Range(min=1, max=auth.MAX_TOKEN_DAYS),
+        metadata={"description": "Default: the api_token_days setting (90)"},
+    )
+
+
+class TokenInfo(Schema):
+    id = Integer(required=True)
+    label = Text(required=True, metadata={"description": "The token's name"})
+    created_at = Moment(required=True)
+    expires_at = Moment(required=True)
+    last_used_at = Moment(required=True, allow_none=True)
 
 
 class TokenOut(Schema):
     token = Text(required=True, metadata={"description": "Shown once; send as Bearer"})
     user = Nested(UserOut, required=True)
+    expires_at = Moment(required=True)
 
 
 class RevokedOut(Schema):
     revoked = Integer(required=True)
+
+
+def token_days(json_data: dict[str, Any]) -> int:
+    """The lifetime asked for, or the configured default."""
+    days: int = json_data.get("expires_in_days") or current_settings().api_token_days
+    return days
+
+
+def issued(token: str, user: User) -> dict[str, Any]:
+    """A new token's answer: the token once, its user and when it stops working."""
+    row = auth.token_row(db_session(), token)
+    return {"token": token, "user": user, "expires_at": row.expires_at}
 
 
 @bp.get("")
@@ -111,10 +130,13 @@ def create_user(json_data: dict[str, Any]) -> Any:
 @bp.input(UserPatch, location="json")
 @bp.output(UserOut)
 def update_user(user_id: int, json_data: dict[str, Any]) -> Any:
-    """Change a user's role, or disable / enable them (disabling ends their sessions and
-    revokes their API tokens). No change may leave the service without an active administrator."""
+    """Change a user's role, disable / enable them (disabling ends their sessions and revokes
+    their API tokens), or link them to a person (`person_id`; null unlinks; ends their
+    sessions). No change may leave the service without an active administrator."""
     session = db_session()
     user = auth.get_user(session, user_id)
+    if "person_id" in json_data:
+        user = linking.link_person(session, current_api_user(), user_id, json_data["person_id"])
     if "role" in json_data:
         user = auth.set_role(session, current_api_user(), user_id, json_data["role"])
     if "is_active" in json_data and json_data["is_active"] != user.is_active:
@@ -131,9 +153,31 @@ def update_user(user_id: int, json_data: dict[str, Any]) -> Any:
 def issue_token(user_id: int, json_data: dict[str, Any]) -> Any:
     """Issue an API token for a user; it is shown only in this response."""
     session = db_session()
-    token = auth.issue_api_token(session, current_api_user(), user_id, json_data["label"])
+    user = auth.get_user(session, user_id)
+    token = auth.issue_api_token(
+        session, current_api_user(), user_id, json_data["label"], days=token_days(json_data)
+    )
     db.session.commit()
-    return {"token": token, "user": auth.get_user(session, user_id)}, 201
+    return issued(token, user), 201
+
+
+@bp.get("/<int:user_id>/tokens")
+@requires(bp, Role.ADMIN)
+@bp.output(TokenInfo(many=True))
+def list_tokens(user_id: int) -> Any:
+    """A user's tokens that still work (never the tokens themselves)."""
+    session = db_session()
+    return list(auth.list_tokens(session, auth.get_user(session, user_id)))
+
+
+@bp.delete("/<int:user_id>/tokens/<int:token_id>")
+@requires(bp, Role.ADMIN)
+@bp.output({}, status_code=204)
+def revoke_token(user_id: int, token_id: int) -> Any:
+    """Revoke one of a user's tokens."""
+    auth.revoke_token(db_session(), current_api_user(), token_id, owner_id=user_id)
+    db.session.commit()
+    return no_content()
 
 
 @bp.delete("/<int:user_id>/tokens")
@@ -144,47 +188,3 @@ def revoke_tokens(user_id: int) -> Any:
     count = auth.revoke_api_tokens(db_session(), current_api_user(), user_id)
     db.session.commit()
     return {"revoked": count}
-
-
-@tokens_bp.post("")
-@limiter.limit(sign_in_limit, error_message=too_many_sign_ins, deduct_when=failed_sign_in)
-@tokens_bp.input(TokenRequest, location="json")
-@tokens_bp.output(TokenOut, status_code=201)
-@tokens_bp.doc(
-    security=[],
-    responses={
-        400: "Malformed request",
-        401: "E-mail address or password is not right",
-        403: "Password sign-in is off for this user's role (single sign-on only)",
-        413: "Request body too large",
-        415: "Unsupported media type",
-        429: "Too many failed attempts from this address; Retry-After says when to try again",
-    },
-)
-def sign_in(json_data: dict[str, Any]) -> Any:
-    """Trade an e-mail address and password for a new API token (rate-limited)."""
-    session = db_session()
-    user = auth.authenticate(session, json_data["email"], json_data["password"])
-    if user is None:
-        db.session.rollback()
-        log.warning(
-            "API sign-in refused for %r (client %s)", json_data["email"], request.remote_addr
-        )
-        raise _wrong_credentials()
-    if not sso.password_allowed(session, current_settings(), user):
-        raise PermissionDenied(_("Password sign-in is off for your account; use single sign-on"))
-    token = auth.issue_api_token(session, user, user.id, json_data["label"])
-    db.session.commit()
-    return {"token": token, "user": user}, 201
-
-
-class _WrongCredentials(EntenteError):
-    code = "unauthorized"
-    http_status = 401
-
-
-def _wrong_credentials() -> EntenteError:
-    return _WrongCredentials(_("E-mail address or password is not right"))
-
-
-sign_in.required_role = None  # type: ignore[attr-defined]  # public: it is how a token is got

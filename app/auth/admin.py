@@ -6,11 +6,15 @@ from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.auth import linking
 from app.auth import services as auth
+from app.auth.account_views import account_context
+from app.auth.identity_admin import link_form
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
 from app.core.languages import LANGUAGES
@@ -71,7 +75,12 @@ class AccountForm(FlaskForm):
 @bp.get("/admin/users")
 @role_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
-    return render_template("admin/users.html", users=auth.list_users(db_session()))
+    session = db_session()
+    return render_template(
+        "admin/users.html",
+        users=auth.list_users(session),
+        unlinked_people=linking.people_without_account(session),
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -117,6 +126,7 @@ def user(user_id: int) -> ResponseReturnValue:
         problem, status = change.problem, change.status
     return render_template(
         "admin/user.html",
+        link_form=link_form(target),
         target=target,
         role_form=role_form,
         password_form=password_form,
@@ -149,6 +159,7 @@ def set_password(user_id: int) -> ResponseReturnValue:
         problem = change.problem
     return render_template(
         "admin/user.html",
+        link_form=link_form(target),
         target=target,
         role_form=RoleForm(formdata=None, role=target.role.value),
         password_form=form,
@@ -179,6 +190,7 @@ def set_active(user_id: int) -> ResponseReturnValue:
     return change.response or (
         render_template(
             "admin/user.html",
+            link_form=link_form(target),
             target=target,
             role_form=role_form,
             password_form=PasswordForm(formdata=None, prefix="pw"),
@@ -186,6 +198,12 @@ def set_active(user_id: int) -> ResponseReturnValue:
         ),
         change.status,
     )
+
+
+def _settings_saved(_user: object) -> str:
+    """Said in the language just chosen (the request had picked its language before)."""
+    refresh()
+    return _("Your settings are saved.")
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -208,7 +226,9 @@ def account() -> ResponseReturnValue:
             zone_name=form.timezone.data or None,
             language=form.language.data or None,
         ),
-        success=_("Your settings are saved."),
+        success=_settings_saved,
         to=url_for("admin.account"),
-        render=lambda problem: render_template("admin/account.html", form=form, problem=problem),
+        render=lambda problem: render_template(
+            "admin/account.html", form=form, problem=problem, **account_context(me)
+        ),
     )

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from app.people.models import Person
 
 
 class Role(enum.StrEnum):
@@ -24,7 +28,11 @@ class Role(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("language IN ('en', 'fr')", name="language_known"),)
+    # The person index, not a table constraint: SQLite adds it without rebuilding the table.
+    __table_args__ = (
+        CheckConstraint("language IN ('en', 'fr')", name="language_known"),
+        Index("uq_users_person_id", "person_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -34,6 +42,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Changing the nonce ends every session of this user (sign-out everywhere, disable).
     session_nonce: Mapped[str] = mapped_column(String(64))
+    # At most one account per person (need-to-know access and one-side agendas follow it).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     timezone: Mapped[str | None] = mapped_column(String(64))
     # Interface and e-mail language ("en", "fr"); None: the browser's, else the service default.
@@ -42,6 +51,10 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    person: Mapped[Person | None] = relationship()
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def has_role(self, role: Role | str) -> bool:
         """Active, holding at least `role` (a Role or its name: "viewer", "editor", "admin")."""
@@ -70,5 +83,24 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class UserSession(Base):
+    """One signed-in browser: the session cookie carries a random key whose hash is stored
+    here, checked on each request; ending the row ends that browser's session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    method: Mapped[str] = mapped_column(String(20), default="password")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="sessions")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.auth import sessions
 from app.auth.models import ApiToken, Role, User
 from app.core import clock, security, timezones, validation
 from app.core.errors import DuplicateError, InvalidTransition, NotFound, ValidationError
@@ -21,6 +22,8 @@ from app.core.unique import flush_unique
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3660
 _hasher = PasswordHasher()
 # Verifying against this keeps failed logins for unknown users as slow as for known ones.
 _DUMMY_HASH = _hasher.hash("entente-dummy-password")
@@ -87,7 +90,7 @@ def set_password(session: Session, actor: User | None, user_id: int, password: s
     the old password could have traded it for a token (POST /api/v1/tokens)."""
     user = get_user(session, user_id)
     user.password_hash = _hash_password(password)
-    user.session_nonce = secrets.token_hex(16)  # other sessions end
+    sessions.end_all(session, user)
     revoked = _revoke_tokens(user)
     session.flush()
     audit.record(
@@ -110,7 +113,7 @@ def set_role(session: Session, actor: User | None, user_id: int, role: Role | st
         keep_an_administrator(session, user, role=new_role, active=user.is_active, field="role")
         changes = {"role": [user.role.value, new_role.value]}
         user.role = new_role
-        user.session_nonce = secrets.token_hex(16)  # sessions signed in under the old role end
+        sessions.end_all(session, user)  # sessions signed in under the old role end
         session.flush()
         audit.record(
             session,
@@ -132,7 +135,7 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
         raise ValidationError(_("You cannot disable your own account"), field="is_active")
     keep_an_administrator(session, user, role=user.role, active=active, field="is_active")
     user.is_active = active
-    user.session_nonce = secrets.token_hex(16)
+    sessions.end_all(session, user)
     if active:
         session.flush()
         audit.record(session, actor, "user.enabled", "user", user.id, f"{user.email} enabled")
@@ -192,7 +195,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
-    user.last_login_at = clock.now()
     return user
 
 
@@ -208,27 +210,86 @@ def user_for_session(session: Session, session_id: str) -> User | None:
 
 
 def end_all_sessions(session: Session, user: User) -> None:
-    """Sign the user out everywhere by changing their session nonce (the caller commits)."""
-    user.session_nonce = secrets.token_hex(16)
-    session.flush()
+    """Sign the user out everywhere: every session row ends and the nonce changes."""
+    sessions.end_all(session, user)
 
 
-def issue_api_token(session: Session, actor: User | None, user_id: int, label: str = "") -> str:
-    """Create a token and return it in clear text, once; only its hash is kept."""
+def issue_api_token(
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    label: str = "",
+    *,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> str:
+    """Create a token named `label` that works for `days` days and return it in clear text,
+    once; only its hash is kept."""
     user = get_user(session, user_id)
-    token = security.new_token()
-    session.add(
-        ApiToken(
-            user_id=user.id,
-            token_hash=security.hash_token(token),
-            label=validation.text(label, "label", max_length=100, required=False),
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError(
+            _("A token lives between 1 and %(MAX_TOKEN_DAYS)s days", MAX_TOKEN_DAYS=MAX_TOKEN_DAYS),
+            field="expires_in_days",
         )
+    token = security.new_token()
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=security.hash_token(token),
+        label=validation.text(label, "label", max_length=100, required=False),
+        expires_at=clock.now() + timedelta(days=days),
     )
+    session.add(row)
     session.flush()
     audit.record(
-        session, actor, "token.issued", "user", user.id, f"API token issued for {user.email}"
+        session,
+        actor,
+        "token.issued",
+        "user",
+        user.id,
+        f"API token {row.label!r} issued for {user.email}, valid {days} days",
+        {"token_id": row.id, "days": days},
     )
     return token
+
+
+def token_row(session: Session, token: str) -> ApiToken:
+    """The stored row of a token just issued (found by its hash)."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.hash_token(token)))
+    if row is None:
+        raise NotFound(_("No such API token"))
+    return row
+
+
+def list_tokens(session: Session, user: User) -> Sequence[ApiToken]:
+    """The user's tokens that still work (not revoked, not expired), newest first."""
+    return session.scalars(
+        select(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > clock.now(),
+        )
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+
+
+def revoke_token(session: Session, actor: User, token_id: int, *, owner_id: int) -> ApiToken:
+    """Revoke one token of `owner_id` (NotFound if it is not theirs: ids are not secrets)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != owner_id:
+        raise NotFound(_("No API token with id %(token_id)s", token_id=token_id))
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "token.revoked",
+            "user",
+            owner_id,
+            f"API token {row.label!r} revoked",
+            {"token_id": row.id},
+        )
+    return row
 
 
 def user_for_token(session: Session, token: str) -> User | None:
@@ -240,6 +301,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     if (
         row is None
         or row.revoked_at is not None
+        or row.expires_at <= clock.now()
         or not security.token_matches(token, row.token_hash)
     ):
         return None

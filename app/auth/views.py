@@ -13,17 +13,19 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
 from app.auth import services as auth
+from app.auth import sessions
 from app.auth.forms import LoginForm
 from app.auth.limits import failed_sign_in, too_many_sign_ins
-from app.auth.web import current_actor
+from app.auth.second_factor import begin_sign_in
+from app.auth.web import current_actor, current_session
 from app.extensions import db, db_session, limiter
 from app.settings import current_settings
 from app.sso import services as sso
 from app.sso.services import ProviderConfig
-from app.web.next_page import safe_next as _safe_next
+from app.web.next_page import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -44,7 +46,7 @@ def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
     # HEAD answers as GET does (Flask routes HEAD here too): only a failed POST is a 401.
     if current_actor() is not None and request.method != "POST":
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     provider = sso.active(db_session(), current_settings())
     if form.validate_on_submit():
@@ -52,10 +54,7 @@ def login() -> ResponseReturnValue:
         if user is not None and not sso.password_allowed(db_session(), current_settings(), user):
             return _password_off(form, provider)  # nothing committed: last_login_at is dropped
         if user is not None:
-            db.session.commit()
-            session.clear()  # nothing from before sign-in carries over (fixation)
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return begin_sign_in(user, method="password", next_url=request.args.get("next"))
         form.password.errors = [_("E-mail address or password is not right")]
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, provider=provider), status
@@ -75,12 +74,13 @@ def _password_off(form: LoginForm, provider: ProviderConfig | None) -> ResponseR
 def logout() -> ResponseReturnValue:
     """Sign out (POST, with CSRF, so a link elsewhere cannot sign you out).
 
-    Changing the user's session nonce ends this session and every copy of its cookie.
+    Only this browser's session ends (its row, so every copy of its cookie stops working);
+    the account page ends the others.
     """
-    user = current_actor()
+    row = current_session()
     via_provider = bool(session.get(sso.SIGNED_IN_KEY))
-    if user is not None:
-        auth.end_all_sessions(db_session(), user)
+    if row is not None:
+        sessions.end_this(db_session(), row)
         db.session.commit()
     logout_user()
     session.clear()

@@ -82,6 +82,8 @@ def format_moment(moment: date | datetime, strftime: str, language: str) -> str:
     "%a %d %b %Y" gives "Tue 3 Mar 2026" in English and "mar. 3 mars 2026" in French.
     """
     pattern = cldr_pattern(strftime)
+    if supported(language) == "fr":  # "5 mars", not "05 mars"
+        pattern = pattern.replace("dd", "d")
     locale = babel_locale(language)
     if isinstance(moment, datetime):
         return format_datetime(moment, pattern, locale=locale)

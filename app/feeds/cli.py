@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.auth import services as auth
 from app.core.errors import EntenteError
@@ -42,8 +43,15 @@ def subscribe_command(email: str, scope: str, label: str, all_history: bool) -> 
     except EntenteError as error:
         raise _fail(error) from error
     url = feeds.feed_url(public_base_url(current_settings()), token)
-    click.echo(f"Subscription {subscription.id} for {user.email} ({scope}); keep this URL private:")
-    click.echo(f"webcal: {feeds.webcal_url(url)}")
+    click.echo(
+        _(
+            "Subscription %(id)s for %(email)s (%(scope)s); keep this URL private:",
+            id=subscription.id,
+            email=user.email,
+            scope=scope,
+        )
+    )
+    click.echo(_("webcal: %(webcal_url)s", webcal_url=feeds.webcal_url(url)))
     click.echo(url)
 
 
@@ -58,7 +66,15 @@ def list_command(email: str) -> None:
     for item in feeds.list_subscriptions(db_session(), user):
         fetched = f"{item.last_fetched_at:%Y-%m-%d %H:%M}Z" if item.last_fetched_at else "never"
         scope = feeds.describe_scope(db_session(), item.scope, item.scope_ref)
-        click.echo(f"{item.id:6}  {scope:40}  fetched {fetched}  {item.label}")
+        click.echo(
+            _(
+                "%(id)s  %(scope)s  fetched %(fetched)s  %(label)s",
+                id=format(item.id, "6"),
+                scope=format(scope, "40"),
+                fetched=fetched,
+                label=item.label,
+            )
+        )
 
 
 @feeds_cli.command("revoke")
@@ -70,4 +86,4 @@ def revoke_command(subscription_id: int) -> None:
         db.session.commit()
     except EntenteError as error:
         raise _fail(error) from error
-    click.echo(f"Revoked subscription {subscription_id}")
+    click.echo(_("Revoked subscription %(subscription_id)s", subscription_id=subscription_id))

@@ -201,18 +201,18 @@ def _checked_ref(session: Session, scope: FeedScope, ref: str) -> str:
         )
     if scope is FeedScope.TOPIC:
         found = session.scalar(select(TopicArea.id).where(TopicArea.slug == ref))
-        what = f"No topic area with slug {ref!r}"
+        what = _("No topic area with slug %(ref)s", ref=repr(ref))
     elif scope is FeedScope.ORGANISATION:
         found = session.scalar(select(Organisation.id).where(Organisation.code == ref))
-        what = f"No organisation with code {ref!r}"
+        what = _("No organisation with code %(ref)s", ref=repr(ref))
     elif scope is FeedScope.PERSON:
         person_id = validation.parse_id(ref)
         person = session.get(Person, person_id) if person_id is not None else None
         found = person.id if person else None
-        what = f"No person with id {ref!r}"
+        what = _("No person with id %(ref)s", ref=repr(ref))
     else:
         found = session.scalar(select(MeetingKind.id).where(MeetingKind.slug == ref))
-        what = f"No meeting kind with slug {ref!r}"
+        what = _("No meeting kind with slug %(ref)s", ref=repr(ref))
     if found is None:
         raise ValidationError(what, field="scope")
     return ref

@@ -324,7 +324,7 @@ def _reply_scope(invitation: Invitation, scope: InvitationScope | str | None) ->
     chosen = validation.choice(InvitationScope, scope, "scope")
     if chosen is InvitationScope.ITEMS and not invitation.agenda_items:
         raise ValidationError(
-            "This invitation lists no agenda items; reply for the whole meeting or the lunch",
+            _("This invitation lists no agenda items; reply for the whole meeting or the lunch"),
             field="scope",
         )
     return chosen
@@ -448,7 +448,7 @@ def record_email_reply(
     the same answer twice changes nothing but its time. Accepting names the person who answered
     as the representative when none is known yet."""
     if invitation.meeting.status is MeetingStatus.CANCELLED:
-        raise InvalidTransition("The meeting was cancelled; no reply can be recorded")
+        raise InvalidTransition(_("The meeting was cancelled; no reply can be recorded"))
     if status is not invitation.status:
         _check_transition(invitation.status, status)
     before = _reply_fields(invitation)

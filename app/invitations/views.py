@@ -26,6 +26,7 @@ from app.invitations.models import Invitation, InvitationStatus
 from app.meetings import services as meetings
 from app.people import services as people
 from app.web.forms import int_or_none, optional_choices, options
+from app.web.labels import enum_label
 from app.web.nav import nav_link
 from app.web.unit_of_work import form_page, run_change
 
@@ -204,10 +205,10 @@ def _reply_recorded(invitation: Invitation, status: str) -> str:
     if invitation.received is not None:
         return gettext(
             "Reply recorded: %(status)s. It goes back to %(organiser)s as a calendar reply.",
-            status=status,
+            status=enum_label(status),
             organiser=invitation.received.organiser_email,
         )
-    return gettext("Reply recorded: %(status)s.", status=status)
+    return gettext("Reply recorded: %(status)s.", status=enum_label(status))
 
 
 def _reply_page(

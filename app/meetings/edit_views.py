@@ -14,16 +14,19 @@ from collections.abc import Callable
 from flask import Blueprint, flash, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
+from app.auth import linking
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
+from app.core.errors import PermissionDenied
 from app.extensions import db_session
 from app.meetings import catalogue, delegations
 from app.meetings import services as meetings
 from app.meetings.conflicts import Warning
 from app.meetings.forms import CancelForm, MeetingForm, MoveForm, ParticipantForm
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, Participant
 from app.people import services as people
 from app.topics import services as topics
 from app.web.forms import (
@@ -48,7 +51,7 @@ def new() -> ResponseReturnValue:
         attempt = _save(
             form,
             lambda: meetings.create_meeting(db_session(), current_actor(), _input(form)),
-            lambda result: f"Meeting “{result.meeting.title}” created.",
+            lambda result: _("Meeting “%(title)s” created.", title=result.meeting.title),
         )
     return attempt.response or render_template(
         "meetings/form.html", form=form, meeting=None, **attempt.context
@@ -161,15 +164,7 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
     problem = ""
     if form.validate_on_submit():
         change = run_change(
-            lambda: delegations.add_participant(
-                session,
-                current_actor(),
-                meeting_id,
-                int(form.person_id.data or 0),
-                role=form.role.data or "adviser",
-                attendance=form.attendance.data or "whole",
-                protocol_order=form.protocol_order.data,
-            ),
+            lambda: _add_to_delegation(session, meeting_id, form),
             success=_("Added to the delegation."),
             to=url_for("meetings.show", meeting_id=meeting_id, _anchor="delegations"),
             form=form,
@@ -180,6 +175,30 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
             return change.response
         problem = change.problem
     return render_template("meetings/participant.html", form=form, meeting=meeting, problem=problem)
+
+
+def _add_to_delegation(
+    session: Session, meeting_id: int, form: ParticipantForm
+) -> tuple[Participant, list[Warning]]:
+    """Add the person; with the box ticked (administrators), also an account linked to them,
+    in the same unit of work."""
+    actor = current_actor()
+    person_id = int(form.person_id.data or 0)
+    added = delegations.add_participant(
+        session,
+        actor,
+        meeting_id,
+        person_id,
+        role=form.role.data or "adviser",
+        attendance=form.attendance.data or "whole",
+        protocol_order=form.protocol_order.data,
+    )
+    if form.create_account.data:
+        if actor is None or not actor.has_role(Role.ADMIN):
+            raise PermissionDenied(_("Only administrators create accounts"))
+        if linking.account_of(session, person_id) is None:
+            linking.create_linked_account(session, actor, person_id)
+    return added
 
 
 @role_required(Role.EDITOR)

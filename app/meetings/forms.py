@@ -34,10 +34,10 @@ ACCESS_CHOICES = [
 def when_fields() -> tuple[DateField, TimeField, DateField, TimeField]:
     """Start and end fields, created where a form declares them so they keep its order."""
     return (
-        DateField(_("Start date"), validators=[InputRequired(_("Enter the start date"))]),
-        TimeField(_("Start time"), validators=[InputRequired(_("Enter the start time"))]),
-        DateField(_("End date, if another day"), validators=[Optional()]),
-        TimeField(_("End time"), validators=[InputRequired(_("Enter the end time"))]),
+        DateField(_l("Start date"), validators=[InputRequired(_l("Enter the start date"))]),
+        TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the start time"))]),
+        DateField(_l("End date, if another day"), validators=[Optional()]),
+        TimeField(_l("End time"), validators=[InputRequired(_l("Enter the end time"))]),
     )
 
 
@@ -142,6 +142,14 @@ class ParticipantForm(FlaskForm):
         _l("Protocol position"),
         validators=[Optional()],
         description=_l("Leave empty to add at the end"),
+    )
+    # Offered to administrators: an account from the person's e-mail address, linked to them.
+    create_account = BooleanField(
+        _l("Also give them an account (a viewer, linked to this person)"),
+        description=_l(
+            "Only for someone with an e-mail address and no account yet; they see the "
+            "restricted meetings they are a delegate of"
+        ),
     )
 
 

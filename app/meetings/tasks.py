@@ -138,6 +138,7 @@ def _announce(
         for line in entry.changes.get("changes") or []
     ]
     awaiting = _awaiting_reply(session, meeting)
+    pack_url = _pack_url(settings, meeting, entries)
     for to in _recipients(session, meeting, announcing=last):
         queued += _queue(
             session,
@@ -153,8 +154,19 @@ def _announce(
             details=details,
             # Someone who has not answered is still asked to (RFC 5546: RSVP on the update).
             rsvp=method == itip.REQUEST and to.addr_spec in awaiting,
+            pack_url=pack_url,
         )
     return queued
+
+
+def _pack_url(settings: Settings, meeting: Meeting, entries: Sequence[AuditEntry]) -> str:
+    """The briefing packs' address when the circulation asked for it: one link for everyone,
+    behind sign-in, where each reader gets their own side's pack (app/packs)."""
+    asked = [e for e in entries if e.action == AGENDA_CIRCULATED and e.changes.get("pack_link")]
+    if not asked:
+        return ""
+    number = max(_version(entry) for entry in asked)
+    return f"{settings.base_url.rstrip('/')}/meetings/{meeting.id}/pack.pdf?version={number}"
 
 
 def _cancel_withdrawn(
@@ -220,6 +232,18 @@ def _describe(
     recirculated = [
         entry for entry in entries if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
     ]
+    with_packs = [
+        e for e in entries if e.action == AGENDA_CIRCULATED and e.changes.get("pack_link")
+    ]
+    if with_packs and not recirculated:  # the first version, sent out with its papers
+        return (
+            _l(
+                "The agenda of this meeting has been circulated (version %(number)s).",
+                number=max(_version(entry) for entry in with_packs),
+            ),
+            _l("Agenda circulated"),
+            None,
+        )
     if recirculated:
         number = max(_version(entry) for entry in recirculated)
         return (
@@ -329,6 +353,7 @@ def _queue(
     previous_when: Text = "",
     details: Sequence[str] = (),
     rsvp: bool = False,
+    pack_url: str = "",
 ) -> int:
     draft = meeting_draft(
         session,
@@ -345,5 +370,6 @@ def _queue(
         headline=headline,
         previous_when=previous_when,
         details=list(details),
+        pack_url=pack_url,
     )
     return int(outbox.enqueue(session, draft, now))

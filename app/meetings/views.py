@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.agendas import services as agendas
 from app.agendas import versions
@@ -104,12 +105,12 @@ def register(bp: Blueprint) -> None:
     nav_link(
         bp,
         "meetings.index",
-        _("Meetings"),
+        _l("Meetings"),
         Role.VIEWER,
         order=20,
         active_prefix=("meetings.", "agendas."),
     )
-    nav_link(bp, "meetings.calendar", _("Calendar"), Role.VIEWER, order=25)
+    nav_link(bp, "meetings.calendar", _l("Calendar"), Role.VIEWER, order=25)
     bp.add_url_rule("", view_func=index, methods=["GET"])
     bp.add_url_rule("/calendar", view_func=calendar, methods=["GET"])
     bp.add_url_rule("/<int:meeting_id>", view_func=show, methods=["GET"])

@@ -10,6 +10,7 @@ from types import FrameType
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.core import clock
 from app.core.errors import EntenteError
@@ -42,7 +43,7 @@ def run_command(renew_seconds: int | None, lease_seconds: int | None) -> None:
     lease_time = lease_seconds or settings.scheduler_lease_seconds
     if lease_time < 2 * renew:
         raise click.BadParameter(
-            f"must be at least twice the renew interval ({renew} s)",
+            _("must be at least twice the renew interval (%(renew)s s)", renew=renew),
             param_hint="'--lease-seconds'",
         )
     if not logging.getLogger().handlers:
@@ -60,8 +61,14 @@ def run_command(renew_seconds: int | None, lease_seconds: int | None) -> None:
         renew_seconds=renew,
     )
     click.echo(
-        f"Scheduler {runner.holder}: {len(JOBS)} jobs, lease {lease_time} s renewed every "
-        f"{renew} s; Ctrl-C to stop"
+        _(
+            "Scheduler %(holder)s: %(len)s jobs, lease %(lease_time)s s renewed every %(renew)s "
+            "s; Ctrl-C to stop",
+            holder=runner.holder,
+            len=len(JOBS),
+            lease_time=lease_time,
+            renew=renew,
+        )
     )
     runner.run_forever(stop)
 
@@ -73,27 +80,59 @@ def status_command() -> None:
     now = clock.now()
     report = services.status(db_session(), settings, now)
     if report.lease is None:
-        click.echo("Scheduler: never started")
+        click.echo(_("Scheduler: never started"))
     else:
-        state = "alive" if report.alive else "NOT RUNNING"
+        state = _("alive") if report.alive else _("NOT RUNNING")
         click.echo(
-            f"Scheduler: {state}; lease held by {report.lease.holder}, "
-            f"last seen {report.lease.renewed_at:%Y-%m-%d %H:%M:%S} UTC"
+            _(
+                "Scheduler: %(state)s; lease held by %(holder)s, last seen %(renewed_at)s UTC",
+                state=state,
+                holder=report.lease.holder,
+                renewed_at=format(report.lease.renewed_at, "%Y-%m-%d %H:%M:%S"),
+            )
         )
-    click.echo("\nJobs:")
+    click.echo("\n" + _("Jobs:"))
     for job in report.jobs:
-        when = f"{job.next_run:%Y-%m-%d %H:%M:%S} UTC" if job.next_run else "not scheduled yet"
-        click.echo(f"  {job.id:20} next {when:24} {job.schedule}")
+        when = f"{job.next_run:%Y-%m-%d %H:%M:%S} UTC" if job.next_run else _("not scheduled yet")
+        click.echo(
+            "  "
+            + _(
+                "%(id)s next %(when)s %(schedule)s",
+                id=format(job.id, "20"),
+                when=format(when, "24"),
+                schedule=job.schedule,
+            )
+        )
     counts = ", ".join(f"{name} {count}" for name, count in report.outbox_counts.items())
-    click.echo(f"\nOutbox: {counts}")
+    click.echo("\n" + _("Outbox: %(counts)s", counts=counts))
     for row in report.queued:
         click.echo(
-            f"  #{row.id} {row.status.value:8} to {row.recipient} at "
-            f"{row.next_attempt_at:%Y-%m-%d %H:%M} (attempt {row.attempts}): {row.subject}"
+            "  "
+            + _(
+                "#%(id)s %(value)s to %(recipient)s at %(next_attempt_at)s (attempt "
+                "%(attempts)s): %(subject)s",
+                id=row.id,
+                value=format(row.status.value, "8"),
+                recipient=row.recipient,
+                next_attempt_at=format(row.next_attempt_at, "%Y-%m-%d %H:%M"),
+                attempts=row.attempts,
+                subject=row.subject,
+            )
         )
-    click.echo("\nNeeds attention:" if report.attention else "\nNeeds attention: nothing")
+    click.echo(
+        "\n" + (_("Needs attention:") if report.attention else _("Needs attention: nothing"))
+    )
     for row in report.attention:
-        click.echo(f"  #{row.id} {row.status.value} to {row.recipient}: {row.last_error}")
+        click.echo(
+            "  "
+            + _(
+                "#%(id)s %(value)s to %(recipient)s: %(last_error)s",
+                id=row.id,
+                value=row.status.value,
+                recipient=row.recipient,
+                last_error=row.last_error,
+            )
+        )
 
 
 @scheduler_cli.command("run-job")
@@ -117,4 +156,4 @@ def retry_command(outbox_id: int) -> None:
     except EntenteError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
-    click.echo(f"Queued #{row.id} to {row.recipient} again")
+    click.echo(_("Queued #%(id)s to %(recipient)s again", id=row.id, recipient=row.recipient))

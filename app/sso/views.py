@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user
 
 from app.auth.models import Role, User
+from app.auth.second_factor import begin_sign_in
 from app.auth.web import current_actor, role_required
 from app.extensions import db, db_session
 from app.settings import current_settings
@@ -16,7 +16,6 @@ from app.sso.forms import ProviderForm
 from app.sso.protocol import Flow, ProviderUnavailable, SignInRefused, begin, finish
 from app.sso.services import ProviderConfig, ProviderInput
 from app.sso.signin import account_for, record_refusal
-from app.web.next_page import safe_next
 from app.web.unit_of_work import form_page
 
 bp = Blueprint("sso", __name__)
@@ -68,16 +67,9 @@ def callback() -> ResponseReturnValue:
 
 
 def _signed_in(user: User, after: str) -> ResponseReturnValue:
-    """Hand the user to the sign-in hook (a second factor may follow)."""
-    session.clear()  # nothing from before sign-in carries over (fixation)
-    start_session(user)
-    session[sso.SIGNED_IN_KEY] = True
-    return redirect(safe_next(after))
-
-
-def start_session(user: User) -> None:
-    """Log the user in (until the second-factor hook lands: Flask-Login directly)."""
-    login_user(user)
+    """Hand the user to the sign-in hook (a second factor may follow); the session keeps
+    that it came through the provider (sign-out then leaves the provider too)."""
+    return begin_sign_in(user, method="oidc", next_url=after, keep={sso.SIGNED_IN_KEY: True})
 
 
 @bp.get("/signed-out")

@@ -4,7 +4,7 @@ Nullable columns: content written in one language stays as it is (no French titl
 English one is used in French documents too).
 
 Revision ID: b17b0001
-Revises: b14a0001
+Revises: b16a0001
 Create Date: 2026-12-05 07:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b17b0001"
-down_revision = "b14a0001"
+down_revision = "b16a0001"
 branch_labels = None
 depends_on = None
 

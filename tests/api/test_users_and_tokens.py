@@ -176,7 +176,7 @@ def test_no_secret_reaches_the_audit_log(make, session, client):
 
 def test_token_use_is_recorded_to_the_minute(make, session, client):
     user = make.user("viewer")
-    token = auth.issue_api_token(session, None, user.id, "clock")
+    token = auth.issue_api_token(session, None, user.id, "clock", days=auth.MAX_TOKEN_DAYS)
     session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     row = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()

@@ -23,6 +23,23 @@ PASSWORD = "browser-tests-password"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 AXE = Path(__file__).resolve().parent.parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
+LOCALES = {"en": "en-GB", "fr": "fr-FR"}
+# What the sign-in steps look for, in each language.
+WORDS = {
+    "en": {
+        "E-mail address": "E-mail address",
+        "Password": "Password",
+        "Sign in": "Sign in",
+        "Dashboard": "Dashboard",
+    },
+    "fr": {
+        "E-mail address": "Adresse électronique",
+        "Password": "Mot de passe",
+        "Sign in": "Se connecter",
+        "Dashboard": "Tableau de bord",
+    },
+}
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -63,9 +80,15 @@ def new_page(browser, base_url) -> Iterator[Callable[..., object]]:
     """
     contexts, violations = [], []
 
-    def _open(role: str | None = None, *, bypass_csp: bool = False):  # type: ignore[no-untyped-def]
+    def _open(  # type: ignore[no-untyped-def]
+        role: str | None = None, *, bypass_csp: bool = False, language: str = "en"
+    ):
+        # The browser's language (Accept-Language and navigator.language) picks the page's.
         context = browser.new_context(
-            base_url=base_url, viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp
+            base_url=base_url,
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=bypass_csp,
+            locale=LOCALES[language],
         )
         contexts.append(context)
         page = context.new_page()
@@ -80,7 +103,7 @@ def new_page(browser, base_url) -> Iterator[Callable[..., object]]:
         )
         page.set_default_timeout(15000)
         if role is not None:
-            sign_in(page, role)
+            sign_in(page, role, language)
         return page
 
     yield _open
@@ -89,13 +112,14 @@ def new_page(browser, base_url) -> Iterator[Callable[..., object]]:
     assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
-def sign_in(page, role: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, role: str, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+    words = WORDS[language]
     page.goto("/login")
-    page.get_by_label("E-mail address").fill(f"{role}@entente.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(words["E-mail address"]).fill(f"{role}@entente.example")
+    page.get_by_label(words["Password"]).fill(PASSWORD)
+    page.get_by_role("button", name=words["Sign in"], exact=True).click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert page.get_by_role("heading", name=words["Dashboard"], level=1).is_visible()
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
@@ -103,6 +127,35 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Elements whose text is cut or spills out of their box: a longer translation that no longer
+# fits. Text in an element that scrolls on purpose (tables in .table-wrap, <pre>) is fine.
+_OVERFLOW_JS = """() => {
+  const found = [];
+  const selector = 'button, .button, .tag, th, td, dt, dd, label, legend, .site-nav__link, '
+    + '.site-header__tagline, .site-header__user, h1, h2, h3, .caption, .breadcrumbs a, '
+    + '.pagination a, .calendar__event a, summary, select, .notice__text, .card';
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest('.table-wrap, pre, .visually-hidden') || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.overflowX === 'auto' || style.overflowX === 'scroll') continue;
+    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+      const classes = String(el.className || '').split(' ').filter(Boolean).join('.');
+      const text = (el.innerText || el.value || '').trim().slice(0, 60);
+      found.push(el.tagName.toLowerCase() + (classes ? '.' + classes : '') + ': ' + text);
+    }
+  }
+  const page = document.documentElement.scrollWidth - window.innerWidth;
+  if (page > 0) found.push('page scrolls sideways by ' + page + 'px');
+  return found;
+}"""
+
+
+def overflowing(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Text that does not fit its box, and sideways scrolling of the whole page."""
+    found: list[str] = page.evaluate(_OVERFLOW_JS)
+    return found
 
 
 def axe_violations(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]

@@ -25,6 +25,8 @@ PAGES = {
         ("people", "/people"),
         ("organisations", "/organisations"),
         ("account", "/account"),
+        ("authenticator-app", "/account/authenticator"),
+        ("person", "/people/1"),
         ("subscriptions", "/feeds/"),
         ("agenda", "/meetings/1/agenda"),
         ("agenda-version", "/meetings/1/agenda/versions/1"),
@@ -53,31 +55,38 @@ PAGES = {
         ("user", "/admin/users/1"),
         ("user-new", "/admin/users/new"),
         ("single-sign-on", "/admin/sso"),
+        ("sign-in-security", "/admin/security"),
+        ("person-admin", "/people/1"),
     ],
 }
 
 
 @pytest.mark.parametrize("role", list(PAGES))
-def test_main_pages_have_no_serious_accessibility_problems(new_page, role):
-    page = new_page(role, bypass_csp=True)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_main_pages_have_no_serious_accessibility_problems(new_page, role, language):
+    page = new_page(role, bypass_csp=True, language=language)
     found = {}
     for name, path in PAGES[role]:
         page.goto(path)
-        screenshot(page, f"{role}-{name}")
+        screenshot(page, f"{role}-{name}" if language == "en" else f"{language}-{role}-{name}")
         violations = axe_violations(page)
         if violations:
             found[path] = violations
     assert found == {}
 
 
-def test_sign_in_page_and_form_errors_are_accessible(new_page):
-    page = new_page(bypass_csp=True)
+@pytest.mark.parametrize(
+    ("language", "sign_in", "problem"),
+    [("en", "Sign in", "There is a problem"), ("fr", "Se connecter", "Un problème est survenu")],
+)
+def test_sign_in_page_and_form_errors_are_accessible(new_page, language, sign_in, problem):
+    page = new_page(bypass_csp=True, language=language)
     page.goto("/login")
-    screenshot(page, "login")
+    screenshot(page, f"login-{language}")
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    screenshot(page, "login-errors")
+    page.get_by_role("button", name=sign_in, exact=True).click()
+    expect(page.get_by_role("heading", name=problem)).to_be_visible()
+    screenshot(page, f"login-errors-{language}")
     assert axe_violations(page) == []
 
 

@@ -57,6 +57,9 @@ def test_accept_in_the_ui_puts_a_reply_in_the_outbox_and_the_pages_follow_the_or
     assert "&lt;script&gt;alert" in shown
     assert "<script>alert" not in shown
 
+    assert "from the organiser's calendar e-mail" in html.unescape(
+        page(editor_client, "/invitations")
+    )
     path = f"/invitations/{invitation.id}/reply"
     assert "Received by e-mail" in page(editor_client, path)
     response = editor_client.post(

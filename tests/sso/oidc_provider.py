@@ -41,19 +41,22 @@ def _free_port() -> int:
 
 @contextmanager
 def oidc_provider(
-    directory: Path, entente_url: str, accounts: Mapping[str, Mapping[str, Any]]
+    directory: Path,
+    entente_url: str,
+    accounts: Mapping[str, Mapping[str, Any]],
+    host: str = "localhost",
 ) -> Iterator[RealProvider]:
     """Start the provider for an Entente at `entente_url`; stop it afterwards.
 
-    The issuer is "localhost", Entente "127.0.0.1": two hosts, so the browser keeps their
-    cookies apart (cookies ignore the port).
+    Give it another host name than Entente's ("localhost" against "127.0.0.1", or the other
+    way round), so the browser keeps their cookies apart (cookies ignore the port).
     """
     if shutil.which("node") is None:
         pytest.skip("node is not installed (scripts/lib.sh installs it)")
     if not (JS / "node_modules" / "oidc-provider").exists():
         pytest.fail("oidc-provider missing: run npm ci --prefix tests/js")
     port = _free_port()
-    issuer = f"http://localhost:{port}"
+    issuer = f"http://{host}:{port}"
     config = directory / "oidc-provider.json"
     config.write_text(
         json.dumps(

@@ -29,6 +29,15 @@ PUBLIC = {
     "sso.signed_out": "after signing out: the link to sign out at the provider too",
     "openapi.spec": "the API's public description (/api/v1/openapi.json), no data",
     "api_tokens.sign_in": "API sign-in: exchanges a password for a token, rate-limited",
+    # The second step of signing in: the password (or the identity provider) was checked and
+    # the session cookie holds a pending sign-in; without one each sends back to /login.
+    "second_factor.verify": "second step of sign-in (a code), rate-limited",
+    "second_factor.passkey_options": "second step of sign-in (passkey challenge)",
+    "second_factor.passkey_sign_in": "second step of sign-in (passkey), rate-limited",
+    "second_factor.setup": "first factor set-up during a sign-in that requires one",
+    "factors.authenticator": "set up an app: signed in, or during such a sign-in",
+    "factors.passkey_options": "add a passkey: signed in, or during such a sign-in",
+    "factors.add_passkey": "add a passkey: signed in, or during such a sign-in",
     "language": "the signed-out language switcher: a session preference only (and a CSRF token)",
 }
 # Endpoints authorised by a token in the URL instead of a session (calendar feeds); the
