@@ -10,6 +10,7 @@ from typing import Any
 from apiflask import APIFlask
 from flask import Flask
 
+from app.agendas.paper_views import bp as paper_files_bp
 from app.agendas.views import bp as agendas_bp
 from app.api import register_api
 from app.audit.views import bp as audit_bp
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(identity_blueprint)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(agendas_bp)
+    app.register_blueprint(paper_files_bp)
     app.register_blueprint(packs_bp)
     register_api(app)
     app.register_blueprint(meetings_blueprint())

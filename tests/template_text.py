@@ -167,7 +167,7 @@ class _LocatedFinder(_TextFinder):
 
 def _html_text(name: str, template: nodes.Template) -> Iterator[BareText]:
     source = _joined_source(template)
-    if name.endswith(".txt"):
+    if name.endswith((".txt", ".md")):
         for number, line in enumerate(source.splitlines(), start=1):
             if _has_words(line):
                 yield BareText(name, number, line.replace(PLACEHOLDER, " ").strip())
@@ -235,7 +235,7 @@ def bare_text(env: Environment, root: Path = TEMPLATES) -> list[BareText]:
     """Every piece of human text outside the catalogue in the templates under `root`."""
     found: list[BareText] = []
     for path in sorted(root.rglob("*")):
-        if path.suffix not in (".html", ".txt"):
+        if path.suffix not in (".html", ".txt", ".md"):
             continue
         name = path.relative_to(root).as_posix()
         tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))

@@ -46,6 +46,8 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "defer_translation",
             "-o",
             str(pot),
             ".",

@@ -29,6 +29,7 @@ from app.files.models import Blob, BlobChunk
 from app.files.names import clean_filename
 from app.files.storage import store_stream
 from app.meetings.access import readable_meeting
+from app.settings import Settings
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -40,6 +41,11 @@ class UploadLimits:
 
     max_bytes: int
     archive: ArchiveLimits = field(default_factory=ArchiveLimits)
+
+    @classmethod
+    def of(cls, settings: Settings) -> UploadLimits:
+        archive = ArchiveLimits(settings.upload_max_expanded_bytes, settings.upload_max_ratio)
+        return cls(settings.upload_max_bytes, archive)
 
 
 def latest_file(session: Session, paper_id: int) -> PaperFile | None:
@@ -141,7 +147,8 @@ def readable_paper(session: Session, reader: User | None, paper_id: int) -> Agen
     paper = session.get(AgendaPaper, paper_id)
     if paper is None:
         raise messages.no_paper(paper_id)
-    readable_meeting(session, reader, paper.item.meeting_id)
+    if reader is not None:  # None: the CLI and jobs, which act for the secretariat
+        readable_meeting(session, reader, paper.item.meeting_id)
     side = reader_side(session, reader, None)
     if not visible_to(paper.item, side) or not paper_visible_to(paper, side):
         raise messages.no_paper(paper_id)

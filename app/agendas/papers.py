@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.agendas.models import AgendaPaper
+from app.agendas.models import AgendaPaper, ItemVisibility
 from app.agendas.services import editable_meeting, get_item
 from app.audit import services as audit
 from app.core import validation
+from app.core.db import as_plain
 from app.core.errors import DuplicateError, NotFound, ValidationError
 from app.core.unique import flush_unique
+from app.meetings.models import Marking
+from app.people.models import Person
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -105,3 +110,59 @@ def item_of_paper(session: Session, meeting_id: int, paper_id: int) -> int:
 
 def _paper_listed() -> DuplicateError:
     return DuplicateError(_("This paper is already listed under the item"), field="reference")
+
+
+@dataclass(frozen=True)
+class PaperDetails:
+    """A paper's own handling: marking, language, sides, owner, due date (None: default)."""
+
+    marking: str
+    original_language: str
+    visibility: str
+    owner_id: int | None
+    due_on: date | None
+
+
+def update_paper_details(
+    session: Session, actor: User | None, paper_id: int, details: PaperDetails
+) -> AgendaPaper:
+    """Save a paper's marking, language, visibility, owner and due date."""
+    paper = session.get(AgendaPaper, paper_id)
+    if paper is None:
+        raise NotFound(f"No paper with id {paper_id}", field="paper")
+    editable_meeting(session, paper.item.meeting_id)
+    language = (details.original_language or "").strip().lower()
+    if not LANGUAGE_RE.match(language):
+        raise ValidationError(
+            "Give the original language as a two-letter code such as en or fr",
+            field="original_language",
+        )
+    if details.owner_id is not None and session.get(Person, details.owner_id) is None:
+        raise ValidationError("Choose an owner from the list", field="owner_id")
+    values = {
+        "marking": validation.choice(Marking, details.marking, "marking"),
+        "original_language": language,
+        "visibility": validation.choice(ItemVisibility, details.visibility, "visibility"),
+        "owner_id": details.owner_id,
+        "due_on": details.due_on,
+    }
+    before = {name: as_plain(getattr(paper, name)) for name in values}
+    for name, value in values.items():
+        setattr(paper, name, value)
+    session.flush()
+    changes = {
+        name: [before[name], as_plain(getattr(paper, name))]
+        for name in values
+        if before[name] != as_plain(getattr(paper, name))
+    }
+    if changes:
+        audit.record(
+            session,
+            actor,
+            "agenda_paper.updated",
+            "meeting",
+            paper.item.meeting_id,
+            f"Paper {paper.citation} updated",
+            {"paper_id": paper.id, **changes},
+        )
+    return paper

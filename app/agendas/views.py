@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from app.agendas import access, labels, outcomes, papers, rules, versions
+from app.agendas import access, labels, outcomes, paper_deadlines, papers, rules, versions
 from app.agendas import export as exports
 from app.agendas import services as agendas
 from app.agendas.forms import (
@@ -22,13 +22,17 @@ from app.agendas.forms import (
     PaperForm,
     as_choices,
 )
-from app.agendas.models import AgendaItem
+from app.agendas.models import AgendaItem, AgendaPaper
 from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
+from app.core import clock
 from app.core.errors import NotFound, ValidationError
+from app.core.timezones import utc_to_local
 from app.extensions import db_session
 from app.meetings.access import readable_meeting
+from app.meetings.models import Meeting
+from app.settings import current_settings
 from app.web.forms import int_or_none
 from app.web.unit_of_work import run_change
 
@@ -342,10 +346,27 @@ def _agenda_page(
     forms.setdefault("circulate_form", CirculateForm(formdata=None))
     user = current_actor()
     can_edit = bool(user and user.has_role(Role.EDITOR))
+    statuses: dict[int, str] = {}
+    if can_edit:
+        draft_papers = [paper for line in view.draft for paper in line.item.papers]
+        statuses = paper_statuses(view.meeting, draft_papers)
     page = render_template(
-        "agendas/agenda.html", view=view, can_edit=can_edit, side=side, labels=labels, **forms
+        "agendas/agenda.html",
+        view=view,
+        can_edit=can_edit,
+        side=side,
+        paper_statuses=statuses,
+        labels=labels,
+        **forms,
     )
     return page, status
+
+
+def paper_statuses(meeting: Meeting, listed: Sequence[AgendaPaper]) -> dict[int, str]:
+    """Missing, uploaded or late, by paper id, on today's date in the meeting's zone."""
+    today = utc_to_local(clock.now(), meeting.timezone).date()
+    deadlines = paper_deadlines.statuses(db_session(), current_settings(), meeting, listed)
+    return {paper_id: deadline.status(today).value for paper_id, deadline in deadlines.items()}
 
 
 def _item_page(
@@ -365,7 +386,12 @@ def _item_page(
     forms.setdefault("action_form", ActionForm(formdata=None))
     number = next((line.number for line in view.draft if line.item.id == item.id), "")
     return render_template(
-        "agendas/item.html", view=view, item=item, number=number, **forms
+        "agendas/item.html",
+        view=view,
+        item=item,
+        number=number,
+        paper_statuses=paper_statuses(view.meeting, item.papers),
+        **forms,
     ), status
 
 

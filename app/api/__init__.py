@@ -17,6 +17,7 @@ from app.api import (
     inbound,
     invitations,
     meetings,
+    paper_files,
     people,
     subscriptions,
     tokens,
@@ -30,7 +31,7 @@ from app.api.links import add_links
 def register_api(app: Flask) -> None:
     install_error_processor(app)
     app.spec_processor(_document)  # type: ignore[attr-defined]
-    agenda_modules = (agendas, agenda_versions, agenda_papers, agenda_outcomes)
+    agenda_modules = (agendas, agenda_versions, agenda_papers, paper_files, agenda_outcomes)
     modules = (topics, people, meetings, delegations, *agenda_modules, invitations)
     for module in (*modules, inbound, consultations, subscriptions, audit, users, tokens):
         for blueprint in module.blueprints:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Integer, List, Method, Nested
+from apiflask.fields import Date, Integer, List, Method, Nested
 from apiflask.validators import Length, OneOf, Range
 
 from app.agendas import access
@@ -74,6 +74,20 @@ class AgendaPaperOut(Schema):
     original_language = Text(required=True)
     title = Text(required=True)
     citation = Text(required=True, metadata={"example": "ENT 12/26 REV 1 (OR. en)"})
+    marking = Method("_marking", required=True, metadata={"type": "string"})
+    visibility = Method("_visibility", required=True, metadata={"type": "string"})
+    owner_id = Integer(required=True, allow_none=True)
+    due_on = Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Set by an editor; null: the default from the meeting"},
+    )
+
+    def _marking(self, paper: Any) -> str:
+        return str(paper.marking.value)
+
+    def _visibility(self, paper: Any) -> str:
+        return str(paper.visibility.value)
 
 
 class ListedPaperOut(AgendaPaperOut):

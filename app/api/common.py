@@ -345,7 +345,7 @@ def document_what_code_enforces(spec: dict[str, Any]) -> dict[str, Any]:
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             if "requestBody" in operation:
-                # JSON bodies, and the one multipart upload (POST /inbound)
+                # JSON bodies, and the multipart uploads (POST /inbound, paper files)
                 content = next(iter(operation["requestBody"]["content"].values()))
                 body = content["schema"]
                 body = schemas.get(body.get("$ref", "").rpartition("/")[2], body)

@@ -74,9 +74,10 @@ def sign_in(json_data: dict[str, Any]) -> Any:
         raise _Unauthorized(_("E-mail address or password is not right"))
     if not sso.password_allowed(session, current_settings(), user):
         raise PermissionDenied(_("Password sign-in is off for your account; use single sign-on"))
-    if factors.required_for(
-        session, user, "password", current_settings()
-    ) and not factors.check_code(session, user, json_data.get("code") or ""):
+    if (
+        factors.required_for(session, user, "password", current_settings())
+        and factors.check_code(session, user, json_data.get("code") or "") is None
+    ):
         db.session.rollback()
         raise _Unauthorized(
             _(

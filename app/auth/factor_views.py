@@ -67,7 +67,7 @@ def authenticator() -> ResponseReturnValue:
         )
         if not change.failed:
             session.pop(ENROLMENT_KEY, None)
-            return after_enrolment(user) or _back(_("Your authenticator app is set up."))
+            return after_enrolment(user, "totp") or _back(_("Your authenticator app is set up."))
         problem, status = change.problem, change.status
     uri = factors.provisioning_uri(secret, user)
     return render_template(
@@ -115,7 +115,7 @@ def add_passkey() -> ResponseReturnValue:
         )
     except EntenteError as error:
         return jsonify(message=error.message), error.http_status
-    done = after_enrolment(user) or _back(_("Your passkey is added."))
+    done = after_enrolment(user, "passkey") or _back(_("Your passkey is added."))
     return jsonify(redirect=done.headers["Location"])
 
 

@@ -262,6 +262,11 @@ def required_for(session: Session, user: User, method: str, settings: Settings) 
     return user.role in required_roles(session, method, default)
 
 
-def check_code(session: Session, user: User, code: str) -> bool:
-    """An authenticator app's code or a recovery code (spent when it matches)."""
-    return verify_totp(session, user, code) or use_recovery_code(session, user, code)
+def check_code(session: Session, user: User, code: str) -> str | None:
+    """Which factor `code` is ("totp", or "recovery" for a recovery code, which is spent),
+    or None when it is neither."""
+    if verify_totp(session, user, code):
+        return "totp"
+    if use_recovery_code(session, user, code):
+        return "recovery"
+    return None

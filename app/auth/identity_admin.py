@@ -102,13 +102,48 @@ def create_account(person_id: int) -> ResponseReturnValue:
     ).response or redirect(to)
 
 
+class AccountForm(FlaskForm):
+    user_id = SelectField(_l("Account"))
+
+
+def account_form(*, posted: bool = False) -> AccountForm:
+    """The person page's "link an existing account" form: accounts linked to nobody."""
+    form = AccountForm() if posted else AccountForm(formdata=None)
+    form.user_id.choices = [
+        (str(user.id), user.email) for user in linking.accounts_without_person(db_session())
+    ]
+    return form
+
+
+@bp.post("/people/<int:person_id>/account/link")
+@role_required(Role.ADMIN)
+def link_account(person_id: int) -> ResponseReturnValue:
+    """Link an existing account (one linked to nobody) to this person."""
+    to = url_for("identity.person", person_id=person_id)
+    form = account_form(posted=True)
+    if not form.validate_on_submit():
+        flash(_("Choose an account from the list"), "error")
+        return redirect(to)
+    return run_change(
+        lambda: linking.link_person(
+            db_session(), current_actor(), int(form.user_id.data or 0), person_id
+        ),
+        success=_linked_message,
+        to=to,
+        flash_to=to,
+    ).response or redirect(to)
+
+
 @bp.get("/people/<int:person_id>")
 @role_required(Role.VIEWER)
 def person(person_id: int) -> ResponseReturnValue:
     database = db_session()
     found = people.get_person(database, person_id)
     return render_template(
-        "people/person.html", person=found, account=linking.account_of(database, person_id)
+        "people/person.html",
+        person=found,
+        account=linking.account_of(database, person_id),
+        account_form=account_form(),
     )
 
 

@@ -62,6 +62,13 @@ def people_without_account(session: Session) -> Sequence[Person]:
     ).all()
 
 
+def accounts_without_person(session: Session) -> Sequence[User]:
+    """Active accounts linked to no person, by e-mail address."""
+    return session.scalars(
+        select(User).where(User.person_id.is_(None), User.is_active.is_(True)).order_by(User.email)
+    ).all()
+
+
 def create_linked_account(
     session: Session, actor: User | None, person_id: int, role: Role | str = Role.VIEWER
 ) -> User:

@@ -33,6 +33,7 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from app.audit import services as audit
 from app.auth import factors, passkeys
 from app.auth.limits import failed_sign_in, too_many_sign_ins
 from app.auth.models import User
@@ -99,9 +100,11 @@ def complete_sign_in(
     method: str,
     next_url: str | None = None,
     keep: Mapping[str, str | int | bool] | None = None,
+    factor: str | None = None,
 ) -> Response:
-    """Start the session: a new session row, the cookie, and the redirect onwards."""
-    sign_in_browser(user, method=method)
+    """Start the session: a new session row (audited with the method and second factor
+    used), the cookie, and the redirect onwards."""
+    sign_in_browser(user, method=method, factor=factor)
     session.update(keep or {})
     db.session.commit()
     return redirect(safe_next(next_url))
@@ -154,12 +157,16 @@ def take_challenge() -> bytes:
         return b""
 
 
-def after_enrolment(user: User) -> Response | None:
-    """A first factor set up during sign-in completes that sign-in."""
+def after_enrolment(user: User, factor: str) -> Response | None:
+    """A first factor (`factor`: "totp", "passkey") set up during sign-in completes it."""
     waiting = pending()
     if current_actor() is None and waiting is not None and waiting.user.id == user.id:
         response = complete_sign_in(
-            user, method=waiting.method, next_url=url_for("admin.account"), keep=waiting.keep
+            user,
+            method=waiting.method,
+            next_url=url_for("admin.account"),
+            keep=waiting.keep,
+            factor=factor,
         )
         flash(
             _("You are signed in. Make recovery codes below, in case you lose your second factor."),
@@ -167,6 +174,21 @@ def after_enrolment(user: User) -> Response | None:
         )
         return response
     return None
+
+
+def _refused(waiting: Pending, factor: str) -> None:
+    """A wrong second factor after the right first one: kept in the audit log (the attempt
+    itself was rolled back), so an administrator sees someone who knows the password."""
+    audit.record(
+        db_session(),
+        waiting.user,
+        "sign_in.second_factor_refused",
+        "user",
+        waiting.user.id,
+        f"Wrong {factor} after a correct {waiting.method} sign-in for {waiting.user.email}",
+        {"method": waiting.method, "factor": factor},
+    )
+    db.session.commit()
 
 
 def _sign_in_limit() -> str:
@@ -201,9 +223,17 @@ def verify() -> ResponseReturnValue:
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
-        if factors.check_code(database, waiting.user, form.code.data or ""):
-            return complete_sign_in(waiting.user, method=waiting.method, next_url=waiting.next_url)
+        factor = factors.check_code(database, waiting.user, form.code.data or "")
+        if factor is not None:
+            return complete_sign_in(
+                waiting.user,
+                method=waiting.method,
+                next_url=waiting.next_url,
+                keep=waiting.keep,
+                factor=factor,
+            )
         db.session.rollback()
+        _refused(waiting, "code")
         form.code.errors = [_("That code is not right, or it has been used already")]
         status = 401
     elif request.method == "POST":
@@ -247,9 +277,14 @@ def passkey_sign_in() -> ResponseReturnValue:
         db_session(), waiting.user, relying_party(), credential, challenge
     ):
         db.session.rollback()
+        _refused(waiting, "passkey")
         return jsonify(message=_("That passkey was not accepted")), 401
     response = complete_sign_in(
-        waiting.user, method=waiting.method, next_url=waiting.next_url, keep=waiting.keep
+        waiting.user,
+        method=waiting.method,
+        next_url=waiting.next_url,
+        keep=waiting.keep,
+        factor="passkey",
     )
     return jsonify(redirect=response.headers["Location"])
 

@@ -36,9 +36,11 @@ _SYSTEMS = (
 )
 
 
-def start(session: Session, user: User, *, method: str, user_agent: str) -> str:
+def start(
+    session: Session, user: User, *, method: str, user_agent: str, factor: str | None = None
+) -> str:
     """Record a new signed-in session and return its key (for the cookie; only its hash is
-    stored)."""
+    stored); audited with the sign-in method and the second factor used, if any."""
     key = security.new_token()
     now = clock.now()
     session.add(
@@ -53,6 +55,16 @@ def start(session: Session, user: User, *, method: str, user_agent: str) -> str:
     )
     user.last_login_at = now
     session.flush()
+    browser = browser_label(user_agent)
+    audit.record(
+        session,
+        user,
+        "session.started",
+        "user",
+        user.id,
+        f"{user.email} signed in ({method}{f' + {factor}' if factor else ''}, {browser})",
+        {"method": method, "factor": factor, "browser": browser},
+    )
     return key
 
 

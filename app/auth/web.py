@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.auth import services as auth
 from app.auth import sessions
 from app.auth.models import Role, User, UserSession
+from app.core.languages import defer_translation
 from app.core.sqlite import write_intent
 from app.extensions import db, db_session, login_manager
 from app.settings import current_settings
@@ -28,7 +29,7 @@ _SAFE_METHODS = frozenset({"GET", "HEAD"})
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message = defer_translation("Sign in to continue.")
     # Flask-Login flashes the message through this, in the reader's language.
     login_manager.localize_callback = gettext
     login_manager.session_protection = "strong"
@@ -56,11 +57,15 @@ def lifetime() -> sessions.Lifetime:
     )
 
 
-def sign_in_browser(user: User, *, method: str) -> None:
+def sign_in_browser(user: User, *, method: str, factor: str | None = None) -> None:
     """Start a session row for this browser and sign the user in (the caller commits)."""
     session.clear()  # nothing from before sign-in carries over (fixation)
     key = sessions.start(
-        db_session(), user, method=method, user_agent=request.headers.get("User-Agent", "")
+        db_session(),
+        user,
+        method=method,
+        factor=factor,
+        user_agent=request.headers.get("User-Agent", ""),
     )
     session[SESSION_KEY] = key
     login_user(user)

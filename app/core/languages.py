@@ -25,6 +25,12 @@ def babel_locale(language: str | None) -> str:
     return BABEL_LOCALES.get(supported(language) or "en", "en_GB")
 
 
+def defer_translation(text: str) -> str:
+    """Mark `text` for the catalogue (`pybabel extract -k defer_translation`) where a library
+    translates it later itself (Flask-Login's flashed message, through `localize_callback`)."""
+    return text
+
+
 def current_language() -> str:
     """The language being rendered (the request's, or a `force_locale` block's): "en" or "fr"."""
     locale = get_locale()

@@ -15,6 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.agendas.deadlines import agenda_deadlines
+from app.agendas.numbering import visible_to
+from app.agendas.paper_deadlines import PaperDeadline, paper_deadlines
+from app.agendas.paper_files import paper_visible_to
+from app.agendas.rules import own_side
+from app.auth.models import Role
 from app.consultations import services as consultations
 from app.core.errors import EntenteError
 from app.invitations import services as invitations
@@ -22,6 +27,7 @@ from app.invitations.models import Invitation
 from app.meetings import queries
 from app.meetings.access import readable_by
 from app.meetings.models import Meeting, MeetingSeries
+from app.settings import Settings
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -38,12 +44,19 @@ class AgendaDue:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class PaperDue:
+    deadline: PaperDeadline
+    late: bool
+
+
 @dataclass
 class Dashboard:
     next_meetings: Sequence[Meeting]
     missing_halves: list[consultations.HalfYearPlan] = field(default_factory=list)
     awaiting_reply: Sequence[Invitation] = ()
     agendas_due: Sequence[AgendaDue] = ()
+    papers_due: Sequence[PaperDue] = ()
     series_known: bool = False
 
 
@@ -54,16 +67,36 @@ def build(
     today: date,
     *,
     agenda_working_days: int = 10,
+    settings: Settings | None = None,
 ) -> Dashboard:
     """The dashboard as `actor` may read it: upcoming meetings, half-years without a
-    consultation, invitations awaiting a reply and agendas due within `agenda_working_days`."""
+    consultation, invitations awaiting a reply, agendas due within `agenda_working_days`,
+    and (for editors, given the settings) papers missing or late."""
     board = Dashboard(next_meetings=queries.upcoming(session, actor, now, now + UPCOMING_WINDOW, 8))
     board.series_known, board.missing_halves = _missing_halves(session, actor, today)
     board.awaiting_reply = invitations.list_invitations(
         session, actor, invitations.InvitationFilter(open_only=True)
     )[:12]
     board.agendas_due = _agendas_due(session, actor, now, today, agenda_working_days)
+    if settings is not None and (actor is None or actor.has_role(Role.EDITOR)):
+        board.papers_due = _papers_due(session, actor, settings, now, today)
     return board
+
+
+def _papers_due(
+    session: Session, actor: User | None, settings: Settings, now: datetime, today: date
+) -> list[PaperDue]:
+    """Papers with nothing uploaded, due within 15 days or late, that the editor may see:
+    meetings they may read, and their own side's items and papers only."""
+    side = own_side(session, actor)
+    deadlines = paper_deadlines(
+        session, settings, now, due_within=AGENDA_LOOKAHEAD, visible=readable_by(actor)
+    )
+    return [
+        PaperDue(deadline, late=deadline.due < today)
+        for deadline in deadlines
+        if visible_to(deadline.paper.item, side) and paper_visible_to(deadline.paper, side)
+    ][:20]
 
 
 def _missing_halves(

@@ -34,6 +34,7 @@ def home() -> ResponseReturnValue:
         now,
         today,
         agenda_working_days=settings.agenda_due_working_days,
+        settings=settings,
     )
     scheduler = heartbeat(db_session(), now)
     return render_template("home.html", board=board, now=now, scheduler=scheduler)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import ValidationError
@@ -58,10 +58,35 @@ def store_stream(
 
 def open_blob(session: Session, sha256: str) -> Iterator[bytes]:
     """The blob's bytes as chunks of CHUNK_SIZE (NotFound at once for an unknown blob)."""
+    return _chunks(session, sha256, _chunk_count(session, sha256))
+
+
+def open_blob_detached(session: Session, sha256: str) -> Iterator[bytes]:
+    """As `open_blob`, read through a connection of its own, closed when the chunks are read:
+    a download streams after the request's session has gone."""
+    count = _chunk_count(session, sha256)
+    return _own_session_chunks(session.get_bind(), sha256, count)
+
+
+def _own_session_chunks(bind: Engine | Connection, sha256: str, count: int) -> Iterator[bytes]:
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            yield from _connection_chunks(connection, sha256, count)
+    else:  # already a connection (the tests' one transaction): read through it
+        yield from _connection_chunks(bind, sha256, count)
+
+
+def _connection_chunks(connection: Connection, sha256: str, count: int) -> Iterator[bytes]:
+    for seq in range(count):
+        query = select(BlobChunk.data).where(BlobChunk.sha256 == sha256, BlobChunk.seq == seq)
+        yield bytes(connection.execute(query).scalar_one())
+
+
+def _chunk_count(session: Session, sha256: str) -> int:
     count = session.scalar(select(func.count()).where(BlobChunk.sha256 == sha256))
     if not count and session.get(Blob, sha256) is None:
         raise messages.no_file()
-    return _chunks(session, sha256, count or 0)
+    return count or 0
 
 
 def blob_count(session: Session) -> int:

@@ -10,4 +10,5 @@ class ImportForm(FlaskForm):
         _l("Calendar e-mail or file"),
         validators=[FileRequired(_l("Choose an .eml or .ics file"))],
         description=_l("A forwarded invitation or reply saved as .eml, or an .ics file."),
+        render_kw={"accept": ".eml,.ics,message/rfc822,text/calendar"},
     )

@@ -192,17 +192,11 @@ def _reply(session: Session, reply: EmailReply, invitation: Invitation, now: dat
         )
         return Outcome(InboundOutcome.RECORDED, _("Reply to the version before the move"))
     if reply.partstat == DELEGATED:
+        invitations.record_email_delegation(
+            session, invitation, attendee=reply.attendee, delegated_to=reply.delegated_to, at=now
+        )
         reply.applied = True
         session.add(reply)
-        audit.record(
-            session,
-            None,
-            "invitation.delegated",
-            "invitation",
-            invitation.id,
-            f"{reply.attendee} delegated “{title}” to {reply.delegated_to or 'someone'} by e-mail",
-            {"delegated_to": reply.delegated_to, "by": "e-mail"},
-        )
         return Outcome(InboundOutcome.APPLIED, f"{reply.attendee} delegated “{title}”")
     try:  # refused before it changes anything (a transition, a cancelled meeting)
         invitations.record_email_reply(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -12,12 +13,20 @@ from app.core import clock
 from app.extensions import db_session
 from app.inbound import services
 from app.inbound.forms import ImportForm
-from app.inbound.models import InboundSource
+from app.inbound.models import InboundOutcome, InboundSource
 from app.settings import current_settings
 from app.web.forms import int_or_none
 from app.web.unit_of_work import run_change
 
 bp = Blueprint("inbound", __name__)
+OUTCOMES = {
+    InboundOutcome.APPLIED: _l("applied"),
+    InboundOutcome.RECORDED: _l("recorded for the secretariat"),
+    InboundOutcome.DUPLICATE: _l("already received"),
+    InboundOutcome.QUARANTINED: _l("quarantined"),
+    InboundOutcome.RELEASED: _l("applied"),
+    InboundOutcome.DELETED: _l("deleted"),
+}
 
 
 @bp.get("/admin/quarantine")

@@ -126,6 +126,7 @@ def tell_secretariat(session: Session, settings: Settings, now: datetime, holder
             headline=headline,
             previous_when="",
             details=details,
+            pack_url="",
         )
         queued += outbox.enqueue(session, draft, now)
     return queued

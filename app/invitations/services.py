@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem
@@ -34,6 +34,7 @@ from app.invitations.models import (
 from app.meetings.access import may_read, readable_by
 from app.meetings.models import Meeting, MeetingStatus, meeting_topics
 from app.meetings.services import get_meeting
+from app.people.models import Person
 from app.people.services import get_organisation, get_person
 
 if TYPE_CHECKING:
@@ -469,6 +470,40 @@ def record_email_reply(
         invitation.id,
         f"{invitation.invitee.code} {status.value} “{invitation.meeting.title}” by e-mail "
         f"({attendee})",
+        {**audit.diff(before, _reply_fields(invitation)), "by": "e-mail"},
+    )
+    return invitation
+
+
+def record_email_delegation(
+    session: Session,
+    invitation: Invitation,
+    *,
+    attendee: str,
+    delegated_to: str,
+    at: datetime,
+) -> Invitation:
+    """The invited person passed the invitation on by e-mail (iTIP PARTSTAT=DELEGATED): who
+    and when are recorded, the delegate becomes the representative when they are a known
+    person on the invited side; the status stays for the secretariat to settle."""
+    delegate = session.scalar(
+        select(Person).where(func.lower(Person.email) == delegated_to.lower())
+    )
+    before = _reply_fields(invitation)
+    if delegate is not None and delegate.organisation.side is invitation.invitee.side:
+        invitation.representative_id = delegate.id
+    invitation.reply_note = f"Delegated by e-mail from {attendee} to {delegated_to or 'someone'}"
+    invitation.replied_at = at
+    invitation.updated_at = at
+    session.flush()
+    audit.record(
+        session,
+        None,
+        "invitation.delegated",
+        "invitation",
+        invitation.id,
+        f"{attendee} delegated “{invitation.meeting.title}” to {delegated_to or 'someone'} "
+        "by e-mail",
         {**audit.diff(before, _reply_fields(invitation)), "by": "e-mail"},
     )
     return invitation

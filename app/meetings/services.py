@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.agendas import paper_deadlines
+from app.agendas.models import AgendaItem, AgendaPaper
 from app.audit import services as audit
 from app.audit.actions import AuditAction
 from app.core import clock, validation
@@ -168,6 +170,7 @@ def update_meeting(
         _check_transition(meeting.status, values["status"])
     before = _snapshot(meeting)
     old_start = meeting.start_utc
+    old_day = paper_deadlines.meeting_day(meeting)
     _apply(meeting, values)
     after = _snapshot(meeting)
     changes = audit.diff(before, after)
@@ -177,6 +180,8 @@ def update_meeting(
     session.flush()
     if meeting.start_utc != old_start:
         _shift_deadlines(session, actor, meeting, meeting.start_utc - old_start)
+    if paper_deadlines.meeting_day(meeting) != old_day:
+        _move_paper_due_dates(session, actor, meeting, old_day)
     action = (
         AuditAction.MEETING_MOVED
         if {"start_utc", "end_utc", "timezone"} & changes.keys()
@@ -458,6 +463,39 @@ def _shift_deadlines(
             invitation.id,
             "Reply deadline moved with the meeting",
             {"reply_deadline": [old_deadline, invitation.reply_deadline]},
+        )
+    session.flush()
+
+
+def _move_paper_due_dates(
+    session: Session, actor: User | None, meeting: Meeting, old_day: date
+) -> None:
+    """Due dates an editor set for the meeting's papers keep their working days before it
+    (the default due dates are computed from the meeting, so they move by themselves)."""
+    new_day = paper_deadlines.meeting_day(meeting)
+    unavailable = paper_deadlines.unavailable_days(session)
+    query = (
+        select(AgendaPaper)
+        .join(AgendaItem, AgendaItem.id == AgendaPaper.item_id)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaPaper.due_on.is_not(None))
+    )
+    moved = {}
+    for paper in session.scalars(query):
+        assert paper.due_on is not None
+        old_due = paper.due_on
+        paper.due_on = paper_deadlines.keep_working_days_before(
+            old_due, old_day, new_day, unavailable
+        )
+        moved[paper.citation] = [old_due, paper.due_on]
+    if moved:
+        audit.record(
+            session,
+            actor,
+            "agenda_paper.due_dates_moved",
+            "meeting",
+            meeting.id,
+            "Papers' due dates moved with the meeting",
+            moved,
         )
     session.flush()
 

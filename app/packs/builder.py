@@ -32,6 +32,7 @@ from app.packs.pages import (
     ContentsLine,
     Missing,
     Placeholder,
+    edition_label,
     folio,
     front_pages,
     placeholder_pages,
@@ -290,7 +291,17 @@ def _assemble(
     assert number == layout.total, (number, layout.total)
     _outline(writer, pack, papers, layout)
     writer.page_mode = "/UseOutlines"
+    writer.pdf_header = b"%PDF-1.7"  # the papers' own features (transparency...) may need it
+    writer.add_metadata({"/Title": _title(pack), "/Subject": pack.marking.value})
     writer.write(out)
+
+
+def _title(pack: PackInput) -> str:
+    """What a PDF reader shows for the file: "Briefing pack – <meeting> – UK side edition"."""
+    doc = pack.agenda
+    with force_locale(doc.language):
+        parts = [_("Briefing pack"), doc.head.title, edition_label(doc.side, doc.language)]
+    return " – ".join(parts)
 
 
 def _outline(writer: PdfWriter, pack: PackInput, papers: list[_Paper], layout: _Layout) -> None:

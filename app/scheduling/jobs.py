@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
+from app.agendas.paper_tasks import check_paper_deadlines
 from app.agendas.tasks import check_agenda_deadlines
 from app.consultations.tasks import check_cadence
 from app.inbound.tasks import fetch_inbound_mail
@@ -114,6 +115,13 @@ JOBS: tuple[JobSpec, ...] = (
         check_agenda_deadlines,
         "Tell the secretariat when a provisional agenda is past its due date",
         cron={"hour": "8", "minute": "30"},
+        misfire_grace=timedelta(hours=12),
+    ),
+    JobSpec(
+        "paper-deadlines",
+        check_paper_deadlines,
+        "Remind paper owners before the due date; tell the secretariat when a paper is late",
+        cron={"hour": "8", "minute": "45"},
         misfire_grace=timedelta(hours=12),
     ),
     JobSpec(

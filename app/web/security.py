@@ -7,14 +7,15 @@ no inline scripts or `style=""` attributes (templates use files in app/static/),
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.validation import id_in_range
-from app.settings import Settings
+from app.settings import Settings, current_settings
 from app.web.request_limits import install_request_limits
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -31,6 +32,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Room for the multipart envelope and the form's other fields around an uploaded file.
+UPLOAD_ENVELOPE = 64 * 1024
+F = TypeVar("F", bound=Callable[..., Any])
 HSTS = "max-age=31536000; includeSubDomains"
 STATIC_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -51,18 +55,41 @@ def install_security(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
     install_request_limits(app)  # first: nothing else reads a request past the limits
+    app.url_value_preprocessor(_raise_limit_for_uploads)
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_nul_in_query)
     app.url_value_preprocessor(_ids_in_range)
     app.after_request(_add_headers)
+    app.teardown_request(_close_uploads)
+
+
+def accepts_uploads(view: F) -> F:
+    """Mark a view that takes an uploaded file: its body may be `upload_max_bytes` (plus the
+    form around it) rather than `max_content_length`. Put it right under the route decorator."""
+    view.accepts_uploads = True  # type: ignore[attr-defined]
+    return view
+
+
+def _raise_limit_for_uploads(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """A URL value preprocessor, so that it runs before every before_request function
+    (CSRF protection reads the form in one)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "accepts_uploads", False):
+        request.max_content_length = current_settings().upload_max_bytes + UPLOAD_ENVELOPE
 
 
 def _refuse_oversized_body() -> None:
     """413 before anything else (authentication, parsing) when the declared body is too big;
-    bodies without a length are cut off by MAX_CONTENT_LENGTH as they are read."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    bodies without a length are cut off by the request's limit as they are read."""
+    limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
+
+
+def _close_uploads(_error: BaseException | None) -> None:
+    """Close the temporary files of uploaded form parts, whether or not a view read them
+    (Werkzeug spools large parts to disk; a refused request must not leave them open)."""
+    request.close()
 
 
 def _refuse_nul_in_query() -> None:

@@ -45,6 +45,7 @@ PAGES = {
         ("agenda-compare", "/meetings/1/agenda/compare?from=1&to=0"),
         ("participant-add", "/meetings/1/participants/new"),
         ("invitation-new", "/invitations/new/1"),
+        ("invitation-import", "/invitations/import"),
         ("planning-editor", "/planning"),
         ("audit", "/audit"),
         ("topic-new", "/topics/new"),
@@ -57,6 +58,7 @@ PAGES = {
         ("single-sign-on", "/admin/sso"),
         ("sign-in-security", "/admin/security"),
         ("person-admin", "/people/1"),
+        ("quarantine", "/admin/quarantine"),
     ],
 }
 

@@ -176,3 +176,19 @@ def test_an_editor_is_not_offered_accounts_and_cannot_create_one(app, make, sess
     assert response.status_code == 403
     assert linking.account_of(session, person.id) is None
     assert not meeting.participants
+
+
+def test_person_page_links_an_existing_account(make, session, as_admin):
+    person = make.person(full_name="Paula Page")
+    user = make.user()
+    page = as_admin.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "Link an existing account" in page
+    assert user.email in page
+    response = as_admin.post(
+        f"/people/{person.id}/account/link",
+        data={"user_id": str(user.id), "csrf_token": csrf_from(as_admin, "/admin/users")},
+    )
+    assert response.status_code == 302
+    assert user.person_id == person.id
+    page = as_admin.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "Link an existing account" not in page

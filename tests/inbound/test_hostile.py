@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.core import clock
@@ -107,3 +109,34 @@ def test_a_message_over_the_size_limit_is_quarantined_unread(session, inbound_se
     answer.comment, answer.message_id = "", "<small@uk.example>"
     [row] = process(session, settings, answer.email())
     assert row.outcome is InboundOutcome.APPLIED
+
+
+def test_addresses_match_whatever_their_case(session, inbound_settings, invited):
+    shouting = invited.address.replace("jane.doe@uk", "Jane.Doe@UK")
+    answer = Answer(invited.meeting.uid, shouting, sequence=seq(session, invited))
+    [row] = process(session, inbound_settings, answer.email())
+    assert row.outcome is InboundOutcome.APPLIED
+    assert invited.invitation.status is InvitationStatus.ACCEPTED
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    noise=st.binary(max_size=3000),
+    calendar=st.text(
+        alphabet=st.sampled_from(list('BEGIN:VCALENDAREVTMHOD;=\r\n"\\,é€\x00 ')), max_size=400
+    ),
+)
+def test_any_bytes_are_logged_and_quarantined_never_an_error(
+    session, inbound_settings, invited, noise, calendar
+):
+    sender = invited.address
+    for raw in (noise, calendar_email(calendar, sender=sender), b"BEGIN:VCALENDAR\r\n" + noise):
+        rows = process(session, inbound_settings, raw)
+        assert all(
+            row.outcome in {InboundOutcome.QUARANTINED, InboundOutcome.DUPLICATE} for row in rows
+        )
+        # refused for a stated reason, not caught as an unexpected error
+        assert not [row.summary for row in rows if row.summary.startswith("Could not be")]
+    assert invited.invitation.status is InvitationStatus.INVITED

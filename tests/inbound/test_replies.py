@@ -55,7 +55,9 @@ def test_each_clients_reply_updates_the_invitation(
     assert entry.actor_id is None
 
 
-def test_a_delegation_is_recorded_and_applied(session, inbound_settings, invited):
+def test_a_delegation_is_recorded_and_names_the_delegate(session, inbound_settings, invited, make):
+    invitee = invited.invitation.invitee
+    deputy = make.person(invitee, email="Deputy@uk.example", full_name="Dee Puty")
     answer = Answer(
         invited.meeting.uid,
         invited.address,
@@ -71,6 +73,15 @@ def test_a_delegation_is_recorded_and_applied(session, inbound_settings, invited
         "deputy@uk.example",
         True,
     )
+    invitation = invited.invitation
+    assert invitation.status is InvitationStatus.INVITED  # the secretariat settles it
+    assert invitation.representative_id == deputy.id
+    assert invitation.replied_at is not None
+    assert "to deputy@uk.example" in invitation.reply_note
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "invitation.delegated")
+    ).one()
+    assert entry.changes["by"] == "e-mail"
 
 
 def test_a_reply_to_the_version_before_the_move_is_recorded_not_applied(

@@ -133,6 +133,10 @@ def test_pack_has_cover_contents_agenda_and_every_paper_in_order(three_items):
     pages = pages_text(pdf)
     assert len(reader.pages) == len(pages) == result.pages
     assert result.missing == ()
+    assert reader.metadata.title == (
+        "Briefing pack – UK–EU strategic consultation (Brussels) – UK side edition"
+    )
+    assert reader.pdf_header == "%PDF-1.7"
     assert "BRIEFING PACK" in pages[0]
     assert "Tuesday, 16 March 2027" in pages[0]
     assert "10:00–16:30 CET (Europe/Brussels)" in pages[0]

@@ -247,6 +247,7 @@ def test_daily_jobs_keep_local_time_across_the_clock_change(live_app, now, expec
     assert daily == {
         "cadence-alerts": expected_utc,
         "agenda-deadlines": expected_utc + timedelta(minutes=30),
+        "paper-deadlines": expected_utc + timedelta(minutes=45),
     }
 
 

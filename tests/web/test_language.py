@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from app.auth import services as auth
@@ -160,3 +161,29 @@ def test_a_feed_speaks_its_subscribers_language(feed: FeedHelper, make, session,
     unfolded = body.replace("\r\n ", "")
     assert f"SUMMARY:{summary}Round" in unfolded
     assert ("Page de la réunion" in unfolded) is (language == "fr")
+
+
+def test_api_messages_follow_accept_language_and_codes_stay_english(client, make, session):
+    user = make.user(Role.VIEWER)
+    token = auth.issue_api_token(session, None, user.id, "test")
+    headers = {"Authorization": f"Bearer {token}", **FRENCH}
+    body = client.get("/api/v1/meetings/999999", headers=headers).get_json()
+    assert body["code"] == "not_found"
+    assert body["message"] == "Aucune réunion n'a l'identifiant 999999"
+    english = client.get("/api/v1/meetings/999999", headers={**headers, **ENGLISH}).get_json()
+    assert english["message"] == "No meeting with id 999999"
+
+
+def test_the_command_line_speaks_the_default_language(app, cli, make, monkeypatch):
+    refresh()
+    make.user(Role.VIEWER, email="cli@entente.test")
+    assert (
+        "API token for cli@entente.test"
+        in cli.invoke(args=["users", "token", "cli@entente.test"]).output
+    )
+    french_default = app.extensions[EXTENSION_KEY].replace(default_language="fr")
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, french_default)
+    refresh()  # a command is a process of its own: it picks its language afresh
+    output = cli.invoke(args=["users", "token", "cli@entente.test"]).output
+    assert "Jeton d'API pour cli@entente.test" in output
+    refresh()

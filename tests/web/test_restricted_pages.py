@@ -41,6 +41,7 @@ def _pages(meeting_id: int) -> list[str]:
         f"{base}/agenda/versions/1",
         f"{base}/agenda/compare?from=1&to=1",
         *(f"{base}/agenda.{fmt}" for fmt in EXPORTS),
+        f"{base}/pack.pdf",
     ]
 
 

@@ -7,15 +7,21 @@ and admin routes, as a user one role short: none may answer with content.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
+from app.agendas import paper_files, papers
+from app.agendas import services as agenda_services
+from app.agendas.models import PaperFile
 from app.audit.models import AuditEntry
 from app.auth import services as auth
 from app.auth.models import Role
 from tests import restricted
+from tests.files import documents
 from tests.web.conftest import sign_in
 
 # endpoint -> why it is public
@@ -231,8 +237,11 @@ def _reading_routes(app: Flask) -> list[Rule]:
     ]
 
 
-def _restricted_url(rule: Rule, scenario: restricted.Scenario) -> str:
+def _restricted_url(
+    rule: Rule, scenario: restricted.Scenario, more: dict[str, int] | None = None
+) -> str:
     ids = {"meeting_id": scenario.meeting.id, "invitation_id": scenario.invitation.id}
+    ids.update(more or {})
     values = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__
@@ -247,10 +256,21 @@ def _restricted_url(rule: Rule, scenario: restricted.Scenario) -> str:
     return built[1] + QUERIES.get(rule.endpoint, "")
 
 
+def _uploaded_paper(session, meeting) -> PaperFile:
+    """A paper with a file under the restricted meeting's first item (paper routes)."""
+    item = agenda_services.items_of(session, meeting.id)[0]
+    paper = papers.add_paper(session, None, item.id, "NJ 1/27")
+    limits = paper_files.UploadLimits(max_bytes=1_000_000)
+    content = io.BytesIO(documents.pdf())
+    return paper_files.upload_file(session, None, paper.id, content, "nj.pdf", limits)
+
+
 def test_every_reading_route_hides_a_restricted_meeting_from_outsiders(app, client, session, make):
     """Walk every viewer route that names a meeting: one a viewer may not read is not found,
     as an unknown one; its editor reads it through each of them."""
     scenario = restricted.build(session, make)
+    paper_file = _uploaded_paper(session, scenario.meeting)
+    more = {"paper_id": paper_file.paper_id, "file_id": paper_file.id}
     tokens = {
         user.id: {"Authorization": f"Bearer {auth.issue_api_token(session, None, user.id)}"}
         for user in (scenario.outsider, scenario.editor)
@@ -263,7 +283,7 @@ def test_every_reading_route_hides_a_restricted_meeting_from_outsiders(app, clie
     for user, refused in ((scenario.outsider, True), (scenario.editor, False)):
         browser = sign_in(app.test_client(), user)
         for rule in routes:
-            url = _restricted_url(rule, scenario)
+            url = _restricted_url(rule, scenario, more)
             api = rule.rule.startswith("/api/")
             response = browser.open(url, headers=tokens[user.id] if api else {})
             if refused:
