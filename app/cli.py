@@ -175,8 +175,13 @@ def seed_demo_command(synthetic: int, admin_password: str) -> None:
         count = seed_synthetic(db_session(), synthetic)
         click.echo(_("Added %(count)s synthetic meetings", count=count))
     click.echo(_("Seeded in %(value)s s", value=format(time.perf_counter() - started, ".1f")))
+    users = ", ".join(f"{role}@entente.example" for role in ("admin", "editor", "viewer"))
     click.echo(
-        _("Demo sign-in: admin@entente.example / %(admin_password)s", admin_password=admin_password)
+        _(
+            "Demo sign-in (one password for all three): %(users)s / %(password)s",
+            users=users,
+            password=admin_password,
+        )
     )
 
 

@@ -30,7 +30,7 @@ class Settings:
     env: str = "development"
     secret_key: str = ""
     database_url: str = ""
-    base_url: str = "http://127.0.0.1:5000"
+    base_url: str = ""  # empty: each request's own address (app/web/links.py)
     display_timezone: str = "Europe/London"
     # Interface language when neither the user's choice nor the browser's names one we speak.
     default_language: str = "en"

@@ -32,7 +32,7 @@ def test_numbering_nesting_and_approximate_times(make, session):
         ("2", "Russia"),
         ("2.1", "Sanctions"),
         ("2.2", "Hybrid threats"),
-        ("3", "AOB"),
+        ("4", "AOB"),  # the joint number: item 3 is the UK's, withheld, not reused
     ]
     assert opening.position == 1
 

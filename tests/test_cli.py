@@ -40,7 +40,11 @@ def test_users_create_reports_bad_input_clearly(cli, session):
 def test_seed_demo_is_idempotent_and_prints_the_login(cli, session):
     first = cli.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert "Demo sign-in: admin@entente.example / entente-demo-admin" in first.output
+    # All three demo users share the password, and all three are printed (issue 17)
+    assert (
+        "Demo sign-in (one password for all three): admin@entente.example,"
+        " editor@entente.example, viewer@entente.example / entente-demo-admin"
+    ) in first.output
     counts = _counts(session)
     assert counts["meetings"] >= 10
     assert counts["invitations"] >= 5

@@ -8,12 +8,13 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from app.agendas.labels import LANGUAGES
+from app.agendas.labels import BILINGUAL, EDITIONS
 from app.agendas.models import AgendaVersion, VersionStage
-from app.agendas.numbering import NumberedItem, number_items
+from app.agendas.numbering import NumberedItem, Withheld, reading_order
 from app.agendas.source import AgendaSource, ItemRow, MeetingHead
 from app.core.errors import ValidationError
 from app.core.timezones import utc_to_local
+from app.core.validation import localized
 
 SIDES = ("uk", "eu")
 
@@ -40,14 +41,36 @@ class VersionInfo:
 @dataclass(frozen=True)
 class AgendaDocument:
     source: AgendaSource
-    lines: list[NumberedItem[ItemRow]]
+    rows: list[NumberedItem[ItemRow] | Withheld]  # reading order, the other side's withheld
     version: VersionInfo | None  # None: the draft
     side: str | None
-    language: str
+    language: str  # "en", "fr" or "en-fr" (bilingual: English and French side by side)
 
     @property
     def head(self) -> MeetingHead:
         return self.source.head
+
+    @property
+    def lines(self) -> list[NumberedItem[ItemRow]]:
+        """The items this reader gets."""
+        return [row for row in self.rows if isinstance(row, NumberedItem)]
+
+    @property
+    def bilingual(self) -> bool:
+        return self.language == BILINGUAL
+
+    @property
+    def title(self) -> str:
+        """The meeting's title in the document's language (English in the bilingual one)."""
+        return localized(self.head.title, self.head.title_fr, self.language)
+
+    @property
+    def title_fr(self) -> str:
+        """The French title for the bilingual edition's French column (English if none)."""
+        return self.head.title_fr or self.head.title
+
+    def title_of(self, row: ItemRow) -> str:
+        return localized(row.title, row.title_fr, self.language)
 
     @property
     def starts(self) -> datetime:
@@ -91,10 +114,10 @@ def build_document(
     if side is not None and side not in SIDES:
         raise ValidationError(_("Side must be uk or eu"), field="side")
     language = language or source.head.language
-    if language not in LANGUAGES:
-        raise ValidationError(_("Language must be en or fr"), field="lang")
+    if language not in EDITIONS:
+        raise ValidationError(_("Language must be en, fr or en-fr (bilingual)"), field="lang")
     start = utc_to_local(source.head.start_utc, source.head.timezone)
-    lines = number_items(source.items, start, side)
+    rows = reading_order(source.items, start, side)
     return AgendaDocument(
-        source, lines, VersionInfo.of(version) if version else None, side, language
+        source, rows, VersionInfo.of(version) if version else None, side, language
     )

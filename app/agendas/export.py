@@ -1,8 +1,8 @@
 """Agenda documents: one `AgendaDocument` rendered as HTML, PDF, Word or Markdown.
 
 HTML, PDF and Markdown come from templates in templates/agendas/export/; Word is built with
-python-docx (`app.agendas.word`). Everything renders inside `force_locale(doc.language)` so
-the labels follow the document's language, not the reader's browser.
+python-docx (`app.agendas.word`). Everything renders inside `labels.document_locale` so the
+labels follow the document's language (both, in the bilingual edition), not the reader's.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import render_template
-from flask_babel import force_locale
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -69,11 +68,12 @@ def export(doc: AgendaDocument, fmt: str, *, stylesheet_href: str | None = None)
 def render_html(
     doc: AgendaDocument, *, stylesheet_href: str | None = None, for_pdf: bool = False
 ) -> str:
-    with force_locale(doc.language):
+    with labels.document_locale(doc.language):
         return render_template(
             "agendas/export/document.html",
             doc=doc,
             labels=labels,
+            _=labels.gettext,
             stylesheet_href=stylesheet_href,
             for_pdf=for_pdf,
         )
@@ -103,8 +103,10 @@ def render_weasy(html: str, *stylesheets: Path) -> Document:
 
 
 def render_markdown(doc: AgendaDocument) -> str:
-    with force_locale(doc.language):
-        text = render_template("agendas/export/agenda.md", doc=doc, labels=labels, md=md_escape)
+    with labels.document_locale(doc.language):
+        text = render_template(
+            "agendas/export/agenda.md", doc=doc, labels=labels, md=md_escape, _=labels.gettext
+        )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -118,7 +120,7 @@ def md_escape(value: object) -> str:
 def filename(doc: AgendaDocument, fmt: str) -> str:
     """`agenda-2027-03-16-uk-eu-strategic-consultation-brussels-v2-eu-fr.pdf` (ASCII only)."""
     ascii_title = (
-        unicodedata.normalize("NFKD", doc.head.title).encode("ascii", "ignore").decode().lower()
+        unicodedata.normalize("NFKD", doc.title).encode("ascii", "ignore").decode().lower()
     )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:60].strip("-") or "meeting"
     parts = ["agenda", f"{doc.starts:%Y-%m-%d}", slug]

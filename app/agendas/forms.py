@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -40,6 +40,11 @@ TOP_LEVEL = as_choices([("", _l("Top level"))])
 class ItemForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=500)]
+    )
+    title_fr = StringField(
+        _l("Title in French"),
+        validators=[Length(max=500)],
+        description=_l("Optional: the French and bilingual editions use it."),
     )
     purpose = SelectField(_l("Purpose"), choices=PURPOSES, default="", validate_choice=False)
     lead_text = StringField(_l("Lead"), validators=[Length(max=200)])
@@ -78,7 +83,7 @@ class PaperForm(FlaskForm):
             Length(max=3, message=_l("Give the original language as a two-letter code such as en")),
         ],
     )
-    title = StringField(_l("Title"), validators=[Length(max=300)])
+    title = StringField(_l("Title"), id="paper-title", validators=[Length(max=300)])
 
 
 class OutcomeForm(FlaskForm):
@@ -97,3 +102,5 @@ class CirculateForm(FlaskForm):
     note = StringField(_l("Note to readers"), validators=[Length(max=1000)])
     final = BooleanField(_l("Circulate as the final agenda"))
     pack_link = BooleanField(PACK_LINK_LABEL, description=PACK_LINK_HINT)
+    # "yes" once the user has seen what circulating makes (it cannot be undone).
+    confirmed = HiddenField(default="")

@@ -52,6 +52,7 @@ class AgendaItem(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
+    title_fr: Mapped[str | None] = mapped_column(String(500))
     purpose: Mapped[Purpose | None] = mapped_column(enum_column(Purpose, "purpose"))
     lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     lead_text: Mapped[str] = mapped_column(String(200), default="")

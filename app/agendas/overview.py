@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.agendas import rules
 from app.agendas.document import SIDES, AgendaDocument, build_document
-from app.agendas.models import AgendaItem, AgendaVersion, FollowUpAction
+from app.agendas.models import AgendaItem, AgendaVersion, FollowUpAction, VersionStage
 from app.agendas.numbering import NumberedItem, visible_to
 from app.agendas.outcomes import actions_of, next_round
 from app.agendas.services import MAX_DEPTH, items_of, numbered
@@ -23,6 +23,7 @@ from app.agendas.versions import (
     get_version,
     latest_version,
     list_versions,
+    next_stage,
     version_source,
 )
 from app.core import clock
@@ -49,6 +50,20 @@ class AgendaOverview:
     next_meeting: Meeting | None
     topics: Sequence[TopicArea]
     own_side: str | None = None  # a one-side delegate's view: their items only, no changes
+
+    @property
+    def next_number(self) -> int:
+        return self.versions[-1].number + 1 if self.versions else 1
+
+    @property
+    def final_circulated(self) -> bool:
+        return any(v.stage is not VersionStage.PROVISIONAL for v in self.versions)
+
+    @property
+    def next_stage(self) -> tuple[VersionStage, int]:
+        """What the next circulation is, unless it is made the final agenda: provisional, or
+        a revision once the final agenda is out (the same rule `circulate` applies)."""
+        return next_stage(sum(v.stage is not VersionStage.PROVISIONAL for v in self.versions))
 
     def parent_choices(self, exclude: AgendaItem | None = None) -> list[tuple[str, str]]:
         """Items that may take children: not too deep, and not `exclude` or its own subtree."""

@@ -38,6 +38,7 @@ class AgendaItemInput:
     visibility: ItemVisibility | str = ItemVisibility.ALL
     topic_id: int | None = None
     notes: str = ""
+    title_fr: str | None = None
 
 
 def items_of(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
@@ -245,6 +246,7 @@ def _renumber(items: list[AgendaItem]) -> None:
 
 def _apply(session: Session, item: AgendaItem, data: AgendaItemInput) -> None:
     item.title = validation.text(data.title, "title", max_length=500)
+    item.title_fr = validation.optional_text(data.title_fr, "title_fr", max_length=500)
     item.purpose = validation.choice(Purpose, data.purpose, "purpose") if data.purpose else None
     item.lead_person_id = (
         get_person(session, data.lead_person_id).id if data.lead_person_id else None
@@ -265,6 +267,7 @@ def _apply(session: Session, item: AgendaItem, data: AgendaItemInput) -> None:
 def _snapshot(item: AgendaItem) -> dict[str, Any]:
     return {
         "title": item.title,
+        "title_fr": item.title_fr,
         "purpose": item.purpose,
         "lead_person_id": item.lead_person_id,
         "lead_text": item.lead_text,

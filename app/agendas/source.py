@@ -43,6 +43,7 @@ class ItemRow:
     topic: str = ""
     notes: str = ""
     papers: tuple[PaperRow, ...] = ()
+    title_fr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class MeetingHead:
     host_city: str
     marking: Marking
     language: str
+    title_fr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class AgendaSource:
             "meeting": {
                 "id": head.meeting_id,
                 "title": head.title,
+                "title_fr": head.title_fr,
                 "start_utc": head.start_utc.isoformat(),
                 "end_utc": head.end_utc.isoformat(),
                 "timezone": head.timezone,
@@ -84,6 +87,7 @@ class AgendaSource:
                     "parent_id": row.parent_id,
                     "position": row.position,
                     "title": row.title,
+                    "title_fr": row.title_fr,
                     "purpose": row.purpose.value if row.purpose else None,
                     "lead": row.lead,
                     "duration_minutes": row.duration_minutes,
@@ -117,6 +121,7 @@ class AgendaSource:
             host_city=meeting["host_city"],
             marking=Marking(meeting["marking"]),
             language=meeting["language"],
+            title_fr=meeting.get("title_fr"),  # absent from versions frozen before it existed
         )
         items = tuple(
             ItemRow(
@@ -134,6 +139,7 @@ class AgendaSource:
                     PaperRow(p["reference"], int(p["revision"]), p["language"], p.get("title", ""))
                     for p in row.get("papers", [])
                 ),
+                title_fr=row.get("title_fr"),
             )
             for row in data["items"]
         )
@@ -152,6 +158,7 @@ def live_source(meeting: Meeting, items: Sequence[AgendaItem]) -> AgendaSource:
         host_city=meeting.host_city,
         marking=meeting.marking,
         language=meeting.language,
+        title_fr=meeting.title_fr,
     )
     rows = tuple(
         ItemRow(
@@ -168,6 +175,7 @@ def live_source(meeting: Meeting, items: Sequence[AgendaItem]) -> AgendaSource:
             papers=tuple(
                 PaperRow(p.reference, p.revision, p.original_language, p.title) for p in item.papers
             ),
+            title_fr=item.title_fr,
         )
         for item in items
     )

@@ -9,6 +9,7 @@ changes the draft again, which the next circulation freezes as a new version.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -82,6 +83,63 @@ def draft_changes(session: Session, meeting_id: int) -> list[str] | None:
     return describe_changes(version_source(latest), draft_source(session, meeting_id))
 
 
+@dataclass(frozen=True)
+class Circulation:
+    """What circulating the draft now would make: shown for confirmation, then stored."""
+
+    number: int
+    stage: VersionStage
+    revision: int
+    changes: list[str]
+    source: AgendaSource
+    note: str
+
+
+def next_stage(finals: int, *, final: bool = False) -> tuple[VersionStage, int]:
+    """The stage and revision of the next version, given how many final ones (the final
+    agenda and its revisions) exist: provisional until one is final, then REV 1, REV 2..."""
+    if final and finals:
+        raise InvalidTransition(
+            _("The final agenda has been circulated; circulate a revision instead"), field="final"
+        )
+    if final:
+        return VersionStage.FINAL, 0
+    return (VersionStage.REVISION, finals) if finals else (VersionStage.PROVISIONAL, 0)
+
+
+def prepare_circulation(
+    session: Session, actor: User | None, meeting_id: int, *, final: bool = False, note: str = ""
+) -> Circulation:
+    """The version circulating would make, or the reason it cannot be made (the same errors
+    as `circulate`); changes nothing, so a page can ask for confirmation first."""
+    rules.require_both_sides(session, actor, _("Circulating the agenda"))
+    meeting = editable_meeting(session, meeting_id)
+    note = validation.text(note, "note", max_length=1000, required=False)
+    source = draft_source(session, meeting.id)
+    if not source.items:
+        raise ValidationError(_("Add at least one item before circulating"), field="items")
+    latest = latest_version(session, meeting.id)
+    finals = session.scalar(
+        select(func.count())
+        .select_from(AgendaVersion)
+        .where(AgendaVersion.meeting_id == meeting.id, AgendaVersion.stage != "provisional")
+    )
+    stage, revision = next_stage(int(finals or 0), final=final)
+    changes = (
+        describe_changes(version_source(latest), source)
+        if latest is not None
+        else [f"First circulation: {len(source.items)} items"]
+    )
+    if latest is not None and not changes and stage is not VersionStage.FINAL:
+        raise ValidationError(
+            _("Nothing has changed since version %(number)s", number=latest.number), field="changes"
+        )
+    if latest is not None and not changes:
+        changes = [f"Version {latest.number} confirmed as the final agenda"]
+    number = (latest.number + 1) if latest else 1
+    return Circulation(number, stage, revision, changes, source, note)
+
+
 def circulate(
     session: Session,
     actor: User | None,
@@ -99,48 +157,19 @@ def circulate(
     asks the announcement e-mail (app/meetings/tasks.py) to link to the briefing packs."""
     rules.require_both_sides(session, actor, _("Circulating the agenda"))
     lock_meeting(session, meeting_id)
-    meeting = editable_meeting(session, meeting_id)
-    note = validation.text(note, "note", max_length=1000, required=False)
-    source = draft_source(session, meeting.id)
-    if not source.items:
-        raise ValidationError(_("Add at least one item before circulating"), field="items")
-    latest = latest_version(session, meeting.id)
-    finals = session.scalar(
-        select(func.count())
-        .select_from(AgendaVersion)
-        .where(AgendaVersion.meeting_id == meeting.id, AgendaVersion.stage != "provisional")
-    )
-    if final and finals:
-        raise InvalidTransition(
-            _("The final agenda has been circulated; circulate a revision instead"), field="final"
-        )
-    stage = (
-        VersionStage.FINAL
-        if final
-        else (VersionStage.REVISION if finals else VersionStage.PROVISIONAL)
-    )
-    changes = (
-        describe_changes(version_source(latest), source)
-        if latest is not None
-        else [f"First circulation: {len(source.items)} items"]
-    )
-    if latest is not None and not changes and stage is not VersionStage.FINAL:
-        raise ValidationError(
-            _("Nothing has changed since version %(number)s", number=latest.number), field="changes"
-        )
-    if latest is not None and not changes:
-        changes = [f"Version {latest.number} confirmed as the final agenda"]
+    plan = prepare_circulation(session, actor, meeting_id, final=final, note=note)
+    stage, changes = plan.stage, plan.changes
     version = AgendaVersion(
-        meeting_id=meeting.id,
-        number=(latest.number + 1) if latest else 1,
+        meeting_id=meeting_id,
+        number=plan.number,
         stage=stage,
-        revision=int(finals or 0) if stage is VersionStage.REVISION else 0,
+        revision=plan.revision,
         circulated_at=clock.now(),
         circulated_by_id=actor.id if actor else None,
         circulated_by=actor.email if actor else "system",
-        note=note,
+        note=plan.note,
         changes=changes,
-        snapshot=source.to_json(),
+        snapshot=plan.source.to_json(),
     )
     session.add(version)
     session.flush()
@@ -149,7 +178,7 @@ def circulate(
         actor,
         AuditAction.AGENDA_CIRCULATED,
         "meeting",
-        meeting.id,
+        meeting_id,
         f"Agenda version {version.number} ({version_title(version)}) circulated",
         {"version": version.number, "stage": stage, "changes": changes}
         | ({"pack_link": True} if pack_link else {}),
@@ -211,6 +240,8 @@ def _head_changes(old: AgendaSource, new: AgendaSource) -> list[str]:
     changes = []
     if a.title != b.title:
         changes.append(f"Meeting title changed to “{b.title}”")
+    if a.title_fr != b.title_fr:
+        changes.append(_("French title now “%(title)s”", title=b.title_fr or ""))
     if (a.start_utc, a.end_utc, a.timezone) != (b.start_utc, b.end_utc, b.timezone):
         start = utc_to_local(b.start_utc, b.timezone)
         changes.append(f"Meeting time changed to {start:%d %b %Y, %H:%M} {start.tzname()}")
@@ -225,6 +256,8 @@ def _item_changes(a: ItemRow, b: ItemRow) -> list[str]:
     parts = []
     if a.title != b.title:
         parts.append(f"title was “{a.title}”")
+    if a.title_fr != b.title_fr:
+        parts.append(_("French title now “%(title)s”", title=b.title_fr or ""))
     if a.purpose != b.purpose:
         parts.append(f"purpose now {b.purpose.value if b.purpose else 'not set'}")
     if a.lead != b.lead:

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from app.agendas import access, outcomes, paper_deadlines, papers, rules, versions
+from app.agendas import access, labels, outcomes, paper_deadlines, papers, rules, versions
 from app.agendas import export as exports
 from app.agendas import services as agendas
 from app.agendas.forms import (
@@ -233,6 +233,8 @@ def carry_forward(meeting_id: int) -> ResponseReturnValue:
 def circulate(meeting_id: int) -> ResponseReturnValue:
     _before_reading_the_form(_("Circulating the agenda"))
     form = CirculateForm()
+    if form.validate_on_submit() and form.confirmed.data != "yes":
+        return _confirm_circulation(meeting_id, form)
     if form.validate_on_submit():
         return _save(
             lambda: versions.circulate(
@@ -251,6 +253,35 @@ def circulate(meeting_id: int) -> ResponseReturnValue:
     return _agenda_page(_overview(meeting_id), circulate_form=form, status=422)
 
 
+def _confirm_circulation(meeting_id: int, form: CirculateForm) -> ResponseReturnValue:
+    """Circulating cannot be undone: first show what it would make (its number, stage and
+    changes), or why it cannot be made, and ask again."""
+    preview = run_change(
+        lambda: versions.prepare_circulation(
+            db_session(),
+            current_actor(),
+            meeting_id,
+            final=bool(form.final.data),
+            note=form.note.data or "",
+        ),
+        form=form,
+        keep=lambda _plan: False,
+    )
+    if preview.result is None:
+        if preview.problem:
+            form.form_errors.append(preview.problem)
+        page, _status = _agenda_page(_overview(meeting_id), circulate_form=form)
+        return page, 422
+    form.confirmed.data = "yes"
+    return render_template(
+        "agendas/circulate.html",
+        meeting=_overview(meeting_id).meeting,
+        plan=preview.result,
+        form=form,
+        labels=labels,
+    )
+
+
 @bp.get("/meetings/<int:meeting_id>/agenda/versions/<int:number>")
 @role_required(Role.VIEWER)
 def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
@@ -265,6 +296,8 @@ def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
         doc=doc,
         version=version,
         title=versions.version_title(version),
+        labels=labels,
+        own_side=rules.own_side(session, current_actor()),
     )
 
 
@@ -323,6 +356,7 @@ def _agenda_page(
         can_edit=can_edit,
         side=side,
         paper_statuses=statuses,
+        labels=labels,
         **forms,
     )
     return page, status
@@ -378,6 +412,7 @@ def _item_form(view: AgendaOverview, **kwargs: Any) -> ItemForm:
 def _item_input(form: ItemForm) -> agendas.AgendaItemInput:
     return agendas.AgendaItemInput(
         title=form.title.data or "",
+        title_fr=form.title_fr.data or None,
         purpose=form.purpose.data or None,
         lead_text=form.lead_text.data or "",
         duration_minutes=form.duration_minutes.data,

@@ -20,14 +20,15 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.agendas import labels
 from app.agendas.document import AgendaDocument
+from app.agendas.labels import gettext as _
+from app.agendas.numbering import Withheld
 
 XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 COLUMN_WIDTHS = (Mm(12), Mm(14), Mm(90), Mm(34), Mm(24))  # 174 mm: the A4 text width
+BILINGUAL_WIDTHS = (Mm(11), Mm(16), Mm(52), Mm(52), Mm(24), Mm(19))  # 174 mm too
 FACT_WIDTHS = (Mm(28), Mm(146))
 PAPER_SIZE = Pt(9)
 
@@ -37,7 +38,7 @@ def clean(value: object) -> str:
 
 
 def render_docx(doc: AgendaDocument) -> bytes:
-    with force_locale(doc.language):
+    with labels.document_locale(doc.language):
         word = Document()
         _page_setup(word, doc)
         _title_block(word, doc)
@@ -81,7 +82,7 @@ def _page_setup(word: WordDocument, doc: AgendaDocument) -> None:
     pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     pages.add_run(f"{clean(doc.reference)} · {_('Page')} ")
     _field(pages, "PAGE")
-    pages.add_run(f" {_('of')} ")
+    pages.add_run(" / " if doc.bilingual else f" {_('of')} ")
     _field(pages, "NUMPAGES")
 
 
@@ -104,7 +105,9 @@ def _title_block(word: WordDocument, doc: AgendaDocument) -> None:
         draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
         draft.add_run(_("Draft – not for circulation").upper()).bold = True
     word.add_heading(_kind(doc), level=0)
-    word.add_heading(clean(doc.head.title), level=1)
+    word.add_heading(clean(doc.title), level=1)
+    if doc.bilingual:
+        word.add_heading(clean(doc.title_fr), level=2)
     if doc.side:
         edition = word.add_paragraph()
         edition.add_run(labels.edition(doc.side)).italic = True
@@ -125,21 +128,28 @@ def _title_block(word: WordDocument, doc: AgendaDocument) -> None:
 
 
 def _items_table(word: WordDocument, doc: AgendaDocument) -> None:
-    table = word.add_table(rows=1, cols=5)
+    """One row per item; the bilingual edition has the English and the French title side by
+    side (notes and papers under the English, in the language they were written in)."""
+    items = [_("Item")] if not doc.bilingual else [labels.AUTONYMS["en"], labels.AUTONYMS["fr"]]
+    headings = (_("No."), _("Time"), *items, _("Purpose"), _("Lead"))
+    table = word.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    headings = (_("No."), _("Time"), _("Item"), _("Purpose"), _("Lead"))
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
     _repeat_header(table.rows[0])
-    for line in doc.lines:
-        row = line.item
+    for line in doc.rows:
         cells = table.add_row().cells
         cells[0].text = line.number
         cells[1].text = f"{line.starts_at:%H:%M}" if line.starts_at else ""
+        if isinstance(line, Withheld):
+            cells[2].paragraphs[0].add_run(labels.withheld(line.visibility)).italic = True
+            cells[-2].text = labels.minutes(line.minutes)
+            continue
+        row = line.item
         body = cells[2].paragraphs[0]
-        title = body.add_run(clean(row.title))
+        title = body.add_run(clean(doc.title_of(row)))
         title.bold = line.depth == 0
         only = labels.visibility(row.visibility)
         if only and not doc.side:
@@ -148,12 +158,16 @@ def _items_table(word: WordDocument, doc: AgendaDocument) -> None:
             cells[2].add_paragraph(clean(row.notes))
         for paper in row.papers:
             _paper_line(cells[2].add_paragraph(), clean(paper.citation), clean(paper.title))
+        if doc.bilingual:
+            french = cells[3].paragraphs[0].add_run(clean(row.title_fr or row.title))
+            french.bold = line.depth == 0
+            french.italic = not row.title_fr  # no French title: the English one, marked
         purpose = labels.purpose(row.purpose)
-        if row.duration_minutes:
-            purpose = f"{purpose}\n{labels.minutes(row.duration_minutes)}".strip()
-        cells[3].text = purpose
-        cells[4].text = clean(row.lead)
-    _fix_widths(table, COLUMN_WIDTHS)
+        if line.minutes:
+            purpose = f"{purpose}\n{labels.minutes(line.minutes)}".strip()
+        cells[-2].text = purpose
+        cells[-1].text = clean(row.lead)
+    _fix_widths(table, BILINGUAL_WIDTHS if doc.bilingual else COLUMN_WIDTHS)
     for table_row in table.rows:
         _keep_row_together(table_row)
 

@@ -43,9 +43,15 @@ class VersionItemOut(Schema):
     id = Integer(required=True, attribute="item.id")
     parent_id = Integer(required=True, allow_none=True, attribute="item.parent_id")
     title = Text(required=True, attribute="item.title")
+    title_fr = Text(required=True, allow_none=True, attribute="item.title_fr")
     purpose = Method("_purpose", required=True, metadata={"type": ["string", "null"]})
     lead = Text(required=True, attribute="item.lead")
     duration_minutes = Integer(required=True, allow_none=True, attribute="item.duration_minutes")
+    minutes = Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "How long it takes: a parent item's whole block (null: unknown)"},
+    )
     visibility = Method("_visibility", required=True, metadata={"type": "string"})
     topic = Text(required=True, attribute="item.topic")
     papers = List(Nested(PaperOut), required=True, attribute="item.papers")

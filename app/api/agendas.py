@@ -51,6 +51,11 @@ class AgendaItemOut(Schema):
     parent_id = Integer(required=True, allow_none=True)
     position = Integer(required=True)
     title = Text(required=True)
+    title_fr = Text(
+        required=True,
+        allow_none=True,
+        metadata={"description": "French title; null: the English one is used in French"},
+    )
     purpose = Text(required=True, allow_none=True, validate=OneOf(PURPOSES))
     lead_person_id = Integer(required=True, allow_none=True)
     lead_text = Text(required=True)
@@ -90,8 +95,16 @@ class ListedPaperOut(AgendaPaperOut):
 
 
 class NumberedItemOut(AgendaItemOut):
-    number = Text(required=True)
+    number = Text(required=True, metadata={"description": "The joint agenda's number"})
     depth = Integer(required=True)
+    minutes = Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "How long it takes: for an item with sub-items, theirs added up or "
+            "its own duration if longer (null: unknown)"
+        },
+    )
     papers = List(Nested(ListedPaperOut), required=True)
     starts_at = Method(
         "_starts_at",
@@ -110,6 +123,9 @@ class AgendaOut(Schema):
 
 class ItemFields(Schema):
     title = Text(validate=Length(min=1, max=500))
+    title_fr = Text(
+        allow_none=True, validate=Length(max=500), metadata={"description": "French title"}
+    )
     purpose = Text(allow_none=True, validate=OneOf(PURPOSES))
     lead_person_id = Id(allow_none=True)
     lead_text = Text(validate=Length(max=200))
@@ -140,6 +156,7 @@ class _Numbered:
         self.number = numbered.number
         self.depth = numbered.depth
         self.starts_at = numbered.starts_at
+        self.minutes = numbered.minutes
         self._item = numbered.item
 
     def __getattr__(self, name: str) -> Any:

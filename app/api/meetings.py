@@ -55,6 +55,11 @@ class MeetingOut(Schema):
     id = Integer(required=True)
     uid = Text(required=True)
     title = Text(required=True)
+    title_fr = Text(
+        required=True,
+        allow_none=True,
+        metadata={"description": "French title; null: the English one is used in French"},
+    )
     kind = Text(required=True, attribute="kind.slug")
     kind_id = Integer(required=True)
     status = Text(required=True, validate=OneOf(STATUSES))
@@ -128,6 +133,11 @@ class MeetingFields(Schema):
     """Fields of a meeting a client sets; naive start/end are wall-clock times in `timezone`."""
 
     title = Text(validate=Length(min=1, max=300))
+    title_fr = Text(
+        allow_none=True,
+        validate=Length(max=300),
+        metadata={"description": "French title, optional"},
+    )
     kind = Text(validate=Length(min=1, max=64), metadata={"description": "Meeting kind slug"})
     start = Moment()
     end = Moment()

@@ -18,6 +18,7 @@ from app.extensions import db, db_session, limiter
 from app.feeds import services as feeds
 from app.feeds.models import FeedSubscription
 from app.settings import Settings, current_settings
+from app.web.links import public_base_url
 
 bp = api_blueprint("api_subscriptions", __name__, "/subscriptions", "Subscriptions")
 blueprints = (bp,)
@@ -58,7 +59,7 @@ class FeedUrlOut(Schema):
 
 def _urls(subscription: FeedSubscription, token: str) -> dict[str, Any]:
     settings: Settings = current_settings()
-    url = feeds.feed_url(settings.base_url, token)
+    url = feeds.feed_url(public_base_url(settings), token)
     return {"subscription": subscription, "url": url, "webcal": feeds.webcal_url(url)}
 
 

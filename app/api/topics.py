@@ -22,6 +22,11 @@ class TopicOut(Schema):
     id = Integer(required=True)
     slug = Text(required=True)
     name = Text(required=True)
+    name_fr = Text(
+        required=True,
+        allow_none=True,
+        metadata={"description": "French name; null: the English one is used in French"},
+    )
     description = Text(required=True)
     is_active = Boolean(required=True)
 
@@ -29,11 +34,13 @@ class TopicOut(Schema):
 class TopicIn(Schema):
     slug = Text(required=True, validate=Length(min=1, max=64))
     name = Text(required=True, validate=Length(min=1, max=120))
+    name_fr = Text(load_default=None, allow_none=True, validate=Length(max=120))
     description = Text(load_default="", validate=Length(max=2000))
 
 
 class TopicPatch(Schema):
     name = Text(validate=Length(min=1, max=120))
+    name_fr = Text(allow_none=True, validate=Length(max=120))
     description = Text(validate=Length(max=2000))
     is_active = Boolean()
 
@@ -82,6 +89,7 @@ def update_topic(topic_id: int, json_data: dict[str, Any]) -> Any:
     current = topics.get_topic(session, topic_id)
     values = {
         "name": current.name,
+        "name_fr": current.name_fr,
         "description": current.description,
         "is_active": current.is_active,
         **json_data,

@@ -27,7 +27,7 @@ from app.web.unit_of_work import form_page, run_change
 bp = Blueprint("admin", __name__)
 nav_link(bp, "admin.users", _l("Users"), Role.ADMIN, order=90, active_prefix="admin.")
 ROLES = [
-    ("viewer", _l("Viewer: reads everything")),
+    ("viewer", _l("Viewer: reads public and internal meetings; restricted ones need to know")),
     ("editor", _l("Editor: changes meetings, invitations, agendas")),
     ("admin", _l("Administrator: also manages users")),
 ]

@@ -93,5 +93,5 @@ def logout() -> ResponseReturnValue:
         if exit_url:
             session[sso.EXIT_KEY] = exit_url
             return redirect(url_for("sso.signed_out"))
-    flash(_("You have signed out."), "success")
+    flash(_("You have signed out of this browser."), "success")
     return redirect(url_for("auth.login"))

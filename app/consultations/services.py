@@ -22,7 +22,7 @@ from app.core.timezones import utc_to_local
 from app.core.validation import is_digits, year_in_range
 from app.meetings import catalogue
 from app.meetings.access import readable_ids
-from app.meetings.models import Meeting, MeetingSeries, MeetingStatus
+from app.meetings.models import Marking, Meeting, MeetingSeries, MeetingStatus
 from app.meetings.services import MeetingInput, create_meeting, half_of
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ class HalfYearPlan:
     # Consultations in this half that the reader may not read (see `plan_for`): they count
     # for `state`, but are not in `meetings`.
     restricted: int = 0
+    # The host of the round before hosts this one too: the alternation is broken.
+    same_host_as: str | None = None
 
 
 def halves_between(first: HalfYear, last: HalfYear) -> list[HalfYear]:
@@ -134,6 +136,7 @@ def plan_series(
         by_half.setdefault(half_of(meeting.start_utc, meeting.timezone), []).append(meeting)
     hosts = series.hosts or list(HOST_ZONES)
     last_host = _last_host_before(active, first)
+    previous_host = last_host
     plans = []
     for half in halves_between(first, last):
         meetings = by_half.get(half.label, [])
@@ -147,7 +150,10 @@ def plan_series(
             proposal = _propose(half, host, today, series)
             last_host = host
         flagged = bool(moved_out) or any(m.planned_half not in (None, half.label) for m in meetings)
-        plans.append(HalfYearPlan(half, state, meetings, proposal, moved_out, flagged))
+        plan = HalfYearPlan(half, state, meetings, proposal, moved_out, flagged)
+        plan.same_host_as = _repeated_host(hosts, previous_host, meetings)
+        previous_host = last_host
+        plans.append(plan)
     return plans
 
 
@@ -186,7 +192,7 @@ def schedule_proposals(
     topics: Sequence[str] = (),
 ) -> list[Meeting]:
     """Create a tentative consultation for every proposal in `plans` whose half-year is still
-    without one.
+    without one, titled and marked like the series' last round (`consultation_title`).
 
     `plans` may have been read before a simultaneous call scheduled the same half-years, so the
     series row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite write transactions
@@ -195,6 +201,14 @@ def schedule_proposals(
     """
     series = _lock_series(session, series_id)
     taken = _halves_taken(session, series)
+    earlier = list(
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.series_id == series.id, Meeting.status.in_(ACTIVE))
+            .order_by(Meeting.start_utc)
+        )
+    )
+    marking = earlier[-1].marking if earlier else Marking.OFFICIAL
     created = []
     for plan in plans:
         if plan.proposal is None or plan.half.label in taken:
@@ -204,7 +218,8 @@ def schedule_proposals(
             session,
             actor,
             MeetingInput(
-                title=f"{series.name} — {proposal.host_city}, {plan.half.label}",
+                title=consultation_title(series, proposal.host_city, earlier),
+                marking=marking,
                 kind=series.kind_id,
                 start=proposal.start,
                 end=proposal.end,
@@ -218,7 +233,27 @@ def schedule_proposals(
             ),
         )
         created.append(result.meeting)
+        earlier.append(result.meeting)
     return created
+
+
+def _repeated_host(
+    hosts: Sequence[str], previous: str | None, meetings: Sequence[Meeting]
+) -> str | None:
+    """The city, when a round is hosted where the round before was (hosts alternate)."""
+    if len(hosts) < 2 or previous is None:
+        return None
+    return next((m.host_city for m in meetings if m.host_city == previous), None)
+
+
+def consultation_title(series: MeetingSeries, host: str, earlier: Sequence[Meeting]) -> str:
+    """A new round's title in the style of the last one ("UK–EU strategic consultation
+    (London)" becomes "… (Brussels)"); the series' name and the city when none has one."""
+    for meeting in reversed(earlier):
+        city = meeting.host_city
+        if city and f"({city})" in meeting.title:
+            return meeting.title.replace(f"({city})", f"({host})")
+    return f"{series.name} ({host})"
 
 
 def _lock_series(session: Session, series_id: int | str) -> MeetingSeries:

@@ -129,6 +129,18 @@ def text(
     return cleaned
 
 
+def optional_text(value: str | None, field: str, *, max_length: int) -> str | None:
+    """A single-line text that may be left out (a French title beside the English one):
+    None when blank, else checked as `text` does."""
+    cleaned = text(value, field, max_length=max_length, required=False)
+    return cleaned or None
+
+
+def localized(english: str, french: str | None, language: str) -> str:
+    """The French text for French readers when there is one, else the English."""
+    return french if language == "fr" and french else english
+
+
 def _is_control(char: str) -> bool:
     # Cc (C0, DEL, C1) plus the line and paragraph separators, which also break a line.
     return unicodedata.category(char) in {"Cc", "Zl", "Zp"}

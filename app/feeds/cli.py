@@ -11,6 +11,7 @@ from app.core.errors import EntenteError
 from app.extensions import db, db_session
 from app.feeds import services as feeds
 from app.settings import current_settings
+from app.web.links import public_base_url
 
 feeds_cli = AppGroup("feeds", help="Calendar subscriptions (private .ics feeds).")
 
@@ -41,7 +42,7 @@ def subscribe_command(email: str, scope: str, label: str, all_history: bool) -> 
         db.session.commit()
     except EntenteError as error:
         raise _fail(error) from error
-    url = feeds.feed_url(current_settings().base_url, token)
+    url = feeds.feed_url(public_base_url(current_settings()), token)
     click.echo(
         _(
             "Subscription %(id)s for %(email)s (%(scope)s); keep this URL private:",

@@ -24,6 +24,7 @@ from app.meetings import catalogue
 from app.people import services as people
 from app.settings import Settings, current_settings
 from app.topics import services as topics
+from app.web.links import public_base_url
 from app.web.nav import nav_link
 from app.web.unit_of_work import run_change
 
@@ -43,7 +44,7 @@ def public_feed() -> ResponseReturnValue:
     """Meetings marked public, for anyone."""
     settings = _settings()
     plan = feeds.plan_public(
-        base_url=settings.base_url,
+        base_url=public_base_url(settings),
         refresh_minutes=settings.feed_refresh_minutes,
         home_zone=settings.display_timezone,
         language=settings.default_language,
@@ -60,7 +61,7 @@ def subscription_feed(token: str) -> ResponseReturnValue:
     plan = feeds.plan_for_subscription(
         db_session(),
         subscription,
-        base_url=settings.base_url,
+        base_url=public_base_url(settings),
         refresh_minutes=settings.feed_refresh_minutes,
         home_zone=settings.display_timezone,
         default_language=settings.default_language,
@@ -147,7 +148,7 @@ def subscriptions() -> ResponseReturnValue:
             if change.problem:  # no field of its own: it is about the scope chosen
                 form.scope.errors = [*form.scope.errors, change.problem]
             elif change.result is not None:
-                new_url = feeds.feed_url(_settings().base_url, change.result[1])
+                new_url = feeds.feed_url(public_base_url(_settings()), change.result[1])
                 form = _fresh_form(session)
                 status = 201
     return _page(session, form, new_url, status)
@@ -173,7 +174,7 @@ def rotate(subscription_id: int) -> ResponseReturnValue:
         change = run_change(
             lambda: feeds.rotate_subscription(session, current_actor(), subscription_id)
         )
-        new_url = feeds.feed_url(_settings().base_url, change.result or "")
+        new_url = feeds.feed_url(public_base_url(_settings()), change.result or "")
     return _page(session, _fresh_form(session), new_url, 200)
 
 

@@ -21,7 +21,9 @@ from app.people.models import Person
 class Warning:
     """Something a user must see and confirm, but that does not stop the change."""
 
-    code: Literal["person_double_booked", "unavailable_date", "outside_planned_half"]
+    code: Literal[
+        "person_double_booked", "unavailable_date", "outside_planned_half", "host_alternation"
+    ]
     message: str
     other_meeting_id: int | None = None
     person_id: int | None = None

@@ -309,6 +309,7 @@ def _fill_when(form: MeetingForm | MoveForm, meeting: Meeting) -> None:
 def _fill(form: MeetingForm, meeting: Meeting) -> None:
     _fill_when(form, meeting)
     form.title.data = meeting.title
+    form.title_fr.data = meeting.title_fr or ""
     form.kind.data = meeting.kind.slug
     form.timezone.data = meeting.timezone
     form.venue.data = meeting.venue
@@ -348,4 +349,5 @@ def _input(form: MeetingForm) -> meetings.MeetingInput:
         language=form.language.data or "en",
         chair_id=int_or_none(form.chair_id.data),
         host_organisation_id=int_or_none(form.host_organisation_id.data),
+        title_fr=form.title_fr.data or None,
     )

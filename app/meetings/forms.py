@@ -73,6 +73,11 @@ class MeetingForm(WhenMixin, FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
     )
+    title_fr = StringField(
+        _l("Title in French"),
+        validators=[Length(max=300)],
+        description=_l("Optional: French pages and documents use it; else the title above."),
+    )
     kind = SelectField(
         _l("Kind of meeting"),
         coerce=str,

@@ -136,6 +136,7 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True, default=new_uid)
     title: Mapped[str] = mapped_column(String(300))
+    title_fr: Mapped[str | None] = mapped_column(String(300))
     kind_id: Mapped[int] = mapped_column(ForeignKey("meeting_kinds.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
     status: Mapped[MeetingStatus] = mapped_column(

@@ -75,6 +75,7 @@ class MeetingInput:
     language: str = "en"
     chair_id: int | None = None
     host_organisation_id: int | None = None
+    title_fr: str | None = None
 
 
 @dataclass
@@ -121,6 +122,7 @@ def input_from(meeting: Meeting) -> MeetingInput:
         language=meeting.language,
         chair_id=meeting.chair_id,
         host_organisation_id=meeting.host_organisation_id,
+        title_fr=meeting.title_fr,
     )
 
 
@@ -144,7 +146,12 @@ def create_meeting(session: Session, actor: User | None, data: MeetingInput) -> 
         f"Meeting “{meeting.title}” created",
         _snapshot(meeting),
     )
-    return MeetingResult(meeting, find_conflicts(session, meeting) + _half_warnings(meeting))
+    return MeetingResult(
+        meeting,
+        find_conflicts(session, meeting)
+        + _half_warnings(meeting)
+        + _host_warnings(session, meeting),
+    )
 
 
 def update_meeting(
@@ -158,6 +165,7 @@ def update_meeting(
     """Save an edited meeting; status changes go through the allowed transitions."""
     meeting = _editable(session, meeting_id, expected_version)
     values = _clean(session, data)
+    values["title"] = _title_after_move(meeting, values)
     if values["status"] != meeting.status:
         _check_transition(meeting.status, values["status"])
     before = _snapshot(meeting)
@@ -188,7 +196,12 @@ def update_meeting(
         f"Meeting “{meeting.title}” {action.split('.')[1]}",
         changes,
     )
-    return MeetingResult(meeting, find_conflicts(session, meeting) + _half_warnings(meeting))
+    return MeetingResult(
+        meeting,
+        find_conflicts(session, meeting)
+        + _half_warnings(meeting)
+        + _host_warnings(session, meeting),
+    )
 
 
 def move_meeting(
@@ -267,7 +280,11 @@ def conflicts_for(session: Session, actor: User | None, meeting_id: int) -> list
     """The meeting's warnings as `actor` may read them (a clash with a meeting they may not
     read does not name it)."""
     meeting = get_meeting(session, meeting_id)
-    return find_conflicts(session, meeting, reader=Reader.of(actor)) + _half_warnings(meeting)
+    return (
+        find_conflicts(session, meeting, reader=Reader.of(actor))
+        + _half_warnings(meeting)
+        + _host_warnings(session, meeting)
+    )
 
 
 def half_of(moment: datetime, zone_name: str) -> str:
@@ -332,6 +349,7 @@ def _clean(session: Session, data: MeetingInput) -> dict[str, Any]:
         raise ValidationError(_("Language must be en or fr"), field="language")
     return {
         "title": validation.text(data.title, "title", max_length=300),
+        "title_fr": validation.optional_text(data.title_fr, "title_fr", max_length=300),
         "kind_id": catalogue.get_kind(session, data.kind).id,
         "start_utc": start,
         "end_utc": end,
@@ -396,6 +414,7 @@ def _apply(meeting: Meeting, values: dict[str, Any]) -> None:
 def _snapshot(meeting: Meeting) -> dict[str, Any]:
     return {
         "title": meeting.title,
+        "title_fr": meeting.title_fr,
         "kind_id": meeting.kind_id,
         "start_utc": meeting.start_utc,
         "end_utc": meeting.end_utc,
@@ -496,6 +515,49 @@ def _half_warnings(meeting: Meeting) -> list[Warning]:
                 actual=actual,
             ),
             other_meeting_id=None,
+        )
+    ]
+
+
+def _title_after_move(meeting: Meeting, values: dict[str, Any]) -> str:
+    """A title that names its host city, "… (Brussels)", follows a change of host city made
+    in the same edit, unless the edit also changes the title itself."""
+    old_city, new_city, title = meeting.host_city, values["host_city"], values["title"]
+    if title != meeting.title or not old_city or not new_city or old_city == new_city:
+        return str(title)
+    return str(title).replace(f"({old_city})", f"({new_city})")
+
+
+def _host_warnings(session: Session, meeting: Meeting) -> list[Warning]:
+    """A round of a series whose hosts alternate (London / Brussels) hosted where the round
+    before it was: a warning, as when a round leaves its planned half-year."""
+    series = meeting.series
+    if series is None or len(series.hosts) < 2 or not meeting.host_city or meeting.is_cancelled:
+        return []
+    before = session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.series_id == series.id,
+            Meeting.id != meeting.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.start_utc < meeting.start_utc,
+        )
+        .order_by(Meeting.start_utc.desc())
+        .limit(1)
+    )
+    if before is None or before.host_city != meeting.host_city:
+        return []
+    return [
+        Warning(
+            code="host_alternation",
+            message=_(
+                "Hosts alternate (%(hosts)s), but %(city)s also hosted the round before"
+                " (“%(title)s”)",
+                hosts=" / ".join(series.hosts),
+                city=meeting.host_city,
+                title=before.title,
+            ),
+            other_meeting_id=before.id,
         )
     ]
 

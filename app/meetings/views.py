@@ -85,6 +85,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
         meeting=meeting,
         stamp=current_stamp(session, meeting),
         delegation=delegations.delegation(meeting),
+        delegate_ids={participant.person_id for participant in meeting.participants},
         invitations=invites,
         email_replies=inbound.email_replies_for(session, [i.id for i in invites]),
         agenda=agendas.numbered(

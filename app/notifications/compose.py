@@ -22,6 +22,7 @@ from app.notifications.outbox import Draft
 from app.notifications.rendering import meeting_url, render, when, where
 from app.people.models import Person
 from app.settings import Settings
+from app.web.links import public_base_url
 
 # A subject or headline: plain, or lazy (translated when composed for the recipient).
 Text: TypeAlias = str | LazyString
@@ -75,7 +76,7 @@ def meeting_draft(
     rsvp: bool = False,
     **context: Any,
 ) -> Draft:
-    url = meeting_url(settings.base_url, meeting)
+    url = meeting_url(public_base_url(settings), meeting)
     with force_locale(recipient_language(session, to, settings)):
         subject = str(subject)
         rendered = render(
@@ -133,10 +134,10 @@ def secretariat_draft(
                 meeting=meeting,
                 when=when(meeting),
                 where=where(meeting),
-                url=meeting_url(settings.base_url, meeting),
+                url=meeting_url(public_base_url(settings), meeting),
             )
         else:
-            context.setdefault("url", settings.base_url)
+            context.setdefault("url", public_base_url(settings))
         rendered = render(template, subject=subject, **context)
     return Draft(
         key=key,

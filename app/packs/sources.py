@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.agendas.document import AgendaDocument
 from app.agendas.models import AgendaItem, AgendaPaper
+from app.agendas.numbering import NumberedItem, Withheld
 from app.agendas.overview import document_for, reader_side
 from app.agendas.paper_files import latest_file, paper_visible_to
 from app.agendas.source import ItemRow, PaperRow
@@ -45,8 +46,12 @@ def pack_for(
     side = reader_side(session, reader, side)
     doc = document_for(session, reader, meeting_id, version=version, side=side, language=language)
     live = _live_papers(session, meeting_id)
-    items, lines = [], []
-    for line in doc.lines:
+    items: list[PackItem] = []
+    rows: list[NumberedItem[ItemRow] | Withheld] = []
+    for line in doc.rows:
+        if isinstance(line, Withheld):  # the other side's item: its place only, no papers
+            rows.append(line)
+            continue
         shown = [
             (row, paper)
             for row in line.item.papers
@@ -55,9 +60,9 @@ def pack_for(
         papers = tuple(paper for _row, paper in shown)
         items.append(PackItem(line.item.id, line.number, line.item.title, line.depth, papers))
         # The pack's agenda cites only the papers in the pack.
-        rows = tuple(row for row, _paper in shown)
-        lines.append(replace(line, item=replace(line.item, papers=rows)))
-    return PackInput(replace(doc, lines=lines), tuple(items))
+        cited = tuple(row for row, _paper in shown)
+        rows.append(replace(line, item=replace(line.item, papers=cited)))
+    return PackInput(replace(doc, rows=rows), tuple(items))
 
 
 def pack_filename(pack: PackInput) -> str:

@@ -50,15 +50,22 @@ def get_topic_by_slug(session: Session, slug: str) -> TopicArea:
 
 
 def create_topic(
-    session: Session, actor: User | None, slug: str, name: str, description: str = ""
+    session: Session,
+    actor: User | None,
+    slug: str,
+    name: str,
+    description: str = "",
+    name_fr: str | None = None,
 ) -> TopicArea:
-    """Add an active topic area; DuplicateError if the slug or name is taken."""
+    """Add an active topic area (with its French name, if given); DuplicateError if the slug
+    or name is taken."""
     slug = validation.slug(slug)
     name = validation.text(name, "name", max_length=120)
     _ensure_unique(session, slug, name)
     topic = TopicArea(
         slug=slug,
         name=name,
+        name_fr=validation.optional_text(name_fr, "name_fr", max_length=120),
         description=validation.text(
             description, "description", max_length=2000, required=False, multiline=True
         ),
@@ -79,6 +86,7 @@ def create_topic(
         {
             "slug": slug,
             "name": name,
+            **({"name_fr": topic.name_fr} if topic.name_fr else {}),
             "description": topic.description,
             "is_active": topic.is_active,
         },
@@ -94,21 +102,32 @@ def update_topic(
     name: str,
     description: str = "",
     is_active: bool = True,
+    name_fr: str | None = None,
 ) -> TopicArea:
     """Rename, describe, or (de)activate a topic area, auditing only what changed; the slug
     never changes, and DuplicateError if another area has the name."""
     topic = get_topic(session, topic_id)
     name = validation.text(name, "name", max_length=120)
     _ensure_unique(session, None, name, exclude_id=topic.id)
-    before = {"name": topic.name, "description": topic.description, "is_active": topic.is_active}
+    before = {
+        "name": topic.name,
+        "name_fr": topic.name_fr,
+        "description": topic.description,
+        "is_active": topic.is_active,
+    }
     topic.name = name
+    topic.name_fr = validation.optional_text(name_fr, "name_fr", max_length=120)
     topic.description = validation.text(
         description, "description", max_length=2000, required=False, multiline=True
     )
     topic.is_active = is_active
-    changes = audit.diff(
-        before, {"name": name, "description": topic.description, "is_active": is_active}
-    )
+    after = {
+        "name": name,
+        "name_fr": topic.name_fr,
+        "description": topic.description,
+        "is_active": is_active,
+    }
+    changes = audit.diff(before, after)
     if changes:
         session.flush()
         audit.record(

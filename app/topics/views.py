@@ -19,6 +19,7 @@ from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 nav_link(bp, "topics.index", _l("Topics"), Role.VIEWER, order=50, active_prefix="topics.")
+FRENCH_NAME_HINT = _l("Optional: French pages and documents use it; else the name above.")
 
 
 class TopicForm(FlaskForm):
@@ -30,11 +31,17 @@ class TopicForm(FlaskForm):
         ),
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=120)])
+    name_fr = StringField(
+        _l("Name in French"), validators=[Length(max=120)], description=FRENCH_NAME_HINT
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
 class TopicEditForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name")), Length(max=120)])
+    name_fr = StringField(
+        _l("Name in French"), validators=[Length(max=120)], description=FRENCH_NAME_HINT
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     is_active = BooleanField(_l("In use (retired topics are hidden from forms)"))
 
@@ -58,6 +65,7 @@ def new() -> ResponseReturnValue:
             form.slug.data or "",
             form.name.data or "",
             form.description.data or "",
+            name_fr=form.name_fr.data,
         ),
         success=lambda topic: _("Topic area %(name)s added.", name=topic.name),
         to=url_for("topics.index"),
@@ -81,6 +89,7 @@ def edit(topic_id: int) -> ResponseReturnValue:
             name=form.name.data or "",
             description=form.description.data or "",
             is_active=bool(form.is_active.data),
+            name_fr=form.name_fr.data,
         ),
         success=_("Topic area saved."),
         to=url_for("topics.index"),

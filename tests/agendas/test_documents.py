@@ -88,10 +88,14 @@ def test_a_side_never_gets_the_other_sides_items(session, agenda_meeting):
         assert "UK line to take" not in rendered
         assert "EU internal coordination" in rendered
     assert "EU side edition" in eu_pdf
-    # renumbered without a gap; the hidden UK item's 15 minutes still pass, so times agree
-    assert re.search(r"^3\s+11:15\s+Any other business", eu_pdf, re.M)
+    # The joint numbers and times, the UK item's place said, not its title (issue 17)
+    assert re.search(r"^3\s+11:00\s+UK side only – not in this edition", eu_pdf, re.M)
+    assert re.search(r"^4\s+11:15\s+Any other business", eu_pdf, re.M)
+    withheld = ["3", "11:00", "UK side only – not in this edition", "15 min", ""]
+    assert withheld in eu_word["tables"][1]
     uk_md = render_markdown(uk)
     assert "EU internal coordination" not in uk_md
+    assert "2.2. *EU side only – not in this edition*" in uk_md
     assert "UK line to take on CSDP" in uk_md
     full = render_markdown(draft(session, agenda_meeting))
     assert "UK only" in full
@@ -113,7 +117,7 @@ def test_word_has_real_headings_an_editable_table_and_the_marking(session, agend
     assert items[3][2].startswith("Sanctions enforcement")
     assert "ENT 12/26 REV 1 (OR. en)" in items[3][2]
     assert [row[0] for row in items[1:]] == ["1", "2", "2.1", "2.2", "3", "4"]
-    assert items[2][3] == "For discussion"
+    assert items[2][3] == "For discussion\n50 min"  # a parent: its sub-items' time, shown
 
 
 def test_word_table_fits_the_page_and_keeps_each_item_on_one_page(session, agenda_meeting):
@@ -144,7 +148,7 @@ def test_french_labels_follow_the_requested_language(session, agenda_meeting):
     assert "Page 1 sur 1" in pdf
     assert "Tous les horaires sont indicatifs" in pdf
     assert export(doc, "pdf").filename.endswith("-draft-fr.pdf")
-    with pytest.raises(ValidationError, match="en or fr"):
+    with pytest.raises(ValidationError, match="en, fr or en-fr"):
         draft(session, agenda_meeting, language="de")
     with pytest.raises(ValidationError, match="uk or eu"):
         draft(session, agenda_meeting, side="us")

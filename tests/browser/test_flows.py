@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def _fill_meeting(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Title").fill(title)
+    page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Kind of meeting").select_option(label="Strategic consultation")
     page.get_by_label("Start date").fill("2031-03-18")
     page.get_by_label("Start time").fill("10:00")
@@ -42,7 +42,10 @@ def test_editor_creates_a_consultation_invites_and_records_acceptance(new_page):
         .inner_text()
         .endswith("The meeting must end after it starts")
     )
-    assert page.get_by_label("Title").input_value() == "Strategic consultation (browser test)"
+    assert (
+        page.get_by_label("Title", exact=True).input_value()
+        == "Strategic consultation (browser test)"
+    )
     page.get_by_role("link", name="The meeting must end after it starts").click()
     assert page.evaluate("document.activeElement.id") == "end_date"
 
@@ -66,9 +69,15 @@ def test_editor_creates_a_consultation_invites_and_records_acceptance(new_page):
         expect(page.get_by_text(title).first).to_be_visible()
     page.get_by_label("Note to readers").fill("Provisional agenda for comment")
     page.get_by_role("button", name="Circulate", exact=True).click()
+    expect(page.get_by_text("Circulating cannot be undone.")).to_be_visible()
+    screenshot(page, "agenda-circulate-confirm")
+    page.get_by_role("button", name="Yes, circulate version 1").click()
     expect(page.get_by_text("Version 1:")).to_be_visible()
     screenshot(page, "agenda-editor")
-    link = page.locator("section[aria-labelledby=circulated]").get_by_role("link", name="PDF")
+    circulated = page.locator("section[aria-labelledby=circulated]")
+    link = circulated.get_by_role(
+        "link", name="PDF – Version 1, Provisional agenda, as circulated, Whole agenda"
+    )
     download = page.request.get(link.get_attribute("href"))  # with the browser's session
     assert download.status == 200
     assert download.headers["content-type"].startswith("application/pdf")
@@ -192,7 +201,7 @@ def test_admin_adds_a_user_who_can_then_sign_in(new_page):
     reader.get_by_role("button", name="Sign in").click()
     expect(reader.get_by_role("heading", name="Dashboard")).to_be_visible()
     reader.get_by_role("button", name="Sign out").click()
-    expect(reader.get_by_text("You have signed out.")).to_be_visible()
+    expect(reader.get_by_text("You have signed out of this browser.")).to_be_visible()
 
 
 def test_viewer_subscribes_to_a_topic_feed_and_fetches_it(new_page):

@@ -88,7 +88,7 @@ def test_an_editor_plans_a_meeting_and_its_agenda_in_french(new_page):
     page = new_page("editor", language="fr")
     page.get_by_role("link", name="Réunions", exact=True).click()
     page.get_by_role("link", name="Créer une réunion").click()
-    page.get_by_label("Titre").fill("Consultation stratégique (essai)")
+    page.get_by_label("Titre", exact=True).fill("Consultation stratégique (essai)")
     page.get_by_label("Type de réunion").select_option(label="Strategic consultation")
     page.get_by_label("Date de début").fill("2031-03-18")
     page.get_by_label("Heure de début").fill("10:00")
@@ -118,6 +118,10 @@ def test_an_editor_plans_a_meeting_and_its_agenda_in_french(new_page):
     page.get_by_role("button", name="Ajouter le point").click()
     expect(page.get_by_text("Point ajouté au projet.")).to_be_visible()
     page.get_by_role("button", name="Diffuser", exact=True).click()
+    expect(page.get_by_text("La diffusion est irréversible.", exact=False)).to_be_visible()
+    screenshot(page, "fr-ordre-du-jour-confirmer")
+    assert overflowing(page) == []
+    page.get_by_role("button", name="Oui, diffuser la version 1").click()
     expect(page.get_by_text("Version 1 diffusée.")).to_be_visible()
     screenshot(page, "fr-ordre-du-jour-diffuse")
     assert overflowing(page) == []

@@ -58,10 +58,11 @@ def test_circulating_with_the_pack_link_mails_the_link_not_the_file(
         make.item(meeting, "Russia")
         sweep(session, mail_settings, T0)
         path = f"/meetings/{meeting.id}/agenda"
-        response = as_editor.post(
-            f"{path}/circulate",
-            data={"csrf_token": csrf_from(as_editor, path), "note": "", "pack_link": "y"},
-        )
+        form = {"csrf_token": csrf_from(as_editor, path), "note": "", "pack_link": "y"}
+        confirm = as_editor.post(f"{path}/circulate", data=form)
+        assert confirm.status_code == 200  # circulating is confirmed first (issue 17)
+        assert '<input type="hidden" name="pack_link" value="y">' in confirm.get_data(as_text=True)
+        response = as_editor.post(f"{path}/circulate", data={**form, "confirmed": "yes"})
         assert response.status_code == 302
         entry = session.scalar(
             select(AuditEntry).where(AuditEntry.action == AuditAction.AGENDA_CIRCULATED)

@@ -74,8 +74,16 @@ def test_editor_adds_edits_moves_and_circulates_through_the_forms(as_editor, ses
     response = as_editor.post(
         f"{page}/circulate", data={"csrf_token": token, "note": "For comment"}
     )
+    assert response.status_code == 200  # first, what circulating makes: nothing yet
+    assert "Circulate version 1: Provisional agenda?" in response.get_data(as_text=True)
+    assert versions.latest_version(session, meeting.id) is None
+    response = as_editor.post(
+        f"{page}/circulate",
+        data={"csrf_token": token, "note": "For comment", "confirmed": "yes"},
+    )
     assert response.status_code == 302
     assert versions.latest_version(session, meeting.id).number == 1
+    assert versions.latest_version(session, meeting.id).note == "For comment"
     html = as_editor.get(page).get_data(as_text=True)
     assert "The draft is the same as version 1" in html
     response = as_editor.post(
@@ -121,9 +129,9 @@ def test_bad_input_gives_form_errors_not_a_500(as_editor, session, meeting):
         response = as_editor.post(url, data={"csrf_token": token, **data})
         assert response.status_code == 422, (url, data)
         assert message in response.get_data(as_text=True), (url, message)
-    as_editor.post(f"{page}/circulate", data={"csrf_token": token})
+    as_editor.post(f"{page}/circulate", data={"csrf_token": token, "confirmed": "yes"})
     response = as_editor.post(f"{page}/circulate", data={"csrf_token": token})
-    assert response.status_code == 422
+    assert response.status_code == 422  # refused before the confirmation step
     assert "Nothing has changed since version 1" in response.get_data(as_text=True)
     assert as_editor.get(f"/meetings/{meeting.id}/agenda/items/999999").status_code == 404
     assert as_editor.get("/meetings/999999/agenda").status_code == 404
