@@ -122,7 +122,7 @@ def _bounds(settings: Settings) -> Bounds:
     )
 
 
-def _init_extensions(app: Flask, settings: Settings) -> None:
+def _init_extensions(app: APIFlask, settings: Settings) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem, AgendaPaper, FollowUpAction
-from app.agendas.numbering import visible_to
+from app.agendas.numbering import papers_for, visible_to
 from app.agendas.outcomes import actions_of, get_action
 from app.agendas.overview import reader_side
 from app.agendas.services import get_item
@@ -40,9 +40,11 @@ def readable_item(
 
 
 def readable_paper(session: Session, user: User | None, item_id: int, paper_id: int) -> AgendaPaper:
-    """A paper listed under the item `item_id`, if `user` may see that item."""
+    """A paper listed under the item `item_id`, if `user` may see that item and the paper
+    is for their side (a UK-only paper is not found by the EU side)."""
     item = readable_item(session, user, item_id)
-    paper = next((p for p in item.papers if p.id == paper_id), None)
+    side = reader_side(session, user, None)
+    paper = next((p for p in papers_for(item, side) if p.id == paper_id), None)
     if paper is None:
         raise NotFound(
             _("No paper with id %(paper_id)s under this item", paper_id=paper_id), field="paper"

@@ -116,6 +116,7 @@ def build_document(
     language = language or source.head.language
     if language not in EDITIONS:
         raise ValidationError(_("Language must be en, fr or en-fr (bilingual)"), field="lang")
+    source = source.for_side(side)  # a side's edition cites only that side's papers
     start = utc_to_local(source.head.start_utc, source.head.timezone)
     rows = reading_order(source.items, start, side)
     return AgendaDocument(

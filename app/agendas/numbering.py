@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
-from app.agendas.models import AgendaItem, ItemVisibility
-from app.agendas.source import ItemRow
+from app.agendas.models import AgendaItem, AgendaPaper, ItemVisibility
+from app.agendas.source import ItemRow, PaperRow, paper_visible
 
 # Live items and frozen rows share the attributes numbering needs.
 T = TypeVar("T", AgendaItem, ItemRow)
@@ -47,6 +47,16 @@ class Withheld:
 
 def visible(item: AgendaItem | ItemRow, side: str | None) -> bool:
     return side is None or item.visibility is ItemVisibility.ALL or item.visibility.value == side
+
+
+@overload
+def papers_for(item: AgendaItem, side: str | None) -> list[AgendaPaper]: ...
+@overload
+def papers_for(item: ItemRow, side: str | None) -> list[PaperRow]: ...
+def papers_for(item: AgendaItem | ItemRow, side: str | None) -> Sequence[AgendaPaper | PaperRow]:
+    """The papers under `item` that `side` may read (None: every paper, for the secretariat).
+    A UK-only paper under a joint item is cited in the UK edition only."""
+    return [paper for paper in item.papers if paper_visible(paper, side)]
 
 
 def visible_to(item: AgendaItem, side: str | None) -> bool:

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, BinaryIO
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from app.agendas.models import AgendaPaper, AgendaVersion, ItemVisibility, PaperFile
+from app.agendas.models import AgendaPaper, AgendaVersion, PaperFile
 from app.agendas.numbering import visible_to
 from app.agendas.overview import reader_side
 from app.agendas.services import editable_meeting
+from app.agendas.source import paper_visible
 from app.audit import services as audit
 from app.auth.models import Role
 from app.files import messages
@@ -150,7 +151,7 @@ def readable_paper(session: Session, reader: User | None, paper_id: int) -> Agen
     if reader is not None:  # None: the CLI and jobs, which act for the secretariat
         readable_meeting(session, reader, paper.item.meeting_id)
     side = reader_side(session, reader, None)
-    if not visible_to(paper.item, side) or not paper_visible_to(paper, side):
+    if not visible_to(paper.item, side) or not paper_visible(paper, side):
         raise messages.no_paper(paper_id)
     return paper
 
@@ -169,11 +170,6 @@ def readable_file(
     if not editor and (upload is not latest or not _circulated(session, paper)):
         raise messages.no_file()
     return upload
-
-
-def paper_visible_to(paper: AgendaPaper, side: str | None) -> bool:
-    """Whether the paper itself (not its item) is for `side` (None: the secretariat)."""
-    return side is None or paper.visibility in (ItemVisibility.ALL, ItemVisibility(side))
 
 
 def _circulated(session: Session, paper: AgendaPaper) -> bool:

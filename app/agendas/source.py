@@ -8,11 +8,11 @@ round-trip it through the JSON snapshot stored on `AgendaVersion`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.agendas.models import AgendaItem, ItemVisibility, Purpose, paper_citation
+from app.agendas.models import AgendaItem, AgendaPaper, ItemVisibility, Purpose, paper_citation
 from app.meetings.models import Marking, Meeting
 
 SNAPSHOT_FORMAT = 1
@@ -24,6 +24,7 @@ class PaperRow:
     revision: int
     language: str
     title: str = ""
+    visibility: ItemVisibility = ItemVisibility.ALL  # which side may read it, as for items
 
     @property
     def citation(self) -> str:
@@ -100,6 +101,7 @@ class AgendaSource:
                             "revision": p.revision,
                             "language": p.language,
                             "title": p.title,
+                            "visibility": p.visibility.value,
                         }
                         for p in row.papers
                     ],
@@ -135,15 +137,39 @@ class AgendaSource:
                 visibility=ItemVisibility(row["visibility"]),
                 topic=row.get("topic", ""),
                 notes=row.get("notes", ""),
-                papers=tuple(
-                    PaperRow(p["reference"], int(p["revision"]), p["language"], p.get("title", ""))
-                    for p in row.get("papers", [])
-                ),
+                papers=tuple(_paper_row(p) for p in row.get("papers", [])),
                 title_fr=row.get("title_fr"),
             )
             for row in data["items"]
         )
         return cls(head, items)
+
+    def for_side(self, side: str | None) -> AgendaSource:
+        """The same agenda with, under each item, only the papers `side` may read (None: all).
+        Items stay: numbering withholds the other side's in place (app.agendas.numbering)."""
+        if side is None:
+            return self
+        rows = tuple(
+            replace(row, papers=tuple(p for p in row.papers if paper_visible(p, side)))
+            for row in self.items
+        )
+        return replace(self, items=rows)
+
+
+def paper_visible(paper: PaperRow | AgendaPaper, side: str | None) -> bool:
+    """Whether the paper itself is for `side` (None: the secretariat, who read every paper)."""
+    return side is None or paper.visibility in (ItemVisibility.ALL, ItemVisibility(side))
+
+
+def _paper_row(data: dict[str, Any]) -> PaperRow:
+    # Versions frozen before papers had a side recorded none: every paper was for both sides.
+    return PaperRow(
+        data["reference"],
+        int(data["revision"]),
+        data["language"],
+        data.get("title", ""),
+        ItemVisibility(data.get("visibility", ItemVisibility.ALL.value)),
+    )
 
 
 def live_source(meeting: Meeting, items: Sequence[AgendaItem]) -> AgendaSource:
@@ -173,7 +199,8 @@ def live_source(meeting: Meeting, items: Sequence[AgendaItem]) -> AgendaSource:
             topic=item.topic.name if item.topic else "",
             notes=item.notes,
             papers=tuple(
-                PaperRow(p.reference, p.revision, p.original_language, p.title) for p in item.papers
+                PaperRow(p.reference, p.revision, p.original_language, p.title, p.visibility)
+                for p in item.papers
             ),
             title_fr=item.title_fr,
         )

@@ -128,7 +128,7 @@ def prepare_circulation(
     changes = (
         describe_changes(version_source(latest), source)
         if latest is not None
-        else [f"First circulation: {len(source.items)} items"]
+        else [_first_circulation(len(_numbered(source)))]
     )
     if latest is not None and not changes and stage is not VersionStage.FINAL:
         raise ValidationError(
@@ -186,6 +186,30 @@ def circulate(
     return version
 
 
+def changes_for(session: Session, version: AgendaVersion, side: str | None) -> list[str]:
+    """Version `version`'s change summary as `side` may read it: the stored joint summary for
+    the secretariat (None), else one worked out from the snapshots for that side's edition."""
+    if side is None:
+        return list(version.changes)
+    new = version_source(version)
+    previous = session.scalar(
+        select(AgendaVersion)
+        .where(
+            AgendaVersion.meeting_id == version.meeting_id,
+            AgendaVersion.number < version.number,
+        )
+        .order_by(AgendaVersion.number.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return [_first_circulation(len(_numbered(new, side)))]
+    return describe_changes(version_source(previous), new, side)
+
+
+def _first_circulation(count: int) -> str:
+    return f"First circulation: {count} item{'' if count == 1 else 's'}"
+
+
 def version_title(version: AgendaVersion) -> str:
     """What the version is called on paper: provisional, final, or final REV n."""
     if version.stage is VersionStage.REVISION:
@@ -209,11 +233,14 @@ def compare(session: Session, actor: User | None, meeting_id: int, old: int, new
     return describe_changes(source(old), source(new))
 
 
-def describe_changes(old: AgendaSource, new: AgendaSource) -> list[str]:
-    """A reader's summary of the differences, meeting heading first, then item by item."""
+def describe_changes(old: AgendaSource, new: AgendaSource, side: str | None = None) -> list[str]:
+    """A reader's summary of the differences, meeting heading first, then item by item.
+
+    `side` ("uk" or "eu"): what that side's edition changed, naming only its own items and
+    papers (an item moved out of its sight reads as removed); None: the joint summary."""
     changes = _head_changes(old, new)
-    before = {n.item.id: n for n in _numbered(old)}
-    after = {n.item.id: n for n in _numbered(new)}
+    before = {n.item.id: n for n in _numbered(old, side)}
+    after = {n.item.id: n for n in _numbered(new, side)}
     for key, line in before.items():
         if key not in after:
             changes.append(f"Item {line.number} “{line.item.title}” removed")
@@ -230,9 +257,9 @@ def describe_changes(old: AgendaSource, new: AgendaSource) -> list[str]:
     return changes
 
 
-def _numbered(source: AgendaSource) -> list[NumberedItem[ItemRow]]:
+def _numbered(source: AgendaSource, side: str | None = None) -> list[NumberedItem[ItemRow]]:
     start = utc_to_local(source.head.start_utc, source.head.timezone)
-    return number_items(source.items, start)
+    return number_items(source.for_side(side).items, start, side)
 
 
 def _head_changes(old: AgendaSource, new: AgendaSource) -> list[str]:

@@ -23,6 +23,7 @@ from app.agendas.forms import (
     as_choices,
 )
 from app.agendas.models import AgendaItem, AgendaPaper
+from app.agendas.numbering import papers_for
 from app.agendas.overview import AgendaOverview, document_for, overview, reader_side
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -37,6 +38,8 @@ from app.web.forms import int_or_none
 from app.web.unit_of_work import run_change
 
 bp = Blueprint("agendas", __name__)
+# Which papers under an item a page lists: a one-side reader's side only (app.agendas.source).
+bp.add_app_template_global(papers_for, "papers_for")
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
@@ -296,6 +299,7 @@ def show_version(meeting_id: int, number: int) -> ResponseReturnValue:
         doc=doc,
         version=version,
         title=versions.version_title(version),
+        changes=versions.changes_for(session, version, doc.side),
         labels=labels,
         own_side=rules.own_side(session, current_actor()),
     )
@@ -348,7 +352,9 @@ def _agenda_page(
     can_edit = bool(user and user.has_role(Role.EDITOR))
     statuses: dict[int, str] = {}
     if can_edit:
-        draft_papers = [paper for line in view.draft for paper in line.item.papers]
+        draft_papers = [
+            paper for line in view.draft for paper in papers_for(line.item, view.own_side)
+        ]
         statuses = paper_statuses(view.meeting, draft_papers)
     page = render_template(
         "agendas/agenda.html",
@@ -390,7 +396,8 @@ def _item_page(
         view=view,
         item=item,
         number=number,
-        paper_statuses=paper_statuses(view.meeting, item.papers),
+        papers=papers_for(item, view.own_side),
+        paper_statuses=paper_statuses(view.meeting, papers_for(item, view.own_side)),
         **forms,
     ), status
 

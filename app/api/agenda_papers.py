@@ -15,6 +15,8 @@ from apiflask.fields import Integer, List, Nested
 from apiflask.validators import Length, Range
 
 from app.agendas import access, papers
+from app.agendas.numbering import papers_for
+from app.agendas.overview import reader_side
 from app.agendas.papers import MAX_REVISION
 from app.api.agendas import (
     OPTIONAL_IF_MATCH,
@@ -60,8 +62,10 @@ class PaperIn(Schema):
 @bp.output(PapersOut, headers=ETAG_HEADER)
 def list_papers(item_id: int) -> Any:
     """The papers listed under a draft item, in order; the ETag is the agenda's."""
-    item = access.readable_item(db_session(), current_api_user(), item_id)
-    return with_agenda_etag({"item_id": item.id, "papers": item.papers}, item.meeting_id)
+    session, user = db_session(), current_api_user()
+    item = access.readable_item(session, user, item_id)
+    listed = papers_for(item, reader_side(session, user, None))
+    return with_agenda_etag({"item_id": item.id, "papers": listed}, item.meeting_id)
 
 
 @bp.post("/<int:item_id>/papers")

@@ -105,13 +105,14 @@ class CirculateIn(Schema):
 
 
 class _Detail:
-    """A version as one reader may see it: `items` numbered for their edition, and no change
-    summary for a delegate of one side (it names the other side's items)."""
+    """A version as one reader may see it: `items` numbered for their edition, and the change
+    summary of their side's edition for a delegate of one side (the joint one names the other
+    side's items and papers)."""
 
     def __init__(self, version: AgendaVersion, items: list[Any], own_side: str | None) -> None:
         self._version = version
         self.items = items
-        self.changes = [] if own_side is not None else version.changes
+        self.changes = versions.changes_for(db_session(), version, own_side)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._version, name)
@@ -121,8 +122,8 @@ class _Detail:
 @requires(bp, Role.VIEWER)
 @bp.output(VersionOut(many=True))
 def list_versions(meeting_id: int) -> Any:
-    """Every circulated version, oldest first, with its change summary (not for one side's
-    delegates: a summary names both sides' items)."""
+    """Every circulated version, oldest first, with its change summary (for a delegate of one
+    side, the summary of their side's edition)."""
     session = db_session()
     readable_meeting(session, current_api_user(), meeting_id)
     side = reader_side(session, current_api_user(), None)
@@ -140,7 +141,7 @@ def get_version(meeting_id: int, number: int, query_data: dict[str, Any]) -> Any
     readable_meeting(session, current_api_user(), meeting_id)
     side = reader_side(session, current_api_user(), query_data.get("side"))
     version = versions.get_version(session, meeting_id, number)
-    source = versions.version_source(version)
+    source = versions.version_source(version).for_side(side)
     start = utc_to_local(source.head.start_utc, source.head.timezone)
     own_side = reader_side(session, current_api_user(), None)
     return _Detail(version, number_items(source.items, start, side), own_side)

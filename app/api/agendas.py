@@ -21,6 +21,7 @@ from app.agendas import access
 from app.agendas import services as agendas
 from app.agendas.locking import lock_agenda
 from app.agendas.models import AgendaItem, ItemVisibility, Purpose
+from app.agendas.numbering import papers_for
 from app.agendas.overview import reader_side
 from app.api.auth import current_api_user, requires
 from app.api.common import (
@@ -150,13 +151,15 @@ class MoveIn(Schema):
 
 
 class _Numbered:
-    """A numbered item read like its item, for NumberedItemOut."""
+    """A numbered item read like its item, for NumberedItemOut, with only the papers `side`
+    may read (None: all of them)."""
 
-    def __init__(self, numbered: agendas.NumberedItem) -> None:
+    def __init__(self, numbered: agendas.NumberedItem, side: str | None) -> None:
         self.number = numbered.number
         self.depth = numbered.depth
         self.starts_at = numbered.starts_at
         self.minutes = numbered.minutes
+        self.papers = papers_for(numbered.item, side)
         self._item = numbered.item
 
     def __getattr__(self, name: str) -> Any:
@@ -215,7 +218,7 @@ def get_agenda(meeting_id: int, query_data: dict[str, Any]) -> Any:
     side = reader_side(session, current_api_user(), query_data.get("side"))
     meeting = get_meeting(session, meeting_id)
     items = agendas.items_of(session, meeting_id)
-    numbered = [_Numbered(entry) for entry in agendas.numbered(meeting, items, side)]
+    numbered = [_Numbered(entry, side) for entry in agendas.numbered(meeting, items, side)]
     return {"meeting_id": meeting.id, "items": numbered}, 200, {"ETag": agenda_etag(items)}
 
 

@@ -9,7 +9,7 @@ from apiflask import Schema
 from apiflask.fields import Dict, Integer
 from apiflask.validators import Length
 
-from app.api.auth import requires
+from app.api.auth import current_api_user, requires
 from app.api.common import (
     Id,
     Moment,
@@ -57,7 +57,9 @@ class AuditQuery(PageQuery):
 @bp.input(AuditQuery, location="query")
 @bp.output(AuditPage)
 def list_entries(query_data: dict[str, Any]) -> Any:
-    """Audit entries, newest first, filtered by entity, actor, action and time."""
+    """Audit entries, newest first, filtered by entity, actor, action and time (the joint
+    secretariat's: refused to an account linked to one side's delegate)."""
+    audit.require_joint_reader(current_api_user())
     filters = audit.AuditFilter(
         entity_type=query_data.get("entity_type"),
         entity_id=query_data.get("entity_id"),

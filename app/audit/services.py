@@ -7,15 +7,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.core import clock
 from app.core.db import as_plain
+from app.core.errors import PermissionDenied
 
 if TYPE_CHECKING:
     from app.auth.models import User
+
+
+def require_joint_reader(user: User | None) -> None:
+    """The whole log names both sides' agenda items and papers: it is for the joint
+    secretariat, not for an account linked to one side's delegate."""
+    if user is not None and user.person_id is not None:
+        raise PermissionDenied(
+            _("The audit log names both sides' items and papers: it is for the joint secretariat")
+        )
 
 
 def record(

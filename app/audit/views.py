@@ -15,7 +15,7 @@ from wtforms.validators import Length, Optional
 from app.audit import services as audit
 from app.auth import services as auth
 from app.auth.models import Role
-from app.auth.web import role_required
+from app.auth.web import current_actor, role_required
 from app.core.paging import Page
 from app.core.timezones import zone
 from app.extensions import db_session
@@ -55,6 +55,7 @@ class AuditFilterForm(FlaskForm):
 @role_required(Role.EDITOR)
 def index() -> ResponseReturnValue:
     session = db_session()
+    audit.require_joint_reader(current_actor())
     form = AuditFilterForm(request.args)
     form.entity_type.choices = optional_choices(
         ((t, t.replace("_", " ")) for t in ENTITY_TYPES), _("Any")

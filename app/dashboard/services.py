@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from app.agendas.deadlines import agenda_deadlines
 from app.agendas.numbering import visible_to
 from app.agendas.paper_deadlines import PaperDeadline, paper_deadlines
-from app.agendas.paper_files import paper_visible_to
 from app.agendas.rules import own_side
+from app.agendas.source import paper_visible
 from app.auth.models import Role
 from app.consultations import services as consultations
 from app.core.errors import EntenteError
@@ -95,7 +95,7 @@ def _papers_due(
     return [
         PaperDue(deadline, late=deadline.due < today)
         for deadline in deadlines
-        if visible_to(deadline.paper.item, side) and paper_visible_to(deadline.paper, side)
+        if visible_to(deadline.paper.item, side) and paper_visible(deadline.paper, side)
     ][:20]
 
 

@@ -12,6 +12,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.agendas.models import AgendaItem
+from app.agendas.numbering import visible_to
+from app.agendas.rules import own_side
 from app.audit import services as audit
 from app.audit.actions import AuditAction
 from app.core import clock, validation
@@ -157,7 +159,8 @@ def issue_invitation(
         raise _already_invited(invitee.name)
     person_id = _person_of(session, data.invitee_person_id, invitee.id, "invitee_person_id")
     scope = validation.choice(InvitationScope, data.scope, "scope")
-    items = _agenda_items(session, meeting.id, scope, data.agenda_item_ids)
+    side = own_side(session, actor)
+    items = _agenda_items(session, meeting.id, scope, data.agenda_item_ids, side)
     deadline = _deadline(data.reply_deadline, meeting.start_utc)
     invitation = Invitation(
         meeting_id=meeting.id,
@@ -404,8 +407,14 @@ def _person_of(
 
 
 def _agenda_items(
-    session: Session, meeting_id: int, scope: InvitationScope, item_ids: Sequence[int]
+    session: Session,
+    meeting_id: int,
+    scope: InvitationScope,
+    item_ids: Sequence[int],
+    side: str | None = None,
 ) -> list[AgendaItem]:
+    """The items an invitation covers: of this meeting, and of `side`'s edition when the
+    editor is one side's (the other side's items are not theirs to name)."""
     if scope is not InvitationScope.ITEMS:
         if item_ids:
             raise ValidationError(
@@ -417,7 +426,9 @@ def _agenda_items(
             _("List the agenda items the invitation covers"), field="agenda_item_ids"
         )
     items = list(session.scalars(select(AgendaItem).where(AgendaItem.id.in_(item_ids))))
-    if len(items) != len(set(item_ids)) or any(item.meeting_id != meeting_id for item in items):
+    if len(items) != len(set(item_ids)) or any(
+        item.meeting_id != meeting_id or not visible_to(item, side) for item in items
+    ):
         raise ValidationError(
             _("Every listed agenda item must belong to this meeting"), field="agenda_item_ids"
         )

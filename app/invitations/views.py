@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
 from app.agendas import services as agendas
+from app.agendas.overview import reader_side
 from app.audit.conflicts import CONFLICT_STATUS, Conflict, conflict
 from app.auth.models import Role
 from app.auth.web import current_actor, role_required
@@ -74,7 +75,8 @@ def new(meeting_id: int) -> ResponseReturnValue:
         ((p.id, f"{p.display_name} ({p.organisation.code})") for p in people.list_people(session)),
         _("No one in particular"),
     )
-    items = agendas.numbered(meeting, agendas.items_of(session, meeting.id))
+    side = reader_side(session, current_actor(), None)  # one side's editor: their items
+    items = agendas.numbered(meeting, agendas.items_of(session, meeting.id), side)
     form.agenda_item_ids.choices = options((n.item.id, f"{n.number} {n.item.title}") for n in items)
     return form_page(
         form,

@@ -19,6 +19,8 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from app.agendas import versions
+from app.agendas.models import AgendaVersion
 from app.audit.actions import AuditAction
 from app.audit.models import AuditEntry
 from app.core.languages import current_language, format_moment
@@ -131,15 +133,9 @@ def _announce(
     if headline is None:
         return queued
     previous = _previous_when(meeting, entries)
-    details = [
-        str(line)
-        for entry in entries
-        if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
-        for line in entry.changes.get("changes") or []
-    ]
     awaiting = _awaiting_reply(session, meeting)
     pack_url = _pack_url(settings, meeting, entries)
-    for to in _recipients(session, meeting, announcing=last):
+    for to, side in _recipients(session, meeting, announcing=last):
         queued += _queue(
             session,
             settings,
@@ -151,12 +147,39 @@ def _announce(
             subject=_l("%(what)s: %(title)s", what=subject, title=meeting.title),
             method=method,
             previous_when=previous,
-            details=details,
+            details=_agenda_changes(session, meeting, entries, side),
             # Someone who has not answered is still asked to (RFC 5546: RSVP on the update).
             rsvp=method == itip.REQUEST and to.addr_spec in awaiting,
             pack_url=pack_url,
         )
     return queued
+
+
+def _agenda_changes(
+    session: Session, meeting: Meeting, entries: Sequence[AuditEntry], side: str
+) -> list[str]:
+    """What the re-circulated versions changed in `side`'s edition: a delegate of one side is
+    never told the other side's items or papers (the stored summary names both)."""
+    numbers = sorted(
+        _version(entry)
+        for entry in entries
+        if entry.action == AGENDA_CIRCULATED and _version(entry) > 1
+    )
+    found = (_circulated_version(session, meeting.id, number) for number in numbers)
+    return [
+        line
+        for version in found
+        if version is not None
+        for line in versions.changes_for(session, version, side)
+    ]
+
+
+def _circulated_version(session: Session, meeting_id: int, number: int) -> AgendaVersion | None:
+    return session.scalar(
+        select(AgendaVersion).where(
+            AgendaVersion.meeting_id == meeting_id, AgendaVersion.number == number
+        )
+    )
 
 
 def _pack_url(settings: Settings, meeting: Meeting, entries: Sequence[AuditEntry]) -> str:
@@ -182,7 +205,7 @@ def _cancel_withdrawn(
     may already be queued with the same SEQUENCE, and a CANCEL after it would delete it."""
     ids = [e.entity_id for e in entries if e.action == WITHDRAWN and e.entity_id is not None]
     invited = outbox.existing_keys(session, [invitation_key(i) for i in ids])
-    attending = {to.addr_spec for to in _recipients(session, meeting)}
+    attending = {to.addr_spec for to, _side in _recipients(session, meeting)}
     queued = 0
     for invitation_id in ids:
         invitation = session.get(Invitation, invitation_id)
@@ -286,8 +309,9 @@ def _local_when(local: datetime, zone_name: str) -> str:
 
 def _recipients(
     session: Session, meeting: Meeting, *, announcing: int | None = None
-) -> list[Address]:
-    """Delegation members and invited people who have not declined, each address once.
+) -> list[tuple[Address, str]]:
+    """Delegation members and invited people who have not declined, each address once, with
+    the side ("uk" or "eu") whose edition of the agenda they read.
 
     `announcing` (the latest change announced): an invitation issued after it is left out,
     as its own e-mail shows the meeting as it is now; an "Updated" on top would announce a
@@ -303,11 +327,11 @@ def _recipients(
     for invitation in invitations:
         if invitation.id not in newer:
             people.extend([invitation.invitee_person, invitation.representative])
-    found: dict[str, Address] = {}
+    found: dict[str, tuple[Address, str]] = {}
     for person in people:
         to = recipient_of(person)
-        if to is not None:
-            found.setdefault(to.addr_spec, to)
+        if person is not None and to is not None:
+            found.setdefault(to.addr_spec, (to, person.side.value))
     return list(found.values())
 
 

@@ -34,7 +34,16 @@ from app.web.nav import nav_link
 from app.web.templating import endpoint_url, viewer_timezone
 
 PER_PAGE = 25
-DRAFT_AGENDA_ACTIONS = ("agenda_item.", "agenda_paper.", "agenda_action.", "agenda_actions.")
+# Agenda work in the history names items and papers of both sides (draft titles, side-only
+# papers' citations, the joint change summary): for the joint secretariat's editors only.
+AGENDA_ACTIONS = (
+    "agenda.",
+    "agenda_item.",
+    "agenda_paper.",
+    "agenda_action.",
+    "agenda_actions.",
+    "paper_file.",
+)
 
 
 @role_required(Role.VIEWER)
@@ -76,10 +85,10 @@ def show(meeting_id: int) -> ResponseReturnValue:
     history = audit.history_of(
         session, {"meeting": [meeting.id], "invitation": [i.id for i in invites]}
     )
-    if actor is None or not actor.has_role(Role.EDITOR):
-        # Draft agenda work (item titles, side-only items) is for editors; readers see the
-        # circulated agenda on the agenda page.
-        history = [e for e in history if not e.action.startswith(DRAFT_AGENDA_ACTIONS)]
+    side = reader_side(session, actor, None)
+    if actor is None or not actor.has_role(Role.EDITOR) or side is not None:
+        # Readers and one side's editors see the agenda, in their edition, on the agenda page.
+        history = [e for e in history if not e.action.startswith(AGENDA_ACTIONS)]
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -91,7 +100,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
         agenda=agendas.numbered(
             meeting,
             agendas.items_of(session, meeting.id),
-            visible_to=reader_side(session, actor, None),
+            visible_to=side,
         ),
         agenda_version=versions.latest_version(session, meeting.id),
         agenda_url=endpoint_url("agendas.agenda", meeting_id=meeting.id),

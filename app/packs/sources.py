@@ -16,8 +16,8 @@ from app.agendas.document import AgendaDocument
 from app.agendas.models import AgendaItem, AgendaPaper
 from app.agendas.numbering import NumberedItem, Withheld
 from app.agendas.overview import document_for, reader_side
-from app.agendas.paper_files import latest_file, paper_visible_to
-from app.agendas.source import ItemRow, PaperRow
+from app.agendas.paper_files import latest_file
+from app.agendas.source import ItemRow, PaperRow, paper_visible
 from app.files.storage import open_blob
 from app.meetings.access import readable_meeting
 from app.packs.model import PackInput, PackItem, PackPaper
@@ -97,7 +97,7 @@ def _paper(
     paper = live.get((item.id, row.reference, row.revision))
     if paper is None:
         return PackPaper(row.citation, row.title, doc.head.marking)
-    if not paper_visible_to(paper, side):
+    if not paper_visible(paper, side):
         return None
     upload = latest_file(session, paper.id)
     if upload is None:

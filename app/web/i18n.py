@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from apiflask import APIFlask
 from babel.numbers import format_decimal
-from flask import Flask, has_request_context, redirect, request, session
+from flask import has_request_context, redirect, request, session
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -79,8 +80,9 @@ def number(value: float) -> str:
     return format_decimal(value, locale=babel_locale(current_language()))
 
 
-def install_i18n(app: Flask) -> None:
+def install_i18n(app: APIFlask) -> None:
     """Trimmed `{% trans %}` blocks, the switcher's route and the Vary header."""
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.add_url_rule("/language", "language", choose_language, methods=["POST"])
+    # A page's form, not an API operation: kept out of /api/v1/openapi.json.
+    app.add_url_rule("/language", "language", app.doc(hide=True)(choose_language), methods=["POST"])
     app.after_request(vary_on_language)

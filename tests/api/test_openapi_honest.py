@@ -203,3 +203,13 @@ def test_every_required_if_match_is_fed_by_a_link_from_an_etag(spec):
                     fed.add((target_method, target_path))
     required = {(m, p) for m, p, op in _operations(spec) if (q := _if_match(op)) and q["required"]}
     assert required <= fed
+
+
+def test_the_document_describes_the_api_and_nothing_else(spec, app):
+    """Pages' routes (a form's POST, such as the language switcher) are not API operations:
+    documented, they would invite clients (and Schemathesis) to call them without a form."""
+    outside = [path for path in spec["paths"] if not path.startswith("/api/v1/")]
+    assert outside == []
+    api_rules = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    assert len(spec["paths"]) > 40
+    assert len(api_rules) >= len(spec["paths"])

@@ -75,11 +75,13 @@ def test_a_delegate_reads_only_their_sides_edition(make, editor, api_as, session
 
     version = delegate.get(f"/meetings/{meeting.id}/agenda/versions/1").get_json()
     assert [i["title"] for i in version["items"]] == ["Opening"]
-    assert version["changes"] == []
-    assert all(
-        v["changes"] == []
-        for v in delegate.get(f"/meetings/{meeting.id}/agenda/versions").get_json()
-    )
+    # The change summaries of the UK edition: the EU-only item is counted nowhere.
+    assert version["changes"] == ["First circulation: 1 item"]
+    listed = delegate.get(f"/meetings/{meeting.id}/agenda/versions").get_json()
+    assert [v["changes"] for v in listed] == [
+        ["First circulation: 1 item"],
+        ["Item 3 “UK request” added"],
+    ]
     other_side = delegate.get(f"/meetings/{meeting.id}/agenda/versions/1?side=eu")
     assert other_side.status_code == 403
     assert delegate.get(f"/meetings/{meeting.id}/agenda/compare?old=1&new=2").status_code == 403

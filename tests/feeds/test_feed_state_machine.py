@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from app.agendas.services import AgendaItemInput, add_item
 from app.agendas.versions import circulate
 from app.auth import services as auth
+from app.auth.linking import link_person
 from app.auth.models import Role, User
 from app.extensions import db
 from app.feeds import services as feeds
@@ -254,9 +255,9 @@ class FeedCalls(RuleBasedStateMachine):
 
     @rule(which=st.sampled_from(["viewer", "linked"]), person=st.sampled_from([None, 0, 1]))
     def link(self, which: str, person: int | None) -> None:
-        # No service links an account to a person yet (another issue adds it): set it directly.
-        getattr(self, which).person_id = None if person is None else self.people[person].id
-        self.session.commit()
+        # Through the service: a person already linked to the other account is refused.
+        person_id = None if person is None else self.people[person].id
+        self._call(link_person, getattr(self, which).id, person_id)
 
     @rule(meeting=meetings)
     def circulate_agenda(self, meeting: int | None) -> None:
