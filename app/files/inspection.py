@@ -15,7 +15,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
 from pypdf import PdfReader
@@ -42,6 +42,7 @@ PDF_ACTIVE = frozenset(
     {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia"}
 )
 MAX_PDF_OBJECTS = 2_000_000
+PDF_EOF, PDF_EOF_WINDOW = b"%%EOF", 1024
 MAX_ZIP_MEMBERS = 10_000
 READ_CHUNK = 1024 * 1024
 
@@ -94,6 +95,8 @@ def _refused(message: str) -> ValidationError:
 def _check_pdf(path: Path) -> None:
     with warnings.catch_warnings(), path.open("rb") as handle:
         warnings.simplefilter("ignore")
+        if not _ends_as_a_pdf(handle):
+            raise _refused(_("This PDF is damaged and cannot be read"))
         try:
             reader = PdfReader(handle)
             encrypted = reader.is_encrypted
@@ -110,6 +113,17 @@ def _check_pdf(path: Path) -> None:
         raise _refused(
             _("This PDF runs scripts or programs when opened (%(what)s): it is refused", what=found)
         )
+
+
+def _ends_as_a_pdf(handle: BinaryIO) -> bool:
+    """Whether `%%EOF` is in the file's last 1024 bytes, where readers look for it (Adobe's
+    rule, PDF 1.7 implementation note 18). Past that, pypdf would search the whole file
+    backwards a line at a time: minutes for tens of megabytes of trailing lines."""
+    size = handle.seek(0, 2)
+    handle.seek(max(0, size - PDF_EOF_WINDOW))
+    found = PDF_EOF in handle.read()
+    handle.seek(0)
+    return found
 
 
 def _active_content(reader: PdfReader) -> str | None:

@@ -24,6 +24,8 @@ REFUSED: list[tuple[Callable[[], bytes], str]] = [
     (documents.legacy_doc, "older Office format"),
     (documents.plain_zip, "not a document Entente accepts"),
     (lambda: b"%PDF-1.7\nnot really", "damaged"),
+    # Lines after the end marker: pypdf alone took minutes over tens of megabytes of them.
+    (lambda: documents.pdf() + b"trailing line\n" * 200_000, "damaged"),
     (lambda: b"MZ\x90\x00 a program", "not a document Entente accepts"),
 ]
 
@@ -46,6 +48,11 @@ def test_documents_are_known_by_their_content(tmp_path, make, media_type):
 def test_what_is_not_a_plain_document_is_refused(app, tmp_path, make, message):
     with pytest.raises(ValidationError, match=message):
         judged(tmp_path, make())
+
+
+def test_a_few_bytes_after_the_end_marker_are_tolerated(tmp_path):
+    """Writers pad with NULs or a line break after %%EOF; readers look in the last 1024."""
+    assert judged(tmp_path, documents.pdf() + b"\0" * 1000) == PDF
 
 
 def test_a_zip_bomb_is_refused_by_what_it_declares(app, tmp_path):
