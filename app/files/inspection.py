@@ -11,8 +11,10 @@ rather than the size the archive claims.
 
 from __future__ import annotations
 
+import io
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -43,7 +45,18 @@ PDF_ACTIVE = frozenset(
 )
 MAX_PDF_OBJECTS = 2_000_000
 PDF_EOF, PDF_EOF_WINDOW = b"%%EOF", 1024
+PDF_WHITESPACE = b"\x00\t\n\x0c\r "  # ISO 32000-1, 7.2.2: padding writers may leave
 MAX_ZIP_MEMBERS = 10_000
+# What reading a damaged zip raises: its structure, its compressed streams, its sizes.
+ARCHIVE_DAMAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    OSError,
+    ValueError,
+)
 READ_CHUNK = 1024 * 1024
 
 
@@ -95,10 +108,11 @@ def _refused(message: str) -> ValidationError:
 def _check_pdf(path: Path) -> None:
     with warnings.catch_warnings(), path.open("rb") as handle:
         warnings.simplefilter("ignore")
-        if not _ends_as_a_pdf(handle):
+        end = _content_end(handle)
+        if not _ends_as_a_pdf(handle, end):
             raise _refused(_("This PDF is damaged and cannot be read"))
         try:
-            reader = PdfReader(handle)
+            reader = PdfReader(_Prefix(handle, end))
             encrypted = reader.is_encrypted
             found = None if encrypted else _active_content(reader)
         except ValidationError:
@@ -115,15 +129,56 @@ def _check_pdf(path: Path) -> None:
         )
 
 
-def _ends_as_a_pdf(handle: BinaryIO) -> bool:
-    """Whether `%%EOF` is in the file's last 1024 bytes, where readers look for it (Adobe's
-    rule, PDF 1.7 implementation note 18). Past that, pypdf would search the whole file
-    backwards a line at a time: minutes for tens of megabytes of trailing lines."""
-    size = handle.seek(0, 2)
-    handle.seek(max(0, size - PDF_EOF_WINDOW))
-    found = PDF_EOF in handle.read()
+def _content_end(handle: BinaryIO) -> int:
+    """Where the file ends once trailing whitespace and NUL padding are set aside."""
+    end = handle.seek(0, 2)
+    while end > 0:
+        start = max(0, end - READ_CHUNK)
+        handle.seek(start)
+        kept = handle.read(end - start).rstrip(PDF_WHITESPACE)
+        if kept:
+            return start + len(kept)
+        end = start
+    return 0
+
+
+def _ends_as_a_pdf(handle: BinaryIO, end: int) -> bool:
+    """Whether `%%EOF` is in the last 1024 bytes before the padding, where readers look for it
+    (Adobe's rule, PDF 1.7 implementation note 18). Past that, pypdf would search the whole
+    file backwards a line at a time: minutes for tens of megabytes of trailing lines."""
+    handle.seek(max(0, end - PDF_EOF_WINDOW))
+    found = PDF_EOF in handle.read(min(end, PDF_EOF_WINDOW))
     handle.seek(0)
     return found
+
+
+class _Prefix(io.RawIOBase):
+    """The first `end` bytes of a file, so the parser never walks the padding after them."""
+
+    def __init__(self, handle: BinaryIO, end: int) -> None:
+        super().__init__()
+        self._handle, self._end, self._position = handle, end, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._end}[whence]
+        self._position = min(max(0, base + offset), self._end)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        self._handle.seek(self._position)
+        data = self._handle.read(min(len(buffer), self._end - self._position))
+        buffer[: len(data)] = data
+        self._position += len(data)
+        return len(data)
 
 
 def _active_content(reader: PdfReader) -> str | None:
@@ -171,7 +226,7 @@ def _archive_type(path: Path, limits: ArchiveLimits) -> str:
                 return _ooxml_type(archive, names)
             if names and names[0] == "mimetype":
                 return _odf_type(archive, names)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
+    except ARCHIVE_DAMAGE as error:
         raise _refused(_("This file is a damaged archive and cannot be read")) from error
     raise _refused(_not_a_document())
 

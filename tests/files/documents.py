@@ -114,6 +114,23 @@ def docx_bomb(expanded: int = 600 * 1024 * 1024) -> bytes:
     return out.getvalue()
 
 
+def docx_with_broken_compression() -> bytes:
+    """A .docx whose first compressed part starts with a reserved deflate block type: the
+    archive's directory reads, but expanding the part fails inside zlib."""
+    content = bytearray(docx())
+    member = zipfile.ZipFile(io.BytesIO(content)).infolist()[0]
+    assert member.compress_type == zipfile.ZIP_DEFLATED
+    name_length = int.from_bytes(
+        content[member.header_offset + 26 : member.header_offset + 28], "little"
+    )
+    extra_length = int.from_bytes(
+        content[member.header_offset + 28 : member.header_offset + 30], "little"
+    )
+    data_start = member.header_offset + 30 + name_length + extra_length
+    content[data_start] = 0b111  # BFINAL=1, BTYPE=11: "invalid block type"
+    return bytes(content)
+
+
 def odt(extra: dict[str, bytes] | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

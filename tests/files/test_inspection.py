@@ -23,6 +23,7 @@ REFUSED: list[tuple[Callable[[], bytes], str]] = [
     (documents.odt_with_macros, "contains macros"),
     (documents.legacy_doc, "older Office format"),
     (documents.plain_zip, "not a document Entente accepts"),
+    (documents.docx_with_broken_compression, "damaged archive"),
     (lambda: b"%PDF-1.7\nnot really", "damaged"),
     # Lines after the end marker: pypdf alone took minutes over tens of megabytes of them.
     (lambda: documents.pdf() + b"trailing line\n" * 200_000, "damaged"),
@@ -53,6 +54,18 @@ def test_what_is_not_a_plain_document_is_refused(app, tmp_path, make, message):
 def test_a_few_bytes_after_the_end_marker_are_tolerated(tmp_path):
     """Writers pad with NULs or a line break after %%EOF; readers look in the last 1024."""
     assert judged(tmp_path, documents.pdf() + b"\0" * 1000) == PDF
+
+
+@pytest.mark.parametrize("padding", [b"\0", b"\r\n", b" \t\x0c"])
+def test_padding_after_the_end_marker_is_set_aside_however_long(tmp_path, padding):
+    """Whitespace and NULs after %%EOF are padding, not damage: megabytes of them are judged
+    at once, the parser never walking them line by line."""
+    assert judged(tmp_path, documents.pdf() + padding * 2_000_000) == PDF
+
+
+def test_a_pdf_header_then_padding_alone_is_damaged(app, tmp_path):
+    with pytest.raises(ValidationError, match="damaged"):
+        judged(tmp_path, b"%PDF-1.7\n" + b"\0" * 5000)
 
 
 def test_a_zip_bomb_is_refused_by_what_it_declares(app, tmp_path):

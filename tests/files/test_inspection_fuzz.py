@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,8 @@ def damaged(draw: st.DrawFn) -> bytes:
     return bytes(content)
 
 
+# A failing example is a large byte string: let Hypothesis print it rather than fail on its size.
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(content=damaged())
 def test_damaged_documents_are_judged_or_refused_with_a_message(app, content):
