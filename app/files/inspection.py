@@ -112,7 +112,7 @@ def _check_pdf(path: Path) -> None:
         if not _ends_as_a_pdf(handle, end):
             raise _refused(_("This PDF is damaged and cannot be read"))
         try:
-            reader = PdfReader(_Prefix(handle, end))
+            reader = PdfReader(io.BufferedReader(_Prefix(handle, end)))
             encrypted = reader.is_encrypted
             found = None if encrypted else _active_content(reader)
         except ValidationError:
