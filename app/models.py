@@ -12,7 +12,7 @@ from app.auth.factor_models import Passkey, RecoveryCode, SecondFactorPolicy, To
 from app.auth.models import ApiToken, User, UserSession
 from app.core.db import Base
 from app.feeds.models import FeedEventCache, FeedEventVersion, FeedSubscription
-from app.files.models import Blob, BlobChunk
+from app.files.models import Blob, BlobChunk, PdfRendition
 from app.inbound.models import EmailReply, InboundMessage, QuarantinedMessage
 from app.invitations.models import Invitation, ReceivedInvitation
 from app.meetings.models import Meeting, MeetingKind, MeetingSeries, Participant, UnavailableDate
@@ -47,6 +47,7 @@ __all__ = [
     "PaperFile",
     "Participant",
     "Passkey",
+    "PdfRendition",
     "Person",
     "QuarantinedMessage",
     "ReceivedInvitation",

@@ -26,7 +26,7 @@ from app.audit import services as audit
 from app.auth.models import Role
 from app.files import messages
 from app.files.inspection import EXTENSIONS, ArchiveLimits, document_type
-from app.files.models import Blob, BlobChunk
+from app.files.models import Blob, BlobChunk, PdfRendition
 from app.files.names import clean_filename
 from app.files.storage import store_stream
 from app.meetings.access import readable_meeting
@@ -129,9 +129,28 @@ def delete_file(session: Session, actor: User | None, paper_id: int, file_id: in
     sha256 = upload.sha256
     session.delete(upload)
     session.flush()
-    if not session.scalar(select(exists().where(PaperFile.sha256 == sha256))):
-        session.execute(delete(BlobChunk).where(BlobChunk.sha256 == sha256))
-        session.execute(delete(Blob).where(Blob.sha256 == sha256))
+    if not _in_use(session, sha256):
+        rendition = session.get(PdfRendition, sha256)
+        pdf = rendition.pdf_sha256 if rendition is not None else None
+        if rendition is not None:
+            session.delete(rendition)
+            session.flush()
+        _delete_blob(session, sha256)
+        if pdf is not None and not _in_use(session, pdf):
+            _delete_blob(session, pdf)
+
+
+def _in_use(session: Session, sha256: str) -> bool:
+    """Whether a paper version or a PDF rendition holds these bytes."""
+    return bool(
+        session.scalar(select(exists().where(PaperFile.sha256 == sha256)))
+        or session.scalar(select(exists().where(PdfRendition.pdf_sha256 == sha256)))
+    )
+
+
+def _delete_blob(session: Session, sha256: str) -> None:
+    session.execute(delete(BlobChunk).where(BlobChunk.sha256 == sha256))
+    session.execute(delete(Blob).where(Blob.sha256 == sha256))
 
 
 def editable_paper(session: Session, actor: User | None, paper_id: int) -> AgendaPaper:

@@ -41,3 +41,16 @@ class BlobChunk(Base):
     )
     seq: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PdfRendition(Base):
+    """The PDF LibreOffice made of an office file, made once by the `paper-renditions` job so
+    that a briefing pack is built from PDFs alone; `pdf_sha256` is None when it could not."""
+
+    __tablename__ = "pdf_renditions"
+
+    source_sha256: Mapped[str] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -39,6 +39,9 @@ from app.packs.pages import (
 )
 from app.packs.sheets import Sheets, Stamp, content_bytes
 
+if TYPE_CHECKING:
+    from app.settings import Settings
+
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 CONTENTS_LINES = 30  # about as many contents lines as fit on a page
@@ -50,6 +53,10 @@ class Converter:
 
     command: str = "soffice"
     timeout: float = 120.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Converter:
+        return cls(settings.pack_soffice, float(settings.pack_convert_timeout_seconds))
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,7 @@ def _converted(papers: list[_Paper], conversion: convert.Conversion) -> None:
 
 
 def _counted(entry: _Paper, pdf: Path) -> None:
-    count = _page_count(pdf)
+    count = page_count(pdf)
     if count:
         entry.pdf, entry.pages = pdf, count
     else:
@@ -171,7 +178,7 @@ def _save(paper: PackPaper, path: Path) -> Path | None:
     return path
 
 
-def _page_count(pdf: Path) -> int:
+def page_count(pdf: Path) -> int:
     """The number of pages, after reading every page's content once (0: unreadable), so a
     damaged file becomes a placeholder here rather than a gap in the numbering later."""
     try:

@@ -50,6 +50,12 @@ class Conversion:
         self.deadline = time.monotonic() + timeout
         self.home = tempfile.TemporaryDirectory(prefix="entente-soffice-")
         self.process = self._start(command) if self.sources else None
+        self.timed_out = False
+
+    @property
+    def started(self) -> bool:
+        """Whether LibreOffice ran at all (False: not installed, or nothing to convert)."""
+        return self.process is not None
 
     def _start(self, command: str) -> subprocess.Popen[bytes] | None:
         home = Path(self.home.name)
@@ -109,6 +115,7 @@ class Conversion:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+            self.timed_out = True
             return False
         return True
 

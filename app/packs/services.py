@@ -61,10 +61,6 @@ class BuiltPack:
     result: PackResult
 
 
-def converter(settings: Settings) -> Converter:
-    return Converter(settings.pack_soffice, float(settings.pack_convert_timeout_seconds))
-
-
 def write_pack(
     session: Session,
     reader: User | None,
@@ -82,6 +78,7 @@ def write_pack(
         version=asked.version,
         language=asked.language,
     )
+    converter = Converter.from_settings(settings or current_settings())
     with _ONE_AT_A_TIME:
-        result = build_pack(pack, out, converter=converter(settings or current_settings()))
+        result = build_pack(pack, out, converter=converter)
     return BuiltPack(pack_filename(pack), result)

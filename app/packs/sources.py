@@ -20,7 +20,8 @@ from app.agendas.paper_files import latest_file
 from app.agendas.source import ItemRow, PaperRow, paper_visible
 from app.files.storage import open_blob
 from app.meetings.access import readable_meeting
-from app.packs.model import PackInput, PackItem, PackPaper
+from app.packs.model import OFFICE_TYPES, PDF_TYPE, PackInput, PackItem, PackPaper
+from app.packs.renditions import rendition_of
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -102,11 +103,13 @@ def _paper(
     upload = latest_file(session, paper.id)
     if upload is None:
         return PackPaper(row.citation, row.title, paper.marking)
-    sha256 = upload.sha256
+    media_type, sha256 = upload.media_type, upload.sha256
+    if media_type in OFFICE_TYPES and (pdf := rendition_of(session, sha256)) is not None:
+        media_type, sha256 = PDF_TYPE, pdf  # converted ahead by the job: no LibreOffice now
     return PackPaper(
         row.citation,
         row.title,
         paper.marking,
-        media_type=upload.media_type,
+        media_type=media_type,
         open=lambda: open_blob(session, sha256),
     )

@@ -26,6 +26,7 @@ from app.invitations.received_tasks import answer_organisers, tell_secretariat
 from app.invitations.tasks import send_invitations, send_reply_reminders
 from app.meetings.tasks import notify_meeting_changes
 from app.notifications.tasks import deliver_outbox
+from app.packs.renditions import make_renditions
 from app.settings import Settings
 
 # Interval jobs count from a fixed origin so that their trigger (and so the stored next run
@@ -109,6 +110,13 @@ JOBS: tuple[JobSpec, ...] = (
         tell_secretariat,
         "Tell the secretariat an invitation from Brussels came in, changed or was cancelled",
         every=timedelta(minutes=1),
+    ),
+    JobSpec(
+        "paper-renditions",
+        make_renditions,
+        "Convert newly uploaded Word, OpenDocument and Office papers to PDF for the packs",
+        every=timedelta(minutes=1),
+        misfire_grace=timedelta(minutes=10),
     ),
     JobSpec(
         "agenda-deadlines",
