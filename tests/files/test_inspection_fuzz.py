@@ -68,3 +68,19 @@ def _judged(path: Path) -> str:
 
 def _refusal_kind(message: str) -> str:
     return next((kind for kind in REFUSALS if kind in message), message)
+
+
+@st.composite
+def padding(draw: st.DrawFn) -> bytes:
+    """What writers leave after %%EOF: PDF whitespace (NUL included), up to megabytes."""
+    unit = bytes(draw(st.lists(st.sampled_from(list(b"\0\t\n\x0c\r ")), min_size=1, max_size=8)))
+    return unit * draw(st.integers(1, 300_000))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(pad=padding())
+def test_an_intact_pdf_stays_a_pdf_whatever_padding_follows(app, pad):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload"
+        path.write_bytes(ORIGINALS["pdf"] + pad)
+        assert _judged(path) == "application/pdf"
