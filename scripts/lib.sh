@@ -35,6 +35,19 @@ ensure_system_packages() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq $missing >/dev/null
 }
 
+# Node.js and npm run the OpenID provider the single sign-on tests start (tests/js): the
+# machine's own when present, else Debian's.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  if ! command -v apt-get >/dev/null; then
+    log "Node.js and npm are missing (install them with your package manager)"
+    return 1
+  fi
+  log "Installing Node.js and npm"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
+}
+
 # Make sure the local PostgreSQL answers; start the cluster if it is installed but down.
 ensure_postgres() {
   local host=${PGHOST:-127.0.0.1} port=${PGPORT:-5432}

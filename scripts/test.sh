@@ -9,10 +9,9 @@ ensure_venv
 log "Installing Entente with its test dependencies"
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 ensure_system_packages
-if command -v npm >/dev/null; then
-  log "Installing the JavaScript test tools (tests/js)"
-  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
-fi
+ensure_node
+log "Installing the JavaScript test tools (tests/js)"
+npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 
 log "Lint, format and types"
 .venv/bin/ruff check .
