@@ -24,6 +24,7 @@ from app.core.security import hash_token, new_token, token_matches
 from app.feeds.cache import FeedPlan, plan_feed
 from app.feeds.models import FeedScope, FeedSubscription
 from app.feeds.selection import Audience, Selection, window_start
+from app.meetings.catalogue import kind_label
 from app.meetings.models import MeetingKind
 from app.people.models import Organisation, Person
 from app.topics.models import TopicArea
@@ -59,8 +60,8 @@ def describe_scope(session: Session, scope: FeedScope, scope_ref: str) -> str:
         person_id = validation.parse_id(scope_ref)
         person = session.get(Person, person_id) if person_id is not None else None
         return _("Person: %(name)s", name=person.display_name if person else scope_ref)
-    name = session.scalar(select(MeetingKind.name).where(MeetingKind.slug == scope_ref))
-    return _("Kind: %(name)s", name=name or scope_ref)
+    kind = session.scalar(select(MeetingKind).where(MeetingKind.slug == scope_ref))
+    return _("Kind: %(name)s", name=kind_label(kind) if kind else scope_ref)
 
 
 def create_subscription(

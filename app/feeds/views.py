@@ -227,7 +227,7 @@ def _scope_choices(session: Session) -> list[SelectChoice]:
         for p in people.list_people(session)
     ]
     choices += [
-        SelectChoice(f"kind:{k.slug}", k.name, optgroup="Kind of meeting")
+        SelectChoice(f"kind:{k.slug}", catalogue.kind_label(k), optgroup="Kind of meeting")
         for k in catalogue.list_kinds(session)
     ]
     return choices

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound, ValidationError
+from app.core.languages import defer_translation
 from app.core.unique import flush_unique
 from app.meetings.models import MeetingKind, MeetingSeries, UnavailableDate
 
@@ -21,16 +22,21 @@ if TYPE_CHECKING:
 
 # slug, name, is the EU's internal meeting, default length in minutes
 DEFAULT_KINDS = (
-    ("strategic-consultation", "Strategic consultation", False, 240),
-    ("policy-dialogue", "Foreign and security policy dialogue", False, 180),
-    ("summit", "UK–EU summit", False, 360),
-    ("european-council", "European Council", True, 480),
-    ("foreign-affairs-council", "Foreign Affairs Council", True, 420),
-    ("informal-ministerial", "Informal ministerial (Gymnich)", True, 360),
-    ("political-security-committee", "Political and Security Committee", True, 180),
-    ("crisis-management-exercise", "Crisis-management exercise", True, 480),
-    ("csdp-planning", "CSDP mission / operation planning", True, 180),
-    ("working-group", "Thematic working group", False, 120),
+    ("strategic-consultation", defer_translation("Strategic consultation"), False, 240),
+    ("policy-dialogue", defer_translation("Foreign and security policy dialogue"), False, 180),
+    ("summit", defer_translation("UK–EU summit"), False, 360),
+    ("european-council", defer_translation("European Council"), True, 480),
+    ("foreign-affairs-council", defer_translation("Foreign Affairs Council"), True, 420),
+    ("informal-ministerial", defer_translation("Informal ministerial (Gymnich)"), True, 360),
+    (
+        "political-security-committee",
+        defer_translation("Political and Security Committee"),
+        True,
+        180,
+    ),
+    ("crisis-management-exercise", defer_translation("Crisis-management exercise"), True, 480),
+    ("csdp-planning", defer_translation("CSDP mission / operation planning"), True, 180),
+    ("working-group", defer_translation("Thematic working group"), False, 120),
 )
 
 
@@ -45,6 +51,17 @@ def ensure_default_kinds(session: Session) -> None:
                 )
             )
     session.flush()
+
+
+DEFAULT_KIND_NAMES = {slug: name for slug, name, _internal, _minutes in DEFAULT_KINDS}
+
+
+def kind_label(kind: MeetingKind) -> str:
+    """The kind's name in the reader's language: a standard kind whose name was not changed
+    is translated; a kind the secretariat added or renamed reads as it was written."""
+    if DEFAULT_KIND_NAMES.get(kind.slug) == kind.name:
+        return _(kind.name)
+    return kind.name
 
 
 def list_kinds(session: Session) -> Sequence[MeetingKind]:

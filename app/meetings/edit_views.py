@@ -283,7 +283,8 @@ def _conflict(form: MeetingForm | MoveForm | CancelForm, meeting: Meeting) -> Co
 def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     session = db_session()
     form.kind.choices = optional_choices(
-        ((k.slug, k.name) for k in catalogue.list_kinds(session)), _("Choose the kind of meeting")
+        ((k.slug, catalogue.kind_label(k)) for k in catalogue.list_kinds(session)),
+        _("Choose the kind of meeting"),
     )
     form.timezone.choices = zone_choices(meeting.timezone if meeting else None)
     form.topics.choices = options((t.slug, t.name) for t in topics.list_topics(session))

@@ -120,6 +120,7 @@ def register(bp: Blueprint) -> None:
         active_prefix=("meetings.", "agendas."),
     )
     nav_link(bp, "meetings.calendar", _l("Calendar"), Role.VIEWER, order=25)
+    bp.add_app_template_filter(catalogue.kind_label, "kind_label")
     bp.add_url_rule("", view_func=index, methods=["GET"])
     bp.add_url_rule("/calendar", view_func=calendar, methods=["GET"])
     bp.add_url_rule("/<int:meeting_id>", view_func=show, methods=["GET"])
@@ -132,7 +133,7 @@ def _filters(default_from: date | None) -> tuple[MeetingFilterForm, MeetingFilte
         ((t.id, t.name) for t in topics.list_topics(session)), _("Any")
     )
     form.kind.choices = optional_choices(
-        ((k.id, k.name) for k in catalogue.list_kinds(session)), _("Any")
+        ((k.id, catalogue.kind_label(k)) for k in catalogue.list_kinds(session)), _("Any")
     )
     form.organisation.choices = optional_choices(
         ((o.id, f"{o.name} ({o.side.label})") for o in people.list_organisations(session)), _("Any")

@@ -116,6 +116,21 @@ def test_dates_and_weekdays_follow_the_language(client, make):
     assert "Tue 16 Mar 2027, 10:00–13:00 GMT" in english
 
 
+def test_standard_meeting_kinds_read_in_french_and_a_renamed_one_as_written(client, make, session):
+    meeting = make.meeting()
+    sign_in(client, make.user(Role.VIEWER))
+    french = _page(client, f"/meetings/{meeting.id}", **FRENCH)
+    assert '<span class="caption">Consultation stratégique</span>' in french
+    assert "Comité politique et de sécurité" in _page(client, "/meetings", **FRENCH)  # filter
+    assert '<span class="caption">Strategic consultation</span>' in _page(
+        client, f"/meetings/{meeting.id}", **ENGLISH
+    )
+    meeting.kind.name = "Strategic consultation (ministerial)"
+    session.flush()
+    renamed = _page(client, f"/meetings/{meeting.id}", **FRENCH)
+    assert '<span class="caption">Strategic consultation (ministerial)</span>' in renamed
+
+
 def test_each_recipient_gets_the_invitation_in_their_language(app, make, session):
     organisation = make.organisation(Side.UK)
     meeting = make.meeting(start=datetime(2027, 3, 16, 10, 0), end=datetime(2027, 3, 16, 13, 0))
