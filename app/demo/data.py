@@ -12,10 +12,10 @@ from app.meetings.models import DelegateRole
 from app.people.models import Side
 
 EXTRA_TOPICS = (
-    ("ukraine", "Ukraine"),
-    ("hybrid-threats", "Hybrid threats"),
-    ("military-mobility", "Military mobility"),
-    ("indo-pacific", "Indo-Pacific"),
+    ("ukraine", "Ukraine", "Ukraine"),
+    ("hybrid-threats", "Hybrid threats", "Menaces hybrides"),
+    ("military-mobility", "Military mobility", "Mobilité militaire"),
+    ("indo-pacific", "Indo-Pacific", "Indo-Pacifique"),
 )
 ORGANISATIONS = (
     ("UK-FCDO", "Foreign, Commonwealth & Development Office", Side.UK, None),

@@ -67,9 +67,9 @@ def seed_demo(session: Session, *, today: date, admin_password: str) -> SeedSumm
     """Seed the demo once: a second run finds every record and adds nothing."""
     catalogue.ensure_default_kinds(session)
     topics.ensure_default_topics(session)
-    for slug, name in EXTRA_TOPICS:
+    for slug, name, name_fr in EXTRA_TOPICS:
         if session.scalar(select(TopicArea.id).where(TopicArea.slug == slug)) is None:
-            topics.create_topic(session, None, slug, name)
+            topics.create_topic(session, None, slug, name, name_fr=name_fr)
     orgs = _organisations(session)
     cast = _Cast(orgs, _people(session, orgs))
     users_created = _users(session, admin_password)

@@ -215,7 +215,7 @@ def _scope_choices(session: Session) -> list[SelectChoice]:
     """Every scope a subscription can take, grouped by kind ("topic:russia", ...)."""
     choices = [SelectChoice("all", "All meetings I may see")]
     choices += [
-        SelectChoice(f"topic:{t.slug}", t.name, optgroup="Topic area")
+        SelectChoice(f"topic:{t.slug}", topics.topic_name(t), optgroup="Topic area")
         for t in topics.list_topics(session)
     ]
     choices += [

@@ -287,7 +287,9 @@ def _choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
         _("Choose the kind of meeting"),
     )
     form.timezone.choices = zone_choices(meeting.timezone if meeting else None)
-    form.topics.choices = options((t.slug, t.name) for t in topics.list_topics(session))
+    form.topics.choices = options(
+        (t.slug, topics.topic_name(t)) for t in topics.list_topics(session)
+    )
     form.series.choices = optional_choices(
         ((s.id, s.name) for s in catalogue.list_series(session)), _("Not part of a series")
     )

@@ -130,7 +130,7 @@ def _filters(default_from: date | None) -> tuple[MeetingFilterForm, MeetingFilte
     session = db_session()
     form = MeetingFilterForm(request.args)
     form.topic.choices = optional_choices(
-        ((t.id, t.name) for t in topics.list_topics(session)), _("Any")
+        ((t.id, topics.topic_name(t)) for t in topics.list_topics(session)), _("Any")
     )
     form.kind.choices = optional_choices(
         ((k.id, catalogue.kind_label(k)) for k in catalogue.list_kinds(session)), _("Any")

@@ -12,17 +12,24 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.core import validation
 from app.core.errors import DuplicateError, NotFound
+from app.core.languages import current_language
 from app.core.unique import flush_unique
 from app.topics.models import TopicArea
 
 if TYPE_CHECKING:
     from app.auth.models import User
 
+# slug, name, French name
 DEFAULT_TOPICS = (
-    ("russia", "Russia"),
-    ("western-balkans", "Western Balkans"),
-    ("east-asia", "East Asia"),
+    ("russia", "Russia", "Russie"),
+    ("western-balkans", "Western Balkans", "Balkans occidentaux"),
+    ("east-asia", "East Asia", "Asie de l'Est"),
 )
+
+
+def topic_name(topic: TopicArea) -> str:
+    """The topic's name in the reader's language: its French name for French readers."""
+    return validation.localized(topic.name, topic.name_fr, current_language())
 
 
 def list_topics(session: Session, *, include_inactive: bool = False) -> Sequence[TopicArea]:
@@ -145,9 +152,9 @@ def update_topic(
 def ensure_default_topics(session: Session, actor: User | None = None) -> None:
     """Create any of the default topic areas that are missing; existing ones are left as
     they are."""
-    for slug, name in DEFAULT_TOPICS:
+    for slug, name, name_fr in DEFAULT_TOPICS:
         if session.scalar(select(TopicArea.id).where(TopicArea.slug == slug)) is None:
-            create_topic(session, actor, slug, name)
+            create_topic(session, actor, slug, name, name_fr=name_fr)
 
 
 def _ensure_unique(

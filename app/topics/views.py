@@ -18,6 +18,7 @@ from app.web.nav import nav_link
 from app.web.unit_of_work import form_page
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
+bp.add_app_template_filter(topics.topic_name, "topic_name")
 nav_link(bp, "topics.index", _l("Topics"), Role.VIEWER, order=50, active_prefix="topics.")
 FRENCH_NAME_HINT = _l("Optional: French pages and documents use it; else the name above.")
 

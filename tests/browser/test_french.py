@@ -89,7 +89,7 @@ def test_an_editor_plans_a_meeting_and_its_agenda_in_french(new_page):
     page.get_by_role("link", name="Réunions", exact=True).click()
     page.get_by_role("link", name="Créer une réunion").click()
     page.get_by_label("Titre", exact=True).fill("Consultation stratégique (essai)")
-    page.get_by_label("Type de réunion").select_option(label="Strategic consultation")
+    page.get_by_label("Type de réunion").select_option(label="Consultation stratégique")
     page.get_by_label("Date de début").fill("2031-03-18")
     page.get_by_label("Heure de début").fill("10:00")
     page.get_by_label("Heure de fin").fill("09:00")

@@ -131,6 +131,16 @@ def test_standard_meeting_kinds_read_in_french_and_a_renamed_one_as_written(clie
     assert '<span class="caption">Strategic consultation (ministerial)</span>' in renamed
 
 
+def test_topic_areas_read_in_french_where_they_have_a_french_name(client, make):
+    meeting = make.meeting(topics=["russia", make.topic("cyber", "Cyber security").slug])
+    sign_in(client, make.user(Role.VIEWER))
+    french = _page(client, f"/meetings/{meeting.id}", **FRENCH)
+    assert "Russie, Cyber security" in french or "Cyber security, Russie" in french
+    assert "Balkans occidentaux" in _page(client, "/meetings", **FRENCH)  # the filter
+    english = _page(client, f"/meetings/{meeting.id}", **ENGLISH)
+    assert "Russie" not in english
+
+
 def test_each_recipient_gets_the_invitation_in_their_language(app, make, session):
     organisation = make.organisation(Side.UK)
     meeting = make.meeting(start=datetime(2027, 3, 16, 10, 0), end=datetime(2027, 3, 16, 13, 0))
