@@ -88,6 +88,12 @@ LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
 ENDONYMS = (("en", "English"), ("fr", "Français"))
 
 
+def actor_name(label: str) -> str:
+    """Who did something: an account's address, or "the system" for jobs, commands and set-up
+    (stored as "system")."""
+    return str(_l("the system")) if label == "system" else label
+
+
 def languages_offered() -> tuple[tuple[str, str], ...]:
     """(code, name in that language) for each language the switcher offers."""
     return ENDONYMS

@@ -11,7 +11,7 @@ from flask import Flask, current_app, request, url_for
 from app.core.timezones import known_zones, utc_to_local
 from app.settings import current_settings
 from app.web.i18n import current_language, format_moment, number
-from app.web.labels import enum_label, language_name, languages_offered
+from app.web.labels import actor_name, enum_label, language_name, languages_offered
 from app.web.nav import visible_links
 from app.web.viewer import current_viewer
 
@@ -86,6 +86,7 @@ def init_templates(app: Flask) -> None:
     )
     app.jinja_env.filters["datefmt"] = format_moment
     app.jinja_env.filters["enum_label"] = enum_label
+    app.jinja_env.filters["actor_name"] = actor_name
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["time_range"] = format_time_range

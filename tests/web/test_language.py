@@ -9,6 +9,7 @@ import pytest
 from flask_babel import refresh
 from sqlalchemy import select
 
+from app.agendas.versions import circulate
 from app.auth import services as auth
 from app.auth.models import Role
 from app.feeds.cache import forget_memory
@@ -139,6 +140,18 @@ def test_topic_areas_read_in_french_where_they_have_a_french_name(client, make):
     assert "Balkans occidentaux" in _page(client, "/meetings", **FRENCH)  # the filter
     english = _page(client, f"/meetings/{meeting.id}", **ENGLISH)
     assert "Russie" not in english
+
+
+def test_what_the_system_did_is_said_in_the_readers_language(client, make, session):
+    meeting = make.meeting()
+    make.item(meeting, "Opening")
+    circulate(session, None, meeting.id)  # a command or job: no account
+    sign_in(client, make.user(Role.EDITOR))
+    french = _page(client, f"/meetings/{meeting.id}/agenda/versions/1", **FRENCH)
+    assert "par le système" in french
+    assert "par system" not in french
+    english = _page(client, f"/meetings/{meeting.id}/agenda/versions/1", **ENGLISH)
+    assert "by the system" in english
 
 
 def test_each_recipient_gets_the_invitation_in_their_language(app, make, session):
