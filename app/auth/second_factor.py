@@ -242,7 +242,8 @@ def verify() -> ResponseReturnValue:
         "auth/second_factor.html",
         form=form,
         user=waiting.user,
-        has_app=factors.has_totp(database, waiting.user),
+        takes_a_code=factors.has_totp(database, waiting.user)
+        or factors.recovery_codes_left(database, waiting.user) > 0,
         has_passkey=bool(factors.passkeys_of(database, waiting.user)),
     ), status
 

@@ -22,6 +22,7 @@ from app.auth.factor_models import Passkey
 from app.auth.models import Role
 from app.extensions import db
 from app.people import services as people
+from tests.browser.conftest import ARTIFACTS
 from tests.live import LiveServer, live_server
 from tests.sso.oidc_provider import CLIENT_ID, CLIENT_SECRET, RealProvider, oidc_provider
 
@@ -64,9 +65,10 @@ def provider(journey, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Real
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("identity-journey-screenshots")
-    print(f"identity journey screenshots: {folder}")
+def shots() -> Path:
+    """Beside the other browser tests' screenshots (tests/artifacts, not in git)."""
+    folder = ARTIFACTS / "identity-journey"
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 

@@ -95,6 +95,22 @@ def test_an_editor_without_a_factor_must_set_one_up_before_getting_in(app, make,
         assert client.get("/").status_code == 200
 
 
+def test_the_code_box_is_offered_only_to_those_who_have_a_code(app, make, session, required):
+    passkey_only, with_app = make.user(Role.EDITOR), make.user(Role.EDITOR)
+    session.add(Passkey(user_id=passkey_only.id, credential_id=b"k", public_key=b"p", name="Key"))
+    _with_app(session, with_app)
+    session.flush()
+    pages = {}
+    for user in (passkey_only, with_app):
+        client = _client(app)
+        assert _password(client, user).headers["Location"] == "/login/second-factor"
+        pages[user.id] = client.get("/login/second-factor").get_data(as_text=True)
+    assert "Use your passkey or security key" in pages[passkey_only.id]
+    assert 'name="code"' not in pages[passkey_only.id]
+    assert 'name="code"' in pages[with_app.id]
+    assert "Use your passkey" not in pages[with_app.id]
+
+
 def test_an_editor_with_an_app_gives_a_code_and_a_used_code_is_refused(
     app, make, session, required
 ):
