@@ -21,9 +21,12 @@ SECRETARIAT = "secretariat@entente.example"
 _ids = itertools.count(1)
 CLIENTS = ("outlook-windows", "outlook-mac", "outlook-web", "gmail", "apple", "thunderbird")
 
+# Outlook on Windows writes the calendar itself ("Outlook 16.0 MIMEDIR", quoted Windows zone
+# names, X-MS-OLK- properties); Outlook for Mac its own (Entourage's zone properties); Outlook
+# on the web leaves it to Exchange.
 PRODIDS = {
-    "outlook-windows": "Microsoft Exchange Server 2010",
-    "outlook-mac": "Microsoft Exchange Server 2010",
+    "outlook-windows": "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+    "outlook-mac": "-//Microsoft Corporation//Outlook for Mac MIMEDIR//EN",
     "outlook-web": "Microsoft Exchange Server 2010",
     "gmail": "-//Google Inc//Google Calendar 70.9054//EN",
     "apple": "-//Apple Inc.//macOS 14.4//EN",
@@ -75,10 +78,12 @@ class Answer:
 
     def _lines(self) -> list[str]:
         outlook = self.client.startswith("outlook")
-        zone = "GMT Standard Time" if outlook else "Europe/London"
+        zone = {"outlook-windows": '"GMT Standard Time"'}.get(
+            self.client, "GMT Standard Time" if outlook else "Europe/London"
+        )
         params = {
-            "outlook-windows": f"PARTSTAT={self.partstat};CN={self.name}",
-            "outlook-mac": f"PARTSTAT={self.partstat};CN={self.name}",
+            "outlook-windows": f'PARTSTAT={self.partstat};CN="{self.name}"',
+            "outlook-mac": f"ROLE=REQ-PARTICIPANT;PARTSTAT={self.partstat};CN={self.name}",
             "outlook-web": f"PARTSTAT={self.partstat};CN={self.name}",
             "gmail": f"CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={self.partstat};"
             f"CN={self.name};X-NUM-GUESTS=0",
@@ -98,7 +103,10 @@ class Answer:
         if self.client == "apple":
             lines.append("CALSCALE:GREGORIAN")
         if outlook:
-            lines.extend(OUTLOOK_ZONE.strip().split("\r\n"))
+            zone_lines = OUTLOOK_ZONE.strip().split("\r\n")
+            if self.client == "outlook-mac":  # Entourage's names for the zone, after TZID
+                zone_lines[2:2] = ["X-ENTOURAGE-TZID:4", "X-ENTOURAGE-CFTIMEZONE:Europe/London"]
+            lines.extend(zone_lines)
         lines += [
             "BEGIN:VEVENT",
             f"ATTENDEE;{params}:mailto:{self.attendee}",
@@ -136,6 +144,8 @@ class Answer:
                 "X-MICROSOFT-CDO-INSTTYPE:0",
                 "X-MICROSOFT-DISALLOW-COUNTER:FALSE",
             ]
+        if self.client == "outlook-windows":
+            lines += ["X-MS-OLK-CONFTYPE:0", "X-MS-OLK-AUTOFILLLOCATION:FALSE"]
         if self.client == "gmail":
             lines.append("X-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij")
         lines += ["END:VEVENT", "END:VCALENDAR"]
@@ -180,6 +190,8 @@ def email_for(ics: str, method: str, answer: Answer) -> bytes:
     message["To"] = f"Entente Secretariat <{answer.organizer}>"
     message["Date"] = format_datetime(answer.stamp)
     message["Message-ID"] = answer.message_id or f"<reply-{next(_ids)}@{client}.example>"
+    if client == "outlook-windows":
+        message["Content-class"] = "urn:content-classes:calendarmessage"
     if client.startswith("outlook"):
         message["Thread-Topic"] = answer.title
         message["X-MS-Has-Attach"] = ""

@@ -114,7 +114,8 @@ def _later(meeting):
     return start + timedelta(days=1), end + timedelta(days=1)
 
 
-def test_a_counter_proposal_is_shown_never_applied(session, inbound_settings, invited):
+@pytest.mark.parametrize("client", CLIENTS)
+def test_a_counter_proposal_is_shown_never_applied(session, inbound_settings, invited, client):
     meeting = invited.meeting
     before = (meeting.start_utc, meeting.end_utc, meeting.sequence)
     answer = Answer(
@@ -125,7 +126,7 @@ def test_a_counter_proposal_is_shown_never_applied(session, inbound_settings, in
         start="20270505T140000",
         end="20270505T160000",
         comment="Could we meet the next afternoon?",
-        client="gmail",
+        client=client,
     )
     [row] = process(session, inbound_settings, answer.email())
     assert row.outcome is InboundOutcome.RECORDED
