@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -149,6 +151,19 @@ def test_the_same_reply_under_another_message_id_counts_once(session, inbound_se
     assert [row.outcome for row in rows] == [InboundOutcome.APPLIED, InboundOutcome.DUPLICATE]
     assert process(session, inbound_settings, first) == []  # the same Message-ID: skipped
     assert session.scalars(select(EmailReply)).all().__len__() == 1
+
+
+def test_a_change_of_mind_on_the_same_version_is_applied(session, inbound_settings, invited):
+    """Accept, then decline the same version: two answers, told apart by their DTSTAMP."""
+    current = seq(session, invited)
+    first, later = datetime(2027, 4, 1, 9, 0, tzinfo=UTC), datetime(2027, 4, 1, 9, 5, tzinfo=UTC)
+    accept = Answer(invited.meeting.uid, invited.address, "ACCEPTED", sequence=current, stamp=first)
+    decline = Answer(
+        invited.meeting.uid, invited.address, "DECLINED", sequence=current, stamp=later
+    )
+    rows = process(session, inbound_settings, accept.email(), decline.email())
+    assert [row.outcome for row in rows] == [InboundOutcome.APPLIED, InboundOutcome.APPLIED]
+    assert invited.invitation.status is InvitationStatus.DECLINED
 
 
 @pytest.mark.parametrize(
