@@ -14,11 +14,12 @@ from app.auth import services as auth
 from app.auth.models import Role
 from app.feeds.cache import forget_memory
 from app.invitations.tasks import send_invitations
-from app.meetings.models import MeetingStatus
+from app.meetings.models import Access, MeetingStatus
 from app.meetings.services import change_status
 from app.notifications.models import OutboxMessage
 from app.people.models import Side
 from app.settings import EXTENSION_KEY
+from app.web.i18n import number
 from tests.feeds.conftest import FeedHelper
 from tests.web.conftest import csrf_from, sign_in
 
@@ -199,6 +200,26 @@ def test_a_feed_speaks_its_subscribers_language(feed: FeedHelper, make, session,
     unfolded = body.replace("\r\n ", "")
     assert f"SUMMARY:{summary}Round" in unfolded
     assert ("Page de la réunion" in unfolded) is (language == "fr")
+
+
+def test_a_restricted_meeting_is_a_busy_block_named_in_the_subscribers_language(
+    feed: FeedHelper, make, session
+):
+    meeting = make.meeting(title="Sanctions: next package", access=Access.RESTRICTED)
+    outsider = make.user(Role.VIEWER)
+    auth.set_preferences(session, None, outsider.id, zone_name=None, language="fr")
+    _user, path = feed.subscribe(outsider)
+    forget_memory()
+    event = feed.get(path).event(meeting.uid)
+    assert str(event["summary"]) == "Détails restreints"
+    assert "Sanctions" not in feed.get(path).body.decode()
+
+
+def test_numbers_take_the_languages_separators(app):
+    for headers, expected in ((FRENCH, "1\u202f234,5"), (ENGLISH, "1,234.5")):
+        with app.test_request_context("/", headers=headers):
+            refresh()  # the locale is cached on the app context's g
+            assert number(1234.5) == expected
 
 
 def test_api_messages_follow_accept_language_and_codes_stay_english(client, make, session):
