@@ -55,7 +55,6 @@ ARCHIVE_DAMAGE = (
     EOFError,
     NotImplementedError,
     OSError,
-    ValueError,
 )
 READ_CHUNK = 1024 * 1024
 

@@ -50,7 +50,6 @@ class Conversion:
         self.deadline = time.monotonic() + timeout
         self.home = tempfile.TemporaryDirectory(prefix="entente-soffice-")
         self.process = self._start(command) if self.sources else None
-        self.timed_out = False
 
     @property
     def started(self) -> bool:
@@ -115,7 +114,6 @@ class Conversion:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            self.timed_out = True
             return False
         return True
 
